@@ -1,0 +1,141 @@
+//! The command line: `patval <command>`. Every command that prints results takes `--json`
+//! (schemas in `docs/cli.md`). The GUI starts when no command is given.
+
+mod validate;
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use chrono::NaiveDate;
+use clap::{Parser, Subcommand};
+
+use crate::progress::Progress;
+
+/// patval — patent valuation for IP pledge financing.
+#[derive(Debug, Parser)]
+#[command(name = "patval", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check input files (CSV tables and assumptions TOML) and list every problem.
+    ///
+    /// Each CSV's table (portfolio, forecasts, cost items, comparables) is recognised from its
+    /// headers. Exits with status 1 when any file has an error.
+    Validate(ValidateArgs),
+    /// Write a synthetic data set (portfolio, forecasts, cost items, comparables, assumptions).
+    GenSample(GenSampleArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ValidateArgs {
+    /// CSV and TOML files to check.
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// Assumptions file whose valuation date bounds the dates in the CSVs (a .toml among FILES is used too).
+    #[arg(long)]
+    pub assumptions: Option<PathBuf>,
+    /// Valuation date when no assumptions file is given (default: today).
+    #[arg(long, value_parser = parse_date_arg)]
+    pub valuation_date: Option<NaiveDate>,
+    /// List at most this many problems per file.
+    #[arg(long, default_value_t = 100)]
+    pub max_problems: usize,
+    /// Print a JSON report instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct GenSampleArgs {
+    /// Number of patents.
+    #[arg(long, default_value_t = 1000)]
+    pub patents: usize,
+    /// Output directory (created if missing).
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Random seed; the same seed writes the same files.
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// Print the list of files as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+fn parse_date_arg(s: &str) -> Result<NaiveDate, String> {
+    crate::import::cell::parse_date(s).map_err(|e| format!("\"{s}\" {e}"))
+}
+
+/// Failures of a command that are not problems in the user's data.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    #[error(transparent)]
+    Synth(#[from] crate::synth::SynthError),
+    #[error("cannot write to standard output: {0}")]
+    Output(#[from] std::io::Error),
+    #[error("cannot encode JSON: {0}")]
+    Json(#[from] serde_json::Error),
+}
+
+/// Runs a command; the exit code says whether the user's data passed.
+pub fn run(command: Command) -> Result<ExitCode, CliError> {
+    match command {
+        Command::Validate(args) => validate::run(&args),
+        Command::GenSample(args) => gen_sample(&args),
+    }
+}
+
+fn gen_sample(args: &GenSampleArgs) -> Result<ExitCode, CliError> {
+    let mut spec = crate::synth::SynthSpec::new(args.patents);
+    spec.seed = args.seed;
+    let progress = Progress::new();
+    let out = with_progress_bar(&progress, || crate::synth::generate(&spec, &args.out, Some(&progress)))?;
+    if args.json {
+        let files: Vec<serde_json::Value> = out
+            .files
+            .iter()
+            .map(|(p, rows)| serde_json::json!({ "path": p.display().to_string(), "rows": rows }))
+            .collect();
+        println!("{}", serde_json::to_string_pretty(&serde_json::json!({ "files": files }))?);
+    } else {
+        for (p, rows) in &out.files {
+            println!("{:>10} rows  {}", rows, p.display());
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Runs `work` while a progress bar on standard error follows `progress`; draws nothing when
+/// standard error is not a terminal.
+pub fn with_progress_bar<T>(progress: &Progress, work: impl FnOnce() -> T) -> T {
+    if !std::io::stderr().is_terminal() {
+        return work();
+    }
+    let bar = indicatif::ProgressBar::new(0);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{msg:30} [{bar:40}] {percent:>3}% {elapsed}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    let done = std::sync::atomic::AtomicBool::new(false);
+    std::thread::scope(|s| {
+        s.spawn(|| {
+            while !done.load(std::sync::atomic::Ordering::Relaxed) {
+                let (d, t) = progress.get();
+                bar.set_length(t.max(1));
+                bar.set_position(d);
+                bar.set_message(progress.stage());
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            bar.finish_and_clear();
+        });
+        let out = work();
+        done.store(true, std::sync::atomic::Ordering::Relaxed);
+        out
+    })
+}

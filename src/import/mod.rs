@@ -1,0 +1,279 @@
+//! CSV → polars import with validation.
+//!
+//! Each input table ([`TableKind`]) is read by one spec-driven reader: the bytes are decoded
+//! (BOM → strict UTF-8 → GB18030), the header is matched against English and Chinese aliases,
+//! every cell is normalised and checked, and all problems are collected with file, row, column
+//! and value, up to a cap. The result is a typed polars [`DataFrame`] with canonical column names
+//! plus a `source_row` column that keeps each record's row in the file.
+
+pub mod cell;
+pub mod encoding;
+pub mod problem;
+mod reader;
+mod rules;
+pub mod schema;
+
+use std::path::Path;
+
+use chrono::NaiveDate;
+use polars::prelude::*;
+
+pub use encoding::SourceEncoding;
+pub use problem::{Problem, Problems, Severity};
+pub use reader::{ReadOptions, SOURCE_ROW, sniff_delimiter};
+pub use schema::{ColumnSpec, Kind, TableKind};
+
+use crate::model::{Assumptions, label_key};
+use crate::progress::Progress;
+
+/// A table that loaded, with any warnings.
+#[derive(Debug, Clone)]
+pub struct Table {
+    pub kind: TableKind,
+    /// The file as the user named it.
+    pub file: String,
+    pub encoding: SourceEncoding,
+    pub df: DataFrame,
+    pub warnings: Vec<Problem>,
+}
+
+/// A table that did not load: every problem found, errors first in file order.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{}", render(.problems, *.suppressed))]
+pub struct ImportError {
+    pub problems: Vec<Problem>,
+    /// Problems past the cap, counted but not listed.
+    pub suppressed: usize,
+}
+
+impl ImportError {
+    fn from_problems(p: Problems) -> Self {
+        Self {
+            problems: p.list,
+            suppressed: p.suppressed,
+        }
+    }
+
+    fn single(p: Problem) -> Self {
+        Self {
+            problems: vec![p],
+            suppressed: 0,
+        }
+    }
+
+    pub fn error_count(&self) -> usize {
+        self.problems.iter().filter(|p| p.is_error()).count()
+    }
+}
+
+fn render(problems: &[Problem], suppressed: usize) -> String {
+    let mut lines: Vec<String> = problems.iter().map(Problem::to_string).collect();
+    if suppressed > 0 {
+        lines.push(format!("… and {suppressed} more problems not listed"));
+    }
+    lines.join("\n")
+}
+
+impl ReadOptions {
+    pub fn new(valuation_date: NaiveDate) -> Self {
+        Self {
+            valuation_date,
+            max_problems: 100,
+        }
+    }
+}
+
+/// Reads a table from a file.
+pub fn read_table(
+    kind: TableKind,
+    path: &Path,
+    opts: &ReadOptions,
+    progress: Option<&Progress>,
+) -> Result<Table, ImportError> {
+    let file = path.display().to_string();
+    let bytes = std::fs::read(path)
+        .map_err(|e| ImportError::single(Problem::file_error(&file, format!("cannot read the file: {e}"))))?;
+    read_table_bytes(kind, &bytes, &file, opts, progress)
+}
+
+/// Reads a table from bytes; `file` names the source in messages.
+pub fn read_table_bytes(
+    kind: TableKind,
+    bytes: &[u8],
+    file: &str,
+    opts: &ReadOptions,
+    progress: Option<&Progress>,
+) -> Result<Table, ImportError> {
+    let (text, encoding) = encoding::decode_detect(bytes).map_err(|e| {
+        ImportError::single(Problem::file_error(file, e.to_string()).at_row(e.line))
+    })?;
+    match reader::read_text(kind, &text, file, opts, progress) {
+        Ok((df, warnings)) => Ok(Table {
+            kind,
+            file: file.to_string(),
+            encoding,
+            df,
+            warnings: warnings.list,
+        }),
+        Err(p) => Err(ImportError::from_problems(p)),
+    }
+}
+
+/// Guesses which table a file holds from its header row: the table with the most matching
+/// headers, if at least two match.
+pub fn detect_kind(bytes: &[u8]) -> Option<TableKind> {
+    let text = encoding::decode(bytes).ok()?;
+    let delimiter = sniff_delimiter(&text);
+    let mut rdr = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut record = csv::StringRecord::new();
+    if !rdr.read_record(&mut record).ok()? {
+        return None;
+    }
+    let keys: Vec<String> = record
+        .iter()
+        .map(|h| {
+            let h = cell::normalize(h);
+            let name = h.split(['(', '[', '【']).next().unwrap_or("").to_string();
+            label_key(&name)
+        })
+        .collect();
+    let score = |t: TableKind| -> (usize, usize) {
+        let mut matched = 0;
+        let mut required = 0;
+        for c in t.columns() {
+            let hit = keys
+                .iter()
+                .any(|k| *k == label_key(c.name) || c.aliases.iter().any(|a| label_key(a) == *k));
+            if hit {
+                matched += 1;
+                if c.required {
+                    required += 1;
+                }
+            }
+        }
+        (required, matched)
+    };
+    let best = TableKind::ALL.into_iter().max_by_key(|&t| {
+        let (r, m) = score(t);
+        // Prefer the table whose required columns are all there, then the most matches.
+        let complete = t.columns().iter().filter(|c| c.required).count() == r;
+        (complete, m)
+    })?;
+    (score(best).1 >= 2).then_some(best)
+}
+
+/// The inputs of one valuation, as loaded.
+#[derive(Debug, Clone, Default)]
+pub struct Dataset {
+    pub portfolio: Option<Table>,
+    pub forecasts: Option<Table>,
+    pub cost_items: Option<Table>,
+    pub comparables: Option<Table>,
+    pub assumptions: Option<Assumptions>,
+}
+
+impl Dataset {
+    pub fn table(&self, kind: TableKind) -> Option<&Table> {
+        match kind {
+            TableKind::Portfolio => self.portfolio.as_ref(),
+            TableKind::Forecasts => self.forecasts.as_ref(),
+            TableKind::CostItems => self.cost_items.as_ref(),
+            TableKind::Comparables => self.comparables.as_ref(),
+        }
+    }
+
+    pub fn set_table(&mut self, t: Table) {
+        let slot = match t.kind {
+            TableKind::Portfolio => &mut self.portfolio,
+            TableKind::Forecasts => &mut self.forecasts,
+            TableKind::CostItems => &mut self.cost_items,
+            TableKind::Comparables => &mut self.comparables,
+        };
+        *slot = Some(t);
+    }
+
+    /// Checks that the tables agree with each other: cost items and forecasts name patents and
+    /// asset groups that the portfolio has, and every asset group has a forecast.
+    pub fn cross_check(&self) -> Vec<Problem> {
+        let mut out = Vec::new();
+        let Some(portfolio) = &self.portfolio else {
+            return out;
+        };
+        let patents = string_set(&portfolio.df, "patent_no");
+        let groups = string_set(&portfolio.df, "asset_group");
+        if let Some(f) = &self.forecasts {
+            for (row, g) in rows_with(&f.df, "asset_group") {
+                if !groups.contains(&g) {
+                    out.push(
+                        located(f, row, "asset_group", format!("asset group \"{g}\" has no patents in {}", portfolio.file))
+                            .warning(),
+                    );
+                }
+            }
+            let forecast_groups = string_set(&f.df, "asset_group");
+            let mut missing: Vec<&String> = groups.iter().filter(|g| !forecast_groups.contains(*g)).collect();
+            missing.sort();
+            for g in missing {
+                out.push(
+                    Problem::file_error(
+                        &f.file,
+                        format!("asset group \"{g}\" of {} has no forecast: the income approach cannot value its patents", portfolio.file),
+                    )
+                    .warning(),
+                );
+            }
+        }
+        if let Some(c) = &self.cost_items {
+            for (row, p) in rows_with(&c.df, "patent_no") {
+                if !patents.contains(&p) {
+                    out.push(located(c, row, "patent_no", format!("patent \"{p}\" is not in {}", portfolio.file)));
+                }
+            }
+            for (row, g) in rows_with(&c.df, "asset_group") {
+                if !groups.contains(&g) {
+                    out.push(located(c, row, "asset_group", format!("asset group \"{g}\" is not in {}", portfolio.file)));
+                }
+            }
+        }
+        out
+    }
+}
+
+fn string_set(df: &DataFrame, col: &str) -> std::collections::HashSet<String> {
+    df.column(col)
+        .ok()
+        .and_then(|c| c.str().ok().map(|s| s.iter().flatten().map(str::to_string).collect()))
+        .unwrap_or_default()
+}
+
+/// `(source row, value)` for each distinct non-null value's first occurrence.
+fn rows_with(df: &DataFrame, col: &str) -> Vec<(usize, String)> {
+    let (Ok(rows), Ok(vals)) = (df.column(SOURCE_ROW), df.column(col)) else {
+        return Vec::new();
+    };
+    let (Ok(rows), Ok(vals)) = (rows.u32(), vals.str()) else {
+        return Vec::new();
+    };
+    let mut seen = std::collections::HashSet::new();
+    rows.iter()
+        .zip(vals.iter())
+        .filter_map(|(r, v)| Some((r? as usize, v?.to_string())))
+        .filter(|(_, v)| seen.insert(v.clone()))
+        .collect()
+}
+
+fn located(t: &Table, row: usize, col: &str, message: String) -> Problem {
+    Problem::file_error(&t.file, message).at_row(row).with_column_name(col)
+}
+
+impl Problem {
+    /// Names a column by its canonical name when its letter is not known.
+    pub fn with_column_name(mut self, name: &str) -> Self {
+        self.column = Some(name.to_string());
+        self
+    }
+}

@@ -1,0 +1,173 @@
+//! Import problems: each names the file, row and column it is about and the offending value.
+
+use std::fmt;
+
+use serde::Serialize;
+
+/// How serious a problem is. Errors stop the file from loading; warnings are reported only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// One problem found in an input file.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Problem {
+    pub severity: Severity,
+    /// The file as the user named it.
+    pub file: String,
+    /// 1-based row in the file (the header is row 1); for a record with a quoted line break, the
+    /// row where it starts.
+    pub row: Option<usize>,
+    /// The column's header as written in the file.
+    pub column: Option<String>,
+    /// The column's spreadsheet letter (A, B, … AA).
+    pub column_letter: Option<String>,
+    /// The offending cell, as written.
+    pub value: Option<String>,
+    /// What is wrong, in English.
+    pub message: String,
+}
+
+impl Problem {
+    pub fn file_error(file: &str, message: impl Into<String>) -> Self {
+        Self {
+            severity: Severity::Error,
+            file: file.to_string(),
+            row: None,
+            column: None,
+            column_letter: None,
+            value: None,
+            message: message.into(),
+        }
+    }
+
+    pub fn warning(mut self) -> Self {
+        self.severity = Severity::Warning;
+        self
+    }
+
+    pub fn at_row(mut self, row: usize) -> Self {
+        self.row = Some(row);
+        self
+    }
+
+    pub fn at_column(mut self, index: usize, header: &str) -> Self {
+        self.column_letter = Some(column_letter(index));
+        self.column = Some(header.to_string());
+        self
+    }
+
+    pub fn with_value(mut self, value: &str) -> Self {
+        self.value = Some(value.to_string());
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let sev = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        write!(f, "{sev}: {}", self.file)?;
+        if let Some(r) = self.row {
+            write!(f, ", row {r}")?;
+        }
+        match (&self.column_letter, &self.column) {
+            (Some(letter), Some(col)) => write!(f, ", column {letter} \"{col}\"")?,
+            (None, Some(col)) => write!(f, ", column \"{col}\"")?,
+            _ => {}
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+/// Spreadsheet column letter of a 0-based index: 0 → A, 25 → Z, 26 → AA.
+pub fn column_letter(index: usize) -> String {
+    let mut n = index + 1;
+    let mut out = Vec::new();
+    while n > 0 {
+        let r = (n - 1) % 26;
+        out.push(b'A' + r as u8);
+        n = (n - 1) / 26;
+    }
+    out.reverse();
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// Collects problems up to a cap and counts the ones past it.
+#[derive(Debug, Clone)]
+pub struct Problems {
+    pub list: Vec<Problem>,
+    pub cap: usize,
+    /// Problems found after the cap was reached (errors and warnings).
+    pub suppressed: usize,
+    errors: usize,
+}
+
+impl Problems {
+    pub fn new(cap: usize) -> Self {
+        Self {
+            list: Vec::new(),
+            cap,
+            suppressed: 0,
+            errors: 0,
+        }
+    }
+
+    pub fn push(&mut self, p: Problem) {
+        if p.is_error() {
+            self.errors += 1;
+        }
+        if self.list.len() < self.cap {
+            self.list.push(p);
+        } else {
+            self.suppressed += 1;
+        }
+    }
+
+    /// Errors found, including those past the cap.
+    pub fn error_count(&self) -> usize {
+        self.errors
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.errors > 0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn letters() {
+        assert_eq!(column_letter(0), "A");
+        assert_eq!(column_letter(25), "Z");
+        assert_eq!(column_letter(26), "AA");
+        assert_eq!(column_letter(701), "ZZ");
+        assert_eq!(column_letter(702), "AAA");
+    }
+
+    #[test]
+    fn display_names_file_row_column() {
+        let p = Problem::file_error("p.csv", "invalid date \"x\"").at_row(5).at_column(2, "申请日");
+        assert_eq!(p.to_string(), "error: p.csv, row 5, column C \"申请日\": invalid date \"x\"");
+    }
+
+    #[test]
+    fn cap_counts_the_rest() {
+        let mut ps = Problems::new(2);
+        for _ in 0..5 {
+            ps.push(Problem::file_error("f", "x"));
+        }
+        assert_eq!((ps.list.len(), ps.suppressed, ps.error_count()), (2, 3, 5));
+    }
+}

@@ -1,0 +1,13 @@
+//! patval: patent valuation for IP pledge financing.
+//!
+//! The library holds everything but the user interfaces: domain types ([`model`]), CSV import
+//! ([`import`]), synthetic data ([`synth`]), and the command line ([`cli`]). The GUI lives in
+//! [`gui`] and only calls into the rest.
+
+pub mod cli;
+pub mod gui;
+pub mod import;
+pub mod model;
+pub mod progress;
+pub mod sample;
+pub mod synth;

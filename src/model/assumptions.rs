@@ -1,0 +1,398 @@
+//! The assumptions file (TOML): every parameter a valuation uses, with documented defaults.
+//!
+//! Only `valuation_date` is required; every other field falls back to the default documented in
+//! `docs/input-formats.md` and shown in `sample_data/assumptions.toml`. Unknown keys are rejected so
+//! that a misspelt parameter never silently falls back to its default.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::PatentType;
+
+/// Everything that can go wrong reading an assumptions file.
+#[derive(Debug, thiserror::Error)]
+pub enum AssumptionsError {
+    #[error("{file}: cannot read: {source}")]
+    Io {
+        file: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{file}: not valid TOML for an assumptions file: {message}")]
+    Parse { file: String, message: String },
+    #[error("{file}: {}", .problems.join("; "))]
+    Invalid { file: String, problems: Vec<String> },
+}
+
+/// All valuation parameters.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Assumptions {
+    /// Valuation reference date (评估基准日): a TOML date (`2026-09-30`) or a date string.
+    #[serde(with = "toml_date")]
+    pub valuation_date: NaiveDate,
+    /// Enterprise income-tax rate applied to income-approach cash flows.
+    #[serde(default = "defaults::tax_rate")]
+    pub tax_rate: f64,
+    /// Discount-rate build-up.
+    #[serde(default)]
+    pub discount: DiscountConfig,
+    /// Share-rate (分成率) settings for the income approach.
+    #[serde(default)]
+    pub share_rate: ShareRateConfig,
+    /// Price index by calendar year (any base), used to restate costs and comparable prices.
+    #[serde(default = "defaults::price_index")]
+    pub price_index: BTreeMap<String, f64>,
+    /// Weights of the three approaches in the reconciliation.
+    #[serde(default)]
+    pub method_weights: MethodWeights,
+    /// Remaining-economic-life rules.
+    #[serde(default)]
+    pub economic_life: LifeRules,
+}
+
+/// Discount rate = risk-free rate + technology, market, funding and management risk premiums.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DiscountConfig {
+    pub risk_free_rate: f64,
+    pub technology_risk: f64,
+    pub market_risk: f64,
+    pub funding_risk: f64,
+    pub management_risk: f64,
+}
+
+impl Default for DiscountConfig {
+    fn default() -> Self {
+        Self {
+            risk_free_rate: 0.0185,
+            technology_risk: 0.04,
+            market_risk: 0.03,
+            funding_risk: 0.02,
+            management_risk: 0.02,
+        }
+    }
+}
+
+impl DiscountConfig {
+    /// The built-up discount rate.
+    pub fn rate(&self) -> f64 {
+        self.risk_free_rate
+            + self.technology_risk
+            + self.market_risk
+            + self.funding_risk
+            + self.management_risk
+    }
+}
+
+/// Which figure a share rate applies to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ShareBasis {
+    /// Share of sales revenue (销售收入分成率).
+    Revenue,
+    /// Share of profit (利润分成率).
+    Profit,
+}
+
+/// Share-rate range and behaviour.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ShareRateConfig {
+    pub basis: ShareBasis,
+    /// Lower end of the admissible share rate.
+    pub low: f64,
+    /// Upper end of the admissible share rate.
+    pub high: f64,
+    /// Relative decline of the share rate per year (0.1 = the rate falls by 10 % each year).
+    pub annual_decay: f64,
+    /// Discount cash flows at mid-year instead of year end.
+    pub mid_year: bool,
+}
+
+impl Default for ShareRateConfig {
+    fn default() -> Self {
+        Self {
+            basis: ShareBasis::Revenue,
+            low: 0.01,
+            high: 0.05,
+            annual_decay: 0.0,
+            mid_year: false,
+        }
+    }
+}
+
+/// Reconciliation weights; renormalised over the methods that produce a value.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MethodWeights {
+    pub cost: f64,
+    pub income: f64,
+    pub market: f64,
+}
+
+impl Default for MethodWeights {
+    fn default() -> Self {
+        Self {
+            cost: 0.2,
+            income: 0.6,
+            market: 0.2,
+        }
+    }
+}
+
+/// Remaining-economic-life rules.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LifeRules {
+    /// Economic life as a share of the remaining legal term, per patent type, when no override is given.
+    pub invention_share_of_legal: f64,
+    pub utility_model_share_of_legal: f64,
+    pub design_share_of_legal: f64,
+    /// Hard cap on remaining economic life in years.
+    pub max_years: f64,
+    /// Probability that a pending application is granted.
+    pub grant_probability: f64,
+}
+
+impl Default for LifeRules {
+    fn default() -> Self {
+        Self {
+            invention_share_of_legal: 0.6,
+            utility_model_share_of_legal: 0.7,
+            design_share_of_legal: 0.5,
+            max_years: 15.0,
+            grant_probability: 0.6,
+        }
+    }
+}
+
+impl LifeRules {
+    /// Share of the remaining legal term taken as economic life for a patent type.
+    pub fn share_of_legal(&self, t: PatentType) -> f64 {
+        match t {
+            PatentType::Invention => self.invention_share_of_legal,
+            PatentType::UtilityModel => self.utility_model_share_of_legal,
+            PatentType::Design => self.design_share_of_legal,
+        }
+    }
+}
+
+/// Reads a valuation date written as a TOML date or as a string in any accepted form
+/// (`"2026/9/30"`, `"2026年9月30日"`); writes it as an ISO string.
+mod toml_date {
+    use chrono::NaiveDate;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Raw {
+        Toml(toml::value::Datetime),
+        Text(String),
+    }
+
+    pub fn serialize<S: Serializer>(d: &NaiveDate, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&d.to_string())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<NaiveDate, D::Error> {
+        let text = match Raw::deserialize(d)? {
+            Raw::Toml(dt) => match (dt.date, dt.time) {
+                (Some(date), None) => format!("{:04}-{:02}-{:02}", date.year, date.month, date.day),
+                _ => return Err(serde::de::Error::custom("valuation_date must be a date without a time, e.g. 2026-09-30")),
+            },
+            Raw::Text(s) => s,
+        };
+        crate::import::cell::parse_date(&text)
+            .map_err(|why| serde::de::Error::custom(format!("valuation_date \"{text}\" {why}")))
+    }
+}
+
+mod defaults {
+    use std::collections::BTreeMap;
+
+    pub fn tax_rate() -> f64 {
+        0.15
+    }
+
+    /// China's fixed-asset investment price index (2019 = 100), rounded; users replace it with
+    /// the series their firm uses.
+    pub fn price_index() -> BTreeMap<String, f64> {
+        [
+            (2015, 94.6),
+            (2016, 93.9),
+            (2017, 99.5),
+            (2018, 98.4),
+            (2019, 100.0),
+            (2020, 99.8),
+            (2021, 104.7),
+            (2022, 106.7),
+            (2023, 104.9),
+            (2024, 103.8),
+            (2025, 103.1),
+            (2026, 103.5),
+        ]
+        .into_iter()
+        .map(|(y, v)| (y.to_string(), v))
+        .collect()
+    }
+}
+
+impl Assumptions {
+    /// Default assumptions for a valuation date.
+    pub fn with_date(valuation_date: NaiveDate) -> Self {
+        Self {
+            valuation_date,
+            tax_rate: defaults::tax_rate(),
+            discount: DiscountConfig::default(),
+            share_rate: ShareRateConfig::default(),
+            price_index: defaults::price_index(),
+            method_weights: MethodWeights::default(),
+            economic_life: LifeRules::default(),
+        }
+    }
+
+    /// Reads, parses and validates an assumptions file.
+    pub fn load(path: &Path) -> Result<Self, AssumptionsError> {
+        let file = path.display().to_string();
+        let bytes = std::fs::read(path).map_err(|source| AssumptionsError::Io {
+            file: file.clone(),
+            source,
+        })?;
+        let text = crate::import::encoding::decode(&bytes).map_err(|e| AssumptionsError::Parse {
+            file: file.clone(),
+            message: e.to_string(),
+        })?;
+        Self::from_toml(&text, &file)
+    }
+
+    /// Parses and validates TOML text; `file` names the source in messages.
+    pub fn from_toml(text: &str, file: &str) -> Result<Self, AssumptionsError> {
+        let a: Assumptions = toml::from_str(text).map_err(|e| {
+            let at = e.span().map(|span| {
+                let before = &text[..span.start.min(text.len())];
+                let line = before.matches('\n').count() + 1;
+                let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+                format!("line {line}, column {column}: ")
+            });
+            AssumptionsError::Parse {
+                file: file.to_string(),
+                message: format!("{}{}", at.unwrap_or_default(), e.message()),
+            }
+        })?;
+        let problems = a.problems();
+        if problems.is_empty() {
+            Ok(a)
+        } else {
+            Err(AssumptionsError::Invalid {
+                file: file.to_string(),
+                problems,
+            })
+        }
+    }
+
+    /// Serialises to TOML.
+    pub fn to_toml(&self) -> String {
+        toml::to_string_pretty(self).unwrap_or_default()
+    }
+
+    /// Price index of a year, if the table has it.
+    pub fn price_index_of(&self, year: i32) -> Option<f64> {
+        self.price_index.get(&year.to_string()).copied()
+    }
+
+    /// Every out-of-range parameter, each as `key = value: what is wrong`.
+    pub fn problems(&self) -> Vec<String> {
+        let mut p = Vec::new();
+        let mut range = |key: &str, v: f64, lo: f64, hi: f64| {
+            if !(v.is_finite() && v >= lo && v <= hi) {
+                p.push(format!("{key} = {v} is outside {lo}–{hi}"));
+            }
+        };
+        range("tax_rate", self.tax_rate, 0.0, 0.6);
+        let d = &self.discount;
+        range("discount.risk_free_rate", d.risk_free_rate, 0.0, 0.2);
+        range("discount.technology_risk", d.technology_risk, 0.0, 0.3);
+        range("discount.market_risk", d.market_risk, 0.0, 0.3);
+        range("discount.funding_risk", d.funding_risk, 0.0, 0.3);
+        range("discount.management_risk", d.management_risk, 0.0, 0.3);
+        let s = &self.share_rate;
+        range("share_rate.low", s.low, 0.0, 1.0);
+        range("share_rate.high", s.high, 0.0, 1.0);
+        range("share_rate.annual_decay", s.annual_decay, 0.0, 0.9);
+        let w = &self.method_weights;
+        range("method_weights.cost", w.cost, 0.0, 1.0);
+        range("method_weights.income", w.income, 0.0, 1.0);
+        range("method_weights.market", w.market, 0.0, 1.0);
+        let l = &self.economic_life;
+        range("economic_life.invention_share_of_legal", l.invention_share_of_legal, 0.0, 1.0);
+        range("economic_life.utility_model_share_of_legal", l.utility_model_share_of_legal, 0.0, 1.0);
+        range("economic_life.design_share_of_legal", l.design_share_of_legal, 0.0, 1.0);
+        range("economic_life.max_years", l.max_years, 0.0, 20.0);
+        range("economic_life.grant_probability", l.grant_probability, 0.0, 1.0);
+        if s.low > s.high {
+            p.push(format!("share_rate.low = {} is above share_rate.high = {}", s.low, s.high));
+        }
+        if w.cost + w.income + w.market <= 0.0 {
+            p.push("method_weights are all zero: at least one method needs a weight".into());
+        }
+        for (year, v) in &self.price_index {
+            match year.parse::<i32>() {
+                Ok(y) if (1900..=2200).contains(&y) => {}
+                _ => p.push(format!("price_index key \"{year}\" is not a year")),
+            }
+            if !(v.is_finite() && *v > 0.0) {
+                p.push(format!("price_index.{year} = {v} must be a positive number"));
+            }
+        }
+        p
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn minimal_file_takes_documented_defaults() {
+        let a = Assumptions::from_toml("valuation_date = 2026-09-30\n", "a.toml").unwrap();
+        assert_eq!(a, Assumptions::with_date(NaiveDate::from_ymd_opt(2026, 9, 30).unwrap()));
+        assert!((a.discount.rate() - 0.1285).abs() < 1e-12);
+    }
+
+    #[test]
+    fn round_trips_through_toml() {
+        let a = Assumptions::with_date(NaiveDate::from_ymd_opt(2026, 9, 30).unwrap());
+        let b = Assumptions::from_toml(&a.to_toml(), "a.toml").unwrap();
+        assert_eq!(a, b);
+    }
+
+    #[test]
+    fn misspelt_key_is_rejected_with_its_name() {
+        let e = Assumptions::from_toml("valuation_date = 2026-09-30\n[discount]\nrisk_fre_rate = 0.02\n", "a.toml")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("a.toml") && e.contains("risk_fre_rate"), "{e}");
+    }
+
+    #[test]
+    fn out_of_range_values_are_all_reported() {
+        let e = Assumptions::from_toml(
+            "valuation_date = 2026-09-30\ntax_rate = 1.5\n[share_rate]\nlow = 0.3\nhigh = 0.1\n",
+            "a.toml",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("tax_rate = 1.5 is outside 0–0.6"), "{e}");
+        assert!(e.contains("share_rate.low = 0.3 is above share_rate.high = 0.1"), "{e}");
+    }
+
+    #[test]
+    fn missing_valuation_date_is_named() {
+        let e = Assumptions::from_toml("tax_rate = 0.25\n", "a.toml").unwrap_err().to_string();
+        assert!(e.contains("valuation_date"), "{e}");
+    }
+}

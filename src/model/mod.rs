@@ -1,0 +1,147 @@
+//! Domain types shared by every layer: patent and deal classifications, cost categories and
+//! the assumptions that drive a valuation.
+
+pub mod assumptions;
+
+pub use assumptions::Assumptions;
+
+use serde::{Deserialize, Serialize};
+
+/// Normalises a label for matching: lower case, no white space, no `_`, `-` or `.`.
+pub(crate) fn label_key(s: &str) -> String {
+    s.chars()
+        .filter(|c| !c.is_whitespace() && !matches!(c, '_' | '-' | '.'))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// Defines a closed set of labels that parse from English or Chinese text.
+macro_rules! labelled_enum {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident => ($code:literal, $en:literal, $zh:literal, [$($alias:literal),*])),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($(#[$vmeta])* $variant),+ }
+
+        impl $name {
+            /// Every variant, in declaration order.
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// Stable machine code (used in CSV output, JSON and the database).
+            pub fn code(self) -> &'static str { match self { $($name::$variant => $code),+ } }
+            /// English label.
+            pub fn label_en(self) -> &'static str { match self { $($name::$variant => $en),+ } }
+            /// Chinese label.
+            pub fn label_zh(self) -> &'static str { match self { $($name::$variant => $zh),+ } }
+
+            /// Parses a code, an English or a Chinese label or one of the documented aliases.
+            pub fn parse(text: &str) -> Option<Self> {
+                let key = label_key(text);
+                $(
+                    if key == label_key($code) || key == label_key($en) || key == label_key($zh)
+                        $(|| key == label_key($alias))* {
+                        return Some($name::$variant);
+                    }
+                )+
+                None
+            }
+
+            /// The accepted spellings, for error messages and the docs.
+            pub fn accepted() -> String {
+                let mut out = Vec::new();
+                $( out.push(format!("{} / {}", $en, $zh)); )+
+                out.join(", ")
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.label_en())
+            }
+        }
+    };
+}
+
+labelled_enum! {
+    /// The three kinds of Chinese patent.
+    PatentType {
+        Invention => ("invention", "invention", "发明", ["发明专利", "invention patent", "I"]),
+        UtilityModel => ("utility_model", "utility model", "实用新型", ["实用新型专利", "utility", "U"]),
+        Design => ("design", "design", "外观设计", ["外观设计专利", "外观", "industrial design", "D"]),
+    }
+}
+
+labelled_enum! {
+    /// Legal status of a patent or application on the valuation date.
+    LegalStatus {
+        Granted => ("granted", "granted", "有效", ["授权", "已授权", "专利权维持", "valid", "in force", "active"]),
+        Pending => ("pending", "pending", "审中", ["实质审查", "实审", "申请中", "公开", "审查中", "under examination", "published"]),
+        Lapsed => ("lapsed", "lapsed", "失效", ["终止", "未缴年费终止", "放弃", "届满", "期限届满", "expired", "abandoned", "dead"]),
+        Invalidated => ("invalidated", "invalidated", "无效", ["宣告无效", "被宣告无效", "全部无效", "revoked"]),
+    }
+}
+
+labelled_enum! {
+    /// Kind of transaction behind a comparable price.
+    DealKind {
+        Assignment => ("assignment", "assignment", "转让", ["专利权转让", "权属转让", "sale", "transfer"]),
+        ExclusiveLicence => ("exclusive_licence", "exclusive licence", "独占许可", ["exclusive license", "独占实施许可"]),
+        SoleLicence => ("sole_licence", "sole licence", "排他许可", ["sole license", "排他实施许可"]),
+        NonExclusiveLicence => ("non_exclusive_licence", "non-exclusive licence", "普通许可", ["non-exclusive license", "nonexclusive licence", "nonexclusive license", "普通实施许可", "一般许可"]),
+    }
+}
+
+labelled_enum! {
+    /// Category of a historical cost item (cost approach).
+    CostCategory {
+        Labour => ("labour", "R&D labour", "人工费", ["labor", "研发人员工资", "人员人工", "人工", "工资"]),
+        Materials => ("materials", "materials", "材料费", ["材料", "直接投入", "material"]),
+        Equipment => ("equipment", "equipment and depreciation", "设备折旧费", ["设备费", "折旧", "折旧费", "depreciation", "equipment"]),
+        Testing => ("testing", "testing and trials", "试验费", ["测试费", "检测费", "试制费", "testing"]),
+        Agency => ("agency", "patent agency fees", "代理费", ["专利代理费", "agency fee", "attorney fees"]),
+        Registration => ("registration", "application and registration fees", "申请费", ["注册登记费", "申请及登记费", "登记费", "官费", "filing fee", "registration fee"]),
+        Maintenance => ("maintenance", "annual maintenance fees", "年费", ["维持费", "专利年费", "annuity", "annual fee", "maintenance fee"]),
+        Other => ("other", "other R&D costs", "其他费用", ["其他", "other costs"]),
+    }
+}
+
+impl CostCategory {
+    /// Official fees (registration, maintenance) carry no developer's profit in the cost approach.
+    pub fn is_official_fee(self) -> bool {
+        matches!(self, CostCategory::Registration | CostCategory::Maintenance)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_english_chinese_and_aliases() {
+        assert_eq!(PatentType::parse("发明"), Some(PatentType::Invention));
+        assert_eq!(PatentType::parse("Utility Model"), Some(PatentType::UtilityModel));
+        assert_eq!(PatentType::parse("utility_model"), Some(PatentType::UtilityModel));
+        assert_eq!(PatentType::parse("外观设计专利"), Some(PatentType::Design));
+        assert_eq!(PatentType::parse("trademark"), None);
+        assert_eq!(LegalStatus::parse("未缴年费终止"), Some(LegalStatus::Lapsed));
+        assert_eq!(DealKind::parse("Non-Exclusive License"), Some(DealKind::NonExclusiveLicence));
+        assert_eq!(CostCategory::parse("年费"), Some(CostCategory::Maintenance));
+        assert!(CostCategory::Maintenance.is_official_fee());
+        assert!(!CostCategory::Labour.is_official_fee());
+    }
+
+    #[test]
+    fn no_two_variants_share_a_spelling() {
+        fn check<T: Copy + PartialEq + std::fmt::Debug>(all: &[T], parse: fn(&str) -> Option<T>, labels: fn(T) -> [&'static str; 3]) {
+            for &v in all {
+                for l in labels(v) {
+                    assert_eq!(parse(l), Some(v), "label {l:?}");
+                }
+            }
+        }
+        check(PatentType::ALL, PatentType::parse, |v| [v.code(), v.label_en(), v.label_zh()]);
+        check(LegalStatus::ALL, LegalStatus::parse, |v| [v.code(), v.label_en(), v.label_zh()]);
+        check(DealKind::ALL, DealKind::parse, |v| [v.code(), v.label_en(), v.label_zh()]);
+        check(CostCategory::ALL, CostCategory::parse, |v| [v.code(), v.label_en(), v.label_zh()]);
+    }
+}

@@ -1,0 +1,61 @@
+//! Progress reporting and cancellation for long work, shared between a worker thread and the
+//! thread that shows it (a terminal bar or the GUI).
+
+use std::sync::Arc;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+
+/// A cheap, clonable handle: the worker reports into it, the UI reads it and may cancel.
+#[derive(Debug, Clone, Default)]
+pub struct Progress(Arc<Inner>);
+
+#[derive(Debug, Default)]
+struct Inner {
+    done: AtomicU64,
+    total: AtomicU64,
+    cancelled: AtomicBool,
+    stage: Mutex<String>,
+}
+
+impl Progress {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Starts a stage of `total` units.
+    pub fn start(&self, stage: &str, total: u64) {
+        if let Ok(mut s) = self.0.stage.lock() {
+            s.clear();
+            s.push_str(stage);
+        }
+        self.0.total.store(total, Ordering::Relaxed);
+        self.0.done.store(0, Ordering::Relaxed);
+    }
+
+    pub fn set(&self, done: u64) {
+        self.0.done.store(done, Ordering::Relaxed);
+    }
+
+    /// `(done, total)` of the current stage.
+    pub fn get(&self) -> (u64, u64) {
+        (self.0.done.load(Ordering::Relaxed), self.0.total.load(Ordering::Relaxed))
+    }
+
+    /// Fraction done, 0–1.
+    pub fn fraction(&self) -> f32 {
+        let (d, t) = self.get();
+        if t == 0 { 0.0 } else { (d as f64 / t as f64).min(1.0) as f32 }
+    }
+
+    pub fn stage(&self) -> String {
+        self.0.stage.lock().map(|s| s.clone()).unwrap_or_default()
+    }
+
+    pub fn cancel(&self) {
+        self.0.cancelled.store(true, Ordering::Relaxed);
+    }
+
+    pub fn is_cancelled(&self) -> bool {
+        self.0.cancelled.load(Ordering::Relaxed)
+    }
+}
