@@ -95,6 +95,14 @@ pub fn run(args: &ValidateArgs) -> Result<ExitCode, CliError> {
                 continue;
             }
         };
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            reports.push(failed(&file, None, Problem::file_error(&file, "the file is empty: a header row is needed")));
+            continue;
+        }
+        if let Err(e) = import::encoding::decode(&bytes) {
+            reports.push(failed(&file, None, Problem::file_error(&file, e.to_string()).at_row(e.line)));
+            continue;
+        }
         let Some(kind) = import::detect_kind(&bytes) else {
             let p = Problem::file_error(
                 &file,

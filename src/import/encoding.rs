@@ -30,7 +30,7 @@ impl SourceEncoding {
 /// The bytes are in no supported encoding.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "the file is neither UTF-8 nor GBK/GB18030: byte 0x{byte:02X} at row {line} (byte offset {offset}) cannot be decoded"
+    "the file is neither UTF-8 nor GBK/GB18030: byte 0x{byte:02X} (byte offset {offset}) cannot be decoded"
 )]
 pub struct EncodingError {
     /// Byte offset of the first undecodable byte.
@@ -66,7 +66,15 @@ pub fn decode_detect(bytes: &[u8]) -> Result<(Cow<'_, str>, SourceEncoding), Enc
     }
     match std::str::from_utf8(bytes) {
         Ok(s) => Ok((Cow::Borrowed(s), SourceEncoding::Utf8)),
-        Err(_) => decode_gb18030(bytes).map(|s| (Cow::Owned(s), SourceEncoding::Gb18030)),
+        Err(utf8) => decode_gb18030(bytes).map(|s| (Cow::Owned(s), SourceEncoding::Gb18030)).map_err(|gb| {
+            // A file whose text before the bad byte has UTF-8 multi-byte characters is UTF-8 with
+            // a damaged byte: point at that byte, not at where GB18030 gave up.
+            if bytes[..utf8.valid_up_to()].iter().any(|b| !b.is_ascii()) {
+                error_at(bytes, utf8.valid_up_to())
+            } else {
+                gb
+            }
+        }),
     }
 }
 
@@ -131,6 +139,13 @@ mod tests {
         }
         let (t, e) = decode_detect(&bytes).unwrap();
         assert_eq!((t.as_ref(), e), ("专利号\tx", SourceEncoding::Utf16Le));
+    }
+
+    #[test]
+    fn damaged_utf8_points_at_the_damage() {
+        let bytes = ["专利号\n甲\nCN".as_bytes(), b"\xFF\n"].concat();
+        let e = decode(&bytes).unwrap_err();
+        assert_eq!((e.line, e.offset, e.byte), (3, 16, 0xFF));
     }
 
     #[test]

@@ -35,6 +35,20 @@ pub struct Table {
     pub encoding: SourceEncoding,
     pub df: DataFrame,
     pub warnings: Vec<Problem>,
+    /// For each column of `kind.columns()`: its index and header in the file, if present.
+    pub source_columns: Vec<Option<(usize, String)>>,
+}
+
+impl Table {
+    /// A problem located at a row and a canonical column of this table.
+    pub fn problem_at(&self, row: usize, column: &str, message: String) -> Problem {
+        let p = Problem::file_error(&self.file, message).at_row(row);
+        let spec = self.kind.columns().iter().position(|c| c.name == column);
+        match spec.and_then(|i| self.source_columns.get(i)).and_then(Option::as_ref) {
+            Some((i, header)) => p.at_column(*i, header),
+            None => p.with_column_name(column),
+        }
+    }
 }
 
 /// A table that did not load: every problem found, errors first in file order.
@@ -108,12 +122,13 @@ pub fn read_table_bytes(
         ImportError::single(Problem::file_error(file, e.to_string()).at_row(e.line))
     })?;
     match reader::read_text(kind, &text, file, opts, progress) {
-        Ok((df, warnings)) => Ok(Table {
+        Ok((df, warnings, source_columns)) => Ok(Table {
             kind,
             file: file.to_string(),
             encoding,
             df,
             warnings: warnings.list,
+            source_columns,
         }),
         Err(p) => Err(ImportError::from_problems(p)),
     }
@@ -267,7 +282,7 @@ fn rows_with(df: &DataFrame, col: &str) -> Vec<(usize, String)> {
 }
 
 fn located(t: &Table, row: usize, col: &str, message: String) -> Problem {
-    Problem::file_error(&t.file, message).at_row(row).with_column_name(col)
+    t.problem_at(row, col, message)
 }
 
 impl Problem {

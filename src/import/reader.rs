@@ -273,7 +273,7 @@ fn parse_cell<'a>(
 ) -> Result<Val<'a>, String> {
     let range = |v: f64, min: f64, max: f64| -> Result<f64, String> {
         if v < min || v > max {
-            Err(format!("is outside the allowed range {min}–{max}"))
+            Err(format!("is outside the allowed range {min} to {max}"))
         } else {
             Ok(v)
         }
@@ -290,7 +290,7 @@ fn parse_cell<'a>(
         Kind::Integer { min, max } => {
             let v = cell::parse_integer(&norm)?;
             if v < min || v > max {
-                return Err(format!("is outside the allowed range {min}–{max}"));
+                return Err(format!("is outside the allowed range {min} to {max}"));
             }
             Val::Int(v)
         }
@@ -312,14 +312,18 @@ fn parse_cell<'a>(
                 } else {
                     String::new()
                 };
-                return Err(format!("is outside the allowed range {min}–{max}{hint}"));
+                return Err(format!(
+                    "is outside the allowed range {}% to {}%{hint}",
+                    min * 100.0,
+                    max * 100.0
+                ));
             }
             Val::Num(v)
         }
         Kind::Years { max } => {
             let v = cell::parse_years(&norm)?;
             if v <= 0.0 || v > max {
-                return Err(format!("is outside the allowed range: above 0 and at most {max} years"));
+                return Err(format!("is outside the allowed range: more than 0 and at most {max} years"));
             }
             Val::Num(v)
         }
@@ -363,7 +367,7 @@ pub fn read_text(
     file: &str,
     opts: &ReadOptions,
     progress: Option<&Progress>,
-) -> Result<(DataFrame, Problems), Problems> {
+) -> Result<(DataFrame, Problems, Vec<Option<(usize, String)>>), Problems> {
     let mut problems = Problems::new(opts.max_problems);
     let specs = kind.columns();
     let mut rdr = csv::ReaderBuilder::new()
@@ -409,6 +413,7 @@ pub fn read_text(
         p.start(&format!("reading {file}"), total);
     }
     let width = header.len();
+    let mut lines = LineCounter::new(text.as_bytes());
     let mut n = 0usize;
     loop {
         match rdr.read_record(&mut record) {
@@ -430,7 +435,7 @@ pub fn read_text(
             }
             p.set(record.position().map_or(0, |pos| pos.byte()));
         }
-        let row = record.position().map_or(0, |p| p.line() as usize);
+        let row = lines.row_at(record.position().map_or(0, |p| p.byte() as usize));
         if record.iter().all(|f| f.trim().is_empty()) {
             continue;
         }
@@ -498,6 +503,10 @@ pub fn read_text(
         p.set(total);
     }
     let height = rows.len();
+    if height == 0 && !problems.has_errors() {
+        problems.push(Problem::file_error(file, "the file has a header but no data rows"));
+        return Err(problems);
+    }
     let mut columns: Vec<Column> = Vec::with_capacity(specs.len() + 1);
     columns.push(UInt32Chunked::from_vec(PlSmallStr::from_static(SOURCE_ROW), rows).into_column());
     columns.extend(builders.into_iter().map(Builder::finish));
@@ -509,7 +518,34 @@ pub fn read_text(
         }
     };
     check_duplicates(kind, &df, key_hashes, &cols, file, &mut problems);
-    if problems.has_errors() { Err(problems) } else { Ok((df, problems)) }
+    if problems.has_errors() { Err(problems) } else { Ok((df, problems, cols)) }
+}
+
+/// Turns a record's byte offset into the 1-based line where its first field starts. The csv
+/// crate's own line numbers lag behind after CRLF line ends and skipped blank lines.
+struct LineCounter<'t> {
+    bytes: &'t [u8],
+    offset: usize,
+    line: usize,
+}
+
+impl<'t> LineCounter<'t> {
+    fn new(bytes: &'t [u8]) -> Self {
+        Self { bytes, offset: 0, line: 1 }
+    }
+
+    /// Records come in file order, so counting resumes where the last call stopped.
+    fn row_at(&mut self, record_offset: usize) -> usize {
+        let mut start = record_offset.min(self.bytes.len());
+        while start < self.bytes.len() && matches!(self.bytes[start], b'\r' | b'\n') {
+            start += 1;
+        }
+        if start >= self.offset {
+            self.line += self.bytes[self.offset..start].iter().filter(|&&b| b == b'\n').count();
+            self.offset = start;
+        }
+        self.line
+    }
 }
 
 impl Val<'_> {

@@ -264,7 +264,7 @@ impl Assumptions {
         })?;
         let text = crate::import::encoding::decode(&bytes).map_err(|e| AssumptionsError::Parse {
             file: file.clone(),
-            message: e.to_string(),
+            message: format!("line {}: {e}", e.line),
         })?;
         Self::from_toml(&text, &file)
     }
