@@ -31,14 +31,21 @@ fn reset_peak() {
 }
 
 fn main() {
-    let patents: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(1_000_000);
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("target/bench-data/{patents}"));
+    let patents: usize = std::env::args()
+        .nth(1)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(1_000_000);
+    let dir =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("target/bench-data/{patents}"));
     let spec = SynthSpec::new(patents);
     let portfolio = dir.join("portfolio.csv");
     if !portfolio.exists() {
         let t = Instant::now();
         generate(&spec, &dir, None).expect("generate the data set");
-        println!("generated {patents} patents in {:.2} s", t.elapsed().as_secs_f64());
+        println!(
+            "generated {patents} patents in {:.2} s",
+            t.elapsed().as_secs_f64()
+        );
     }
     let size = std::fs::metadata(&portfolio).expect("portfolio file").len();
     let opts = ReadOptions::new(spec.valuation_date);

@@ -38,13 +38,20 @@ impl Progress {
 
     /// `(done, total)` of the current stage.
     pub fn get(&self) -> (u64, u64) {
-        (self.0.done.load(Ordering::Relaxed), self.0.total.load(Ordering::Relaxed))
+        (
+            self.0.done.load(Ordering::Relaxed),
+            self.0.total.load(Ordering::Relaxed),
+        )
     }
 
     /// Fraction done, 0–1.
     pub fn fraction(&self) -> f32 {
         let (d, t) = self.get();
-        if t == 0 { 0.0 } else { (d as f64 / t as f64).min(1.0) as f32 }
+        if t == 0 {
+            0.0
+        } else {
+            (d as f64 / t as f64).min(1.0) as f32
+        }
     }
 
     pub fn stage(&self) -> String {

@@ -32,8 +32,16 @@ pub fn load() -> Result<Dataset, SampleError> {
     for (kind, bytes, name) in [
         (TableKind::Portfolio, PORTFOLIO, "sample_data/portfolio.csv"),
         (TableKind::Forecasts, FORECASTS, "sample_data/forecasts.csv"),
-        (TableKind::CostItems, COST_ITEMS, "sample_data/cost_items.csv"),
-        (TableKind::Comparables, COMPARABLES, "sample_data/comparables.csv"),
+        (
+            TableKind::CostItems,
+            COST_ITEMS,
+            "sample_data/cost_items.csv",
+        ),
+        (
+            TableKind::Comparables,
+            COMPARABLES,
+            "sample_data/comparables.csv",
+        ),
     ] {
         ds.set_table(import::read_table_bytes(kind, bytes, name, &opts, None)?);
     }

@@ -65,25 +65,60 @@ pub enum SynthError {
 
 const GROUP_NAMES: [&str; 3] = ["智能门锁", "工业物联网网关", "电池管理系统"];
 const TECH: [&str; 12] = [
-    "深度学习", "边缘计算", "区块链", "低功耗蓝牙", "多传感器融合", "卡尔曼滤波", "指纹识别", "毫米波雷达",
-    "自适应均衡", "数字孪生", "联邦学习", "图像增强",
+    "深度学习",
+    "边缘计算",
+    "区块链",
+    "低功耗蓝牙",
+    "多传感器融合",
+    "卡尔曼滤波",
+    "指纹识别",
+    "毫米波雷达",
+    "自适应均衡",
+    "数字孪生",
+    "联邦学习",
+    "图像增强",
 ];
 const OBJECT: [&str; 12] = [
-    "身份认证方法", "数据采集装置", "电池均衡电路", "通信协议转换方法", "故障诊断系统", "温度控制模块", "锁体结构",
-    "无线组网方法", "电量估算方法", "图像处理方法", "安全启动方法", "散热装置",
+    "身份认证方法",
+    "数据采集装置",
+    "电池均衡电路",
+    "通信协议转换方法",
+    "故障诊断系统",
+    "温度控制模块",
+    "锁体结构",
+    "无线组网方法",
+    "电量估算方法",
+    "图像处理方法",
+    "安全启动方法",
+    "散热装置",
 ];
 const IPC: [&str; 12] = [
-    "H04L 9/32", "H04L 67/12", "H02J 7/00", "G06N 3/08", "E05B 47/00", "G01R 31/36", "H04W 84/18", "G06V 40/12",
-    "H01M 10/48", "G06F 21/57", "G05B 19/418", "H05K 7/20",
+    "H04L 9/32",
+    "H04L 67/12",
+    "H02J 7/00",
+    "G06N 3/08",
+    "E05B 47/00",
+    "G01R 31/36",
+    "H04W 84/18",
+    "G06V 40/12",
+    "H01M 10/48",
+    "G06F 21/57",
+    "G05B 19/418",
+    "H05K 7/20",
 ];
-const REGIONS: [&str; 8] = ["广东", "北京", "上海", "江苏", "浙江", "四川", "湖北", "山东"];
+const REGIONS: [&str; 8] = [
+    "广东", "北京", "上海", "江苏", "浙江", "四川", "湖北", "山东",
+];
 
 fn csv_writer(path: &Path) -> Result<csv::Writer<std::io::BufWriter<std::fs::File>>, SynthError> {
     let f = std::fs::File::create(path).map_err(|source| SynthError::Io {
         path: path.display().to_string(),
         source,
     })?;
-    Ok(csv::Writer::from_writer(std::io::BufWriter::with_capacity(1 << 20, f)))
+    Ok(csv::Writer::from_writer(std::io::BufWriter::with_capacity(
+        1 << 20,
+        f,
+    )))
 }
 
 fn csv_err(path: &Path) -> impl Fn(csv::Error) -> SynthError + '_ {
@@ -94,7 +129,9 @@ fn csv_err(path: &Path) -> impl Fn(csv::Error) -> SynthError + '_ {
 }
 
 fn group_name(g: usize) -> String {
-    GROUP_NAMES.get(g).map_or_else(|| format!("产品线{g:04}"), |s| s.to_string())
+    GROUP_NAMES
+        .get(g)
+        .map_or_else(|| format!("产品线{g:04}"), |s| s.to_string())
 }
 
 /// Application number `CN{year}{type digit}{serial:07}.{check}`; unique per `i`.
@@ -105,7 +142,11 @@ fn patent_no(i: usize, year: i32, type_digit: u8) -> String {
 }
 
 /// Writes the five input files into `dir` (created if missing).
-pub fn generate(spec: &SynthSpec, dir: &Path, progress: Option<&Progress>) -> Result<SynthOutput, SynthError> {
+pub fn generate(
+    spec: &SynthSpec,
+    dir: &Path,
+    progress: Option<&Progress>,
+) -> Result<SynthOutput, SynthError> {
     std::fs::create_dir_all(dir).map_err(|source| SynthError::Io {
         path: dir.display().to_string(),
         source,
@@ -123,8 +164,19 @@ pub fn generate(spec: &SynthSpec, dir: &Path, progress: Option<&Progress>) -> Re
     let mut w = csv_writer(&path)?;
     let e = csv_err(&path);
     w.write_record([
-        "专利号", "专利名称", "专利类型", "IPC分类号", "申请日", "授权公告日", "法律状态", "专利权人", "权利要求数",
-        "独立权利要求数", "同族数", "被引次数", "资产组",
+        "专利号",
+        "专利名称",
+        "专利类型",
+        "IPC分类号",
+        "申请日",
+        "授权公告日",
+        "法律状态",
+        "专利权人",
+        "权利要求数",
+        "独立权利要求数",
+        "同族数",
+        "被引次数",
+        "资产组",
     ])
     .map_err(&e)?;
     let mut patent_groups: Vec<(String, usize)> = Vec::with_capacity(spec.patents.min(1 << 22));
@@ -137,7 +189,8 @@ pub fn generate(spec: &SynthSpec, dir: &Path, progress: Option<&Progress>) -> Re
         // Filing years kept inside the legal term so most patents are alive.
         let first_year = if t == 1 { 2010 } else { 2018 };
         let year = (first_year + (i % (vd.year() - first_year) as usize) as i32).min(vd.year() - 1);
-        let filing = NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(vd) + Duration::days(rng.random_range(0..365));
+        let filing = NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(vd)
+            + Duration::days(rng.random_range(0..365));
         let grant_lag = match t {
             1 => rng.random_range(500..1500),
             2 => rng.random_range(150..400),
@@ -154,8 +207,15 @@ pub fn generate(spec: &SynthSpec, dir: &Path, progress: Option<&Progress>) -> Re
         };
         let type_label = ["发明", "实用新型", "外观设计"][usize::from(t - 1)];
         let title = match t {
-            1 => format!("一种基于{}的{}", TECH[rng.random_range(0..TECH.len())], OBJECT[rng.random_range(0..OBJECT.len())]),
-            2 => format!("一种{}", OBJECT[rng.random_range(0..OBJECT.len())].replace("方法", "装置")),
+            1 => format!(
+                "一种基于{}的{}",
+                TECH[rng.random_range(0..TECH.len())],
+                OBJECT[rng.random_range(0..OBJECT.len())]
+            ),
+            2 => format!(
+                "一种{}",
+                OBJECT[rng.random_range(0..OBJECT.len())].replace("方法", "装置")
+            ),
             _ => format!("{}外壳", GROUP_NAMES[rng.random_range(0..3)]),
         };
         let claims: u32 = match t {
@@ -191,14 +251,18 @@ pub fn generate(spec: &SynthSpec, dir: &Path, progress: Option<&Progress>) -> Re
             p.set(i as u64);
         }
     }
-    w.flush().map_err(|source| SynthError::Io { path: path.display().to_string(), source })?;
+    w.flush().map_err(|source| SynthError::Io {
+        path: path.display().to_string(),
+        source,
+    })?;
     files.push((path.clone(), spec.patents));
 
     // Forecasts.
     let path = dir.join("forecasts.csv");
     let mut w = csv_writer(&path)?;
     let e = csv_err(&path);
-    w.write_record(["资产组", "年度", "营业收入", "利润率", "分成率"]).map_err(&e)?;
+    w.write_record(["资产组", "年度", "营业收入", "利润率", "分成率"])
+        .map_err(&e)?;
     let mut rows = 0;
     for g in 0..groups {
         let years = rng.random_range(5..=10);
@@ -218,7 +282,10 @@ pub fn generate(spec: &SynthSpec, dir: &Path, progress: Option<&Progress>) -> Re
             rows += 1;
         }
     }
-    w.flush().map_err(|source| SynthError::Io { path: path.display().to_string(), source })?;
+    w.flush().map_err(|source| SynthError::Io {
+        path: path.display().to_string(),
+        source,
+    })?;
     files.push((path.clone(), rows));
 
     // Cost items: R&D labour and official fees per patent (for a sample of patents), plus
@@ -226,13 +293,22 @@ pub fn generate(spec: &SynthSpec, dir: &Path, progress: Option<&Progress>) -> Re
     let path = dir.join("cost_items.csv");
     let mut w = csv_writer(&path)?;
     let e = csv_err(&path);
-    w.write_record(["专利号", "资产组", "费用类别", "发生年度", "金额"]).map_err(&e)?;
+    w.write_record(["专利号", "资产组", "费用类别", "发生年度", "金额"])
+        .map_err(&e)?;
     let mut rows = 0;
     for (k, (no, _)) in patent_groups.iter().enumerate() {
         let year: i32 = no[2..6].parse().unwrap_or(vd.year());
         let labour: f64 = rng.random_range(5.0e4..6.0e5);
-        w.write_record([no.as_str(), "", "人工费", &year.to_string(), &format!("{labour:.2}")]).map_err(&e)?;
-        w.write_record([no.as_str(), "", "申请费", &year.to_string(), "3450.00"]).map_err(&e)?;
+        w.write_record([
+            no.as_str(),
+            "",
+            "人工费",
+            &year.to_string(),
+            &format!("{labour:.2}"),
+        ])
+        .map_err(&e)?;
+        w.write_record([no.as_str(), "", "申请费", &year.to_string(), "3450.00"])
+            .map_err(&e)?;
         rows += 2;
         if k % 65_536 == 0
             && let Some(p) = progress
@@ -242,11 +318,20 @@ pub fn generate(spec: &SynthSpec, dir: &Path, progress: Option<&Progress>) -> Re
     }
     for g in 0..groups {
         let amount: f64 = rng.random_range(1.0e5..2.0e6);
-        w.write_record(["", &group_name(g), "材料费", &(vd.year() - 2).to_string(), &format!("{amount:.2}")])
-            .map_err(&e)?;
+        w.write_record([
+            "",
+            &group_name(g),
+            "材料费",
+            &(vd.year() - 2).to_string(),
+            &format!("{amount:.2}"),
+        ])
+        .map_err(&e)?;
         rows += 1;
     }
-    w.flush().map_err(|source| SynthError::Io { path: path.display().to_string(), source })?;
+    w.flush().map_err(|source| SynthError::Io {
+        path: path.display().to_string(),
+        source,
+    })?;
     files.push((path.clone(), rows));
 
     // Comparables.
@@ -254,7 +339,16 @@ pub fn generate(spec: &SynthSpec, dir: &Path, progress: Option<&Progress>) -> Re
     let mut w = csv_writer(&path)?;
     let e = csv_err(&path);
     w.write_record([
-        "交易编号", "交易日期", "IPC分类号", "专利类型", "交易类型", "成交价格", "剩余寿命", "权利要求数", "地区", "技术评分",
+        "交易编号",
+        "交易日期",
+        "IPC分类号",
+        "专利类型",
+        "交易类型",
+        "成交价格",
+        "剩余寿命",
+        "权利要求数",
+        "地区",
+        "技术评分",
     ])
     .map_err(&e)?;
     let kinds = ["转让", "独占许可", "排他许可", "普通许可"];
@@ -277,7 +371,10 @@ pub fn generate(spec: &SynthSpec, dir: &Path, progress: Option<&Progress>) -> Re
         ])
         .map_err(&e)?;
     }
-    w.flush().map_err(|source| SynthError::Io { path: path.display().to_string(), source })?;
+    w.flush().map_err(|source| SynthError::Io {
+        path: path.display().to_string(),
+        source,
+    })?;
     files.push((path.clone(), n));
 
     // Assumptions.
@@ -289,7 +386,10 @@ pub fn generate(spec: &SynthSpec, dir: &Path, progress: Option<&Progress>) -> Re
     );
     std::fs::File::create(&path)
         .and_then(|mut f| f.write_all(text.as_bytes()))
-        .map_err(|source| SynthError::Io { path: path.display().to_string(), source })?;
+        .map_err(|source| SynthError::Io {
+            path: path.display().to_string(),
+            source,
+        })?;
     files.push((path, 1));
     if let Some(p) = progress {
         p.set(p.get().1);
@@ -316,7 +416,8 @@ mod tests {
             (TableKind::CostItems, "cost_items.csv"),
             (TableKind::Comparables, "comparables.csv"),
         ] {
-            let t = read_table(kind, &dir.path().join(name), &opts, None).unwrap_or_else(|e| panic!("{name}: {e}"));
+            let t = read_table(kind, &dir.path().join(name), &opts, None)
+                .unwrap_or_else(|e| panic!("{name}: {e}"));
             assert!(t.warnings.is_empty(), "{name}: {:?}", t.warnings);
             ds.set_table(t);
         }

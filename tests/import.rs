@@ -11,8 +11,22 @@ fn opts() -> ReadOptions {
 
 #[test]
 fn gbk_excel_export_loads_to_the_same_frame_as_utf8() {
-    let utf8 = read_table_bytes(TableKind::Portfolio, patval::sample::PORTFOLIO, "p.csv", &opts(), None).unwrap();
-    let gbk = read_table_bytes(TableKind::Portfolio, patval::sample::PORTFOLIO_GBK, "g.csv", &opts(), None).unwrap();
+    let utf8 = read_table_bytes(
+        TableKind::Portfolio,
+        patval::sample::PORTFOLIO,
+        "p.csv",
+        &opts(),
+        None,
+    )
+    .unwrap();
+    let gbk = read_table_bytes(
+        TableKind::Portfolio,
+        patval::sample::PORTFOLIO_GBK,
+        "g.csv",
+        &opts(),
+        None,
+    )
+    .unwrap();
     assert_eq!(gbk.encoding, import::SourceEncoding::Gb18030);
     // The GBK file has full-width digits in two cells, CRLF line ends and a blank trailing column.
     assert!(utf8.df.equals_missing(&gbk.df), "{}\n{}", utf8.df, gbk.df);
@@ -20,64 +34,165 @@ fn gbk_excel_export_loads_to_the_same_frame_as_utf8() {
 
 #[test]
 fn columns_are_typed_and_patent_numbers_stay_text() {
-    let t = read_table_bytes(TableKind::Portfolio, patval::sample::PORTFOLIO, "p.csv", &opts(), None).unwrap();
+    let t = read_table_bytes(
+        TableKind::Portfolio,
+        patval::sample::PORTFOLIO,
+        "p.csv",
+        &opts(),
+        None,
+    )
+    .unwrap();
     let df = &t.df;
     assert_eq!(df.column("patent_no").unwrap().dtype(), &DataType::String);
     assert_eq!(df.column("filing_date").unwrap().dtype(), &DataType::Date);
     assert_eq!(df.column("claims").unwrap().dtype(), &DataType::Int64);
     assert_eq!(df.column("rd_cost").unwrap().dtype(), &DataType::Float64);
     assert_eq!(df.column(SOURCE_ROW).unwrap().dtype(), &DataType::UInt32);
-    let no = df.column("patent_no").unwrap().str().unwrap().get(0).unwrap();
+    let no = df
+        .column("patent_no")
+        .unwrap()
+        .str()
+        .unwrap()
+        .get(0)
+        .unwrap();
     assert_eq!(no, "CN201710500001.6");
     // Row 3 of the file writes its dates as 2019年2月26日.
-    let filing = df.column("filing_date").unwrap().date().unwrap().physical().get(2).unwrap();
-    assert_eq!(import::cell::days_to_date(filing), NaiveDate::from_ymd_opt(2019, 2, 26));
+    let filing = df
+        .column("filing_date")
+        .unwrap()
+        .date()
+        .unwrap()
+        .physical()
+        .get(2)
+        .unwrap();
+    assert_eq!(
+        import::cell::days_to_date(filing),
+        NaiveDate::from_ymd_opt(2019, 2, 26)
+    );
     // The header says 研发成本（万元）: 65.5 means 655,000 yuan.
     let rd = df.column("rd_cost").unwrap().f64().unwrap();
     assert_eq!(rd.iter().flatten().collect::<Vec<_>>(), vec![655_000.0]);
-    assert_eq!(df.column("patent_type").unwrap().str().unwrap().get(5), Some("design"));
-    assert_eq!(df.column("legal_status").unwrap().str().unwrap().get(8), Some("lapsed"));
-    assert_eq!(df.column("ipc").unwrap().str().unwrap().get(0), Some("G06V40/12"));
+    assert_eq!(
+        df.column("patent_type").unwrap().str().unwrap().get(5),
+        Some("design")
+    );
+    assert_eq!(
+        df.column("legal_status").unwrap().str().unwrap().get(8),
+        Some("lapsed")
+    );
+    assert_eq!(
+        df.column("ipc").unwrap().str().unwrap().get(0),
+        Some("G06V40/12")
+    );
 }
 
 #[test]
 fn money_units_in_cells_and_headers() {
-    let t = read_table_bytes(TableKind::CostItems, patval::sample::COST_ITEMS, "c.csv", &opts(), None).unwrap();
+    let t = read_table_bytes(
+        TableKind::CostItems,
+        patval::sample::COST_ITEMS,
+        "c.csv",
+        &opts(),
+        None,
+    )
+    .unwrap();
     let amounts = t.df.column("amount").unwrap().f64().unwrap().clone();
     // "853,365.87" in the first row.
     assert_eq!(amounts.get(0), Some(853_365.87));
-    let f = read_table_bytes(TableKind::Forecasts, patval::sample::FORECASTS, "f.csv", &opts(), None).unwrap();
+    let f = read_table_bytes(
+        TableKind::Forecasts,
+        patval::sample::FORECASTS,
+        "f.csv",
+        &opts(),
+        None,
+    )
+    .unwrap();
     // 营业收入（万元） 6800.00 → 68,000,000 yuan; 利润率 16.0% → 0.16; 年度 "2026年" → 2026.
-    assert_eq!(f.df.column("revenue").unwrap().f64().unwrap().get(0), Some(68_000_000.0));
-    assert_eq!(f.df.column("profit_margin").unwrap().f64().unwrap().get(0), Some(0.16));
-    assert_eq!(f.df.column("year").unwrap().i32().unwrap().get(0), Some(2026));
+    assert_eq!(
+        f.df.column("revenue").unwrap().f64().unwrap().get(0),
+        Some(68_000_000.0)
+    );
+    assert_eq!(
+        f.df.column("profit_margin").unwrap().f64().unwrap().get(0),
+        Some(0.16)
+    );
+    assert_eq!(
+        f.df.column("year").unwrap().i32().unwrap().get(0),
+        Some(2026)
+    );
 }
 
 #[test]
 fn excel_padding_and_tabs_are_accepted() {
     let text = "资产组\t年度\t营业收入\t\t\n甲\t2026\t100\t\t\n\n甲\t2027\t110\t\t\n\t\t\t\t\n";
-    let t = read_table_bytes(TableKind::Forecasts, text.as_bytes(), "f.tsv", &opts(), None).unwrap();
+    let t = read_table_bytes(
+        TableKind::Forecasts,
+        text.as_bytes(),
+        "f.tsv",
+        &opts(),
+        None,
+    )
+    .unwrap();
     assert_eq!(t.df.height(), 2);
-    let rows: Vec<u32> = t.df.column(SOURCE_ROW).unwrap().u32().unwrap().iter().flatten().collect();
-    assert_eq!(rows, vec![2, 4], "blank rows are skipped but row numbers stay those of the file");
+    let rows: Vec<u32> =
+        t.df.column(SOURCE_ROW)
+            .unwrap()
+            .u32()
+            .unwrap()
+            .iter()
+            .flatten()
+            .collect();
+    assert_eq!(
+        rows,
+        vec![2, 4],
+        "blank rows are skipped but row numbers stay those of the file"
+    );
 }
 
 #[test]
 fn header_with_bom_and_english_names() {
     let text = "\u{feff}Asset Group,Year,Revenue (万元),Share Rate (%)\nA,2026,12.5,3\n";
-    let t = read_table_bytes(TableKind::Forecasts, text.as_bytes(), "f.csv", &opts(), None).unwrap();
+    let t = read_table_bytes(
+        TableKind::Forecasts,
+        text.as_bytes(),
+        "f.csv",
+        &opts(),
+        None,
+    )
+    .unwrap();
     assert_eq!(t.encoding, import::SourceEncoding::Utf8Bom);
-    assert_eq!(t.df.column("revenue").unwrap().f64().unwrap().get(0), Some(125_000.0));
-    assert_eq!(t.df.column("share_rate").unwrap().f64().unwrap().get(0), Some(0.03));
+    assert_eq!(
+        t.df.column("revenue").unwrap().f64().unwrap().get(0),
+        Some(125_000.0)
+    );
+    assert_eq!(
+        t.df.column("share_rate").unwrap().f64().unwrap().get(0),
+        Some(0.03)
+    );
 }
 
 #[test]
 fn detect_kind_from_headers() {
-    assert_eq!(import::detect_kind(patval::sample::PORTFOLIO), Some(TableKind::Portfolio));
-    assert_eq!(import::detect_kind(patval::sample::PORTFOLIO_GBK), Some(TableKind::Portfolio));
-    assert_eq!(import::detect_kind(patval::sample::FORECASTS), Some(TableKind::Forecasts));
-    assert_eq!(import::detect_kind(patval::sample::COST_ITEMS), Some(TableKind::CostItems));
-    assert_eq!(import::detect_kind(patval::sample::COMPARABLES), Some(TableKind::Comparables));
+    assert_eq!(
+        import::detect_kind(patval::sample::PORTFOLIO),
+        Some(TableKind::Portfolio)
+    );
+    assert_eq!(
+        import::detect_kind(patval::sample::PORTFOLIO_GBK),
+        Some(TableKind::Portfolio)
+    );
+    assert_eq!(
+        import::detect_kind(patval::sample::FORECASTS),
+        Some(TableKind::Forecasts)
+    );
+    assert_eq!(
+        import::detect_kind(patval::sample::COST_ITEMS),
+        Some(TableKind::CostItems)
+    );
+    assert_eq!(
+        import::detect_kind(patval::sample::COMPARABLES),
+        Some(TableKind::Comparables)
+    );
     assert_eq!(import::detect_kind(b"a,b,c\n1,2,3\n"), None);
 }
 

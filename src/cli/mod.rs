@@ -94,14 +94,19 @@ fn gen_sample(args: &GenSampleArgs) -> Result<ExitCode, CliError> {
     let mut spec = crate::synth::SynthSpec::new(args.patents);
     spec.seed = args.seed;
     let progress = Progress::new();
-    let out = with_progress_bar(&progress, || crate::synth::generate(&spec, &args.out, Some(&progress)))?;
+    let out = with_progress_bar(&progress, || {
+        crate::synth::generate(&spec, &args.out, Some(&progress))
+    })?;
     if args.json {
         let files: Vec<serde_json::Value> = out
             .files
             .iter()
             .map(|(p, rows)| serde_json::json!({ "path": p.display().to_string(), "rows": rows }))
             .collect();
-        println!("{}", serde_json::to_string_pretty(&serde_json::json!({ "files": files }))?);
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&serde_json::json!({ "files": files }))?
+        );
     } else {
         for (p, rows) in &out.files {
             println!("{:>10} rows  {}", rows, p.display());

@@ -36,7 +36,8 @@ struct Report {
 }
 
 fn is_toml(p: &Path) -> bool {
-    p.extension().is_some_and(|e| e.eq_ignore_ascii_case("toml"))
+    p.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("toml"))
 }
 
 pub fn run(args: &ValidateArgs) -> Result<ExitCode, CliError> {
@@ -46,7 +47,12 @@ pub fn run(args: &ValidateArgs) -> Result<ExitCode, CliError> {
         .assumptions
         .iter()
         .map(|p| p.as_path())
-        .chain(args.files.iter().map(|p| p.as_path()).filter(|p| is_toml(p)))
+        .chain(
+            args.files
+                .iter()
+                .map(|p| p.as_path())
+                .filter(|p| is_toml(p)),
+        )
         .collect();
     let mut assumptions: Option<Assumptions> = None;
     for path in toml_files {
@@ -70,7 +76,10 @@ pub fn run(args: &ValidateArgs) -> Result<ExitCode, CliError> {
                 encoding: None,
                 rows: None,
                 ok: false,
-                problems: vec![Problem::file_error(&file, strip_file_prefix(&e.to_string(), &file))],
+                problems: vec![Problem::file_error(
+                    &file,
+                    strip_file_prefix(&e.to_string(), &file),
+                )],
                 suppressed: 0,
             }),
         }
@@ -91,16 +100,28 @@ pub fn run(args: &ValidateArgs) -> Result<ExitCode, CliError> {
         let bytes = match std::fs::read(path) {
             Ok(b) => b,
             Err(e) => {
-                reports.push(failed(&file, None, Problem::file_error(&file, format!("cannot read the file: {e}"))));
+                reports.push(failed(
+                    &file,
+                    None,
+                    Problem::file_error(&file, format!("cannot read the file: {e}")),
+                ));
                 continue;
             }
         };
         if bytes.iter().all(u8::is_ascii_whitespace) {
-            reports.push(failed(&file, None, Problem::file_error(&file, "the file is empty: a header row is needed")));
+            reports.push(failed(
+                &file,
+                None,
+                Problem::file_error(&file, "the file is empty: a header row is needed"),
+            ));
             continue;
         }
         if let Err(e) = import::encoding::decode(&bytes) {
-            reports.push(failed(&file, None, Problem::file_error(&file, e.to_string()).at_row(e.line)));
+            reports.push(failed(
+                &file,
+                None,
+                Problem::file_error(&file, e.to_string()).at_row(e.line),
+            ));
             continue;
         }
         let Some(kind) = import::detect_kind(&bytes) else {
@@ -142,8 +163,15 @@ pub fn run(args: &ValidateArgs) -> Result<ExitCode, CliError> {
     }
     let cross_check = dataset.cross_check();
     let all = reports.iter().flat_map(|r| &r.problems).chain(&cross_check);
-    let (errors, warnings) = all.fold((0, 0), |(e, w), p| if p.is_error() { (e + 1, w) } else { (e, w + 1) });
-    let errors = errors + reports.iter().map(|r| if r.ok { 0 } else { r.suppressed }).sum::<usize>();
+    let (errors, warnings) = all.fold(
+        (0, 0),
+        |(e, w), p| if p.is_error() { (e + 1, w) } else { (e, w + 1) },
+    );
+    let errors = errors
+        + reports
+            .iter()
+            .map(|r| if r.ok { 0 } else { r.suppressed })
+            .sum::<usize>();
     let report = Report {
         ok: errors == 0,
         valuation_date: valuation_date.to_string(),
@@ -157,7 +185,11 @@ pub fn run(args: &ValidateArgs) -> Result<ExitCode, CliError> {
     } else {
         print_text(&report);
     }
-    Ok(if report.ok { ExitCode::SUCCESS } else { ExitCode::from(1) })
+    Ok(if report.ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
 
 fn kind_code(k: TableKind) -> &'static str {
@@ -182,7 +214,10 @@ fn failed(file: &str, kind: Option<&str>, p: Problem) -> FileReport {
 }
 
 fn strip_file_prefix(msg: &str, file: &str) -> String {
-    msg.strip_prefix(file).and_then(|m| m.strip_prefix(": ")).unwrap_or(msg).to_string()
+    msg.strip_prefix(file)
+        .and_then(|m| m.strip_prefix(": "))
+        .unwrap_or(msg)
+        .to_string()
 }
 
 fn print_text(r: &Report) {
@@ -201,7 +236,10 @@ fn print_text(r: &Report) {
             println!("  {p}");
         }
         if f.suppressed > 0 {
-            println!("  … and {} more problems not listed (raise --max-problems to see them)", f.suppressed);
+            println!(
+                "  … and {} more problems not listed (raise --max-problems to see them)",
+                f.suppressed
+            );
         }
     }
     for p in &r.cross_check {

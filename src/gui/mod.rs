@@ -31,7 +31,9 @@ impl PatvalApp {
             let _ = tx.send(r);
             ctx.request_repaint();
         });
-        Self { load: Load::Loading(rx) }
+        Self {
+            load: Load::Loading(rx),
+        }
     }
 
     fn poll(&mut self) {
@@ -91,5 +93,9 @@ pub fn run() -> Result<(), eframe::Error> {
             .with_inner_size([1280.0, 800.0]),
         ..Default::default()
     };
-    eframe::run_native("patval", options, Box::new(|cc| Ok(Box::new(PatvalApp::new(&cc.egui_ctx)))))
+    eframe::run_native(
+        "patval",
+        options,
+        Box::new(|cc| Ok(Box::new(PatvalApp::new(&cc.egui_ctx)))),
+    )
 }

@@ -14,9 +14,12 @@ pub fn normalize(raw: &str) -> Cow<'_, str> {
     if raw.is_ascii() {
         return Cow::Borrowed(raw.trim());
     }
-    let needs_map = raw
-        .chars()
-        .any(|c| matches!(c, '\u{FF01}'..='\u{FF5E}' | '\u{3000}' | '\u{00A0}' | '\u{FFE5}'));
+    let needs_map = raw.chars().any(|c| {
+        matches!(
+            c,
+            '\u{FF01}'..='\u{FF5E}' | '\u{3000}' | '\u{00A0}' | '\u{FFE5}'
+        )
+    });
     if !needs_map {
         return Cow::Borrowed(raw.trim());
     }
@@ -125,7 +128,9 @@ pub fn money_unit_shift(unit: &str) -> Option<i32> {
 /// `RMB 500`); otherwise `default_shift` (from the column header's unit) applies.
 pub fn parse_money(cell: &str, default_shift: i32) -> Result<f64, String> {
     let bad = || {
-        String::from("is not an amount of money (write e.g. 125000, 125,000.00, 12.5万元 or 0.3亿元)")
+        String::from(
+            "is not an amount of money (write e.g. 125000, 125,000.00, 12.5万元 or 0.3亿元)",
+        )
     };
     let mut s = cell.trim();
     for prefix in ["¥", "RMB", "CNY", "人民币"] {
@@ -160,13 +165,18 @@ pub fn parse_rate(cell: &str, header_is_percent: bool) -> Result<f64, String> {
         None if header_is_percent => (s, -2),
         None => (s, 0),
     };
-    parse_scaled(number, shift).ok_or_else(|| String::from("is not a rate (write e.g. 12% or 0.12)"))
+    parse_scaled(number, shift)
+        .ok_or_else(|| String::from("is not a rate (write e.g. 12% or 0.12)"))
 }
 
 /// A duration in years: `8`, `8.5`, `8年`.
 pub fn parse_years(cell: &str) -> Result<f64, String> {
     let s = cell.trim();
-    let s = s.strip_suffix('年').or_else(|| s.strip_suffix("years")).unwrap_or(s).trim();
+    let s = s
+        .strip_suffix('年')
+        .or_else(|| s.strip_suffix("years"))
+        .unwrap_or(s)
+        .trim();
     parse_scaled(s, 0).ok_or_else(|| String::from("is not a number of years"))
 }
 
@@ -190,7 +200,9 @@ pub fn parse_date(cell: &str) -> Result<NaiveDate, String> {
         Some(i) => {
             let time = s[i + 1..].trim();
             let time_ok = !time.is_empty()
-                && time.bytes().all(|b| b.is_ascii_digit() || b == b':' || b == b'.')
+                && time
+                    .bytes()
+                    .all(|b| b.is_ascii_digit() || b == b':' || b == b'.')
                 && time.contains(':');
             if !time_ok {
                 return Err(bad());
@@ -205,10 +217,16 @@ pub fn parse_date(cell: &str) -> Result<NaiveDate, String> {
         let trimmed = date_part.strip_suffix('日').unwrap_or(date_part);
         let parts: Vec<&str> = trimmed.split(['-', '/', '.', '年', '月']).collect();
         let uniform_sep = {
-            let seps: Vec<char> = trimmed.chars().filter(|c| matches!(c, '-' | '/' | '.' | '年' | '月')).collect();
+            let seps: Vec<char> = trimmed
+                .chars()
+                .filter(|c| matches!(c, '-' | '/' | '.' | '年' | '月'))
+                .collect();
             seps.len() == 2 && (seps[0] == seps[1] || (seps[0] == '年' && seps[1] == '月'))
         };
-        if parts.len() != 3 || !uniform_sep || (date_part.ends_with('日') && !trimmed.contains('月')) {
+        if parts.len() != 3
+            || !uniform_sep
+            || (date_part.ends_with('日') && !trimmed.contains('月'))
+        {
             return Err(bad());
         }
         (parts[0], parts[1], parts[2])
@@ -239,13 +257,19 @@ pub fn days_to_date(days: i32) -> Option<NaiveDate> {
 
 /// Normalises a patent or application number: upper case, no inner white space.
 pub fn normalize_patent_no(s: &str) -> String {
-    s.chars().filter(|c| !c.is_whitespace()).flat_map(char::to_uppercase).collect()
+    s.chars()
+        .filter(|c| !c.is_whitespace())
+        .flat_map(char::to_uppercase)
+        .collect()
 }
 
 /// Checks the check digit of a Chinese application number (`CN202310123456.7`, `ZL200810012345.X`,
 /// `200810012345.X` or the 8-digit pre-2003 form). `None` when the text is not in that form.
 pub fn cn_check_digit_ok(no: &str) -> Option<bool> {
-    let s = no.strip_prefix("CN").or_else(|| no.strip_prefix("ZL")).unwrap_or(no);
+    let s = no
+        .strip_prefix("CN")
+        .or_else(|| no.strip_prefix("ZL"))
+        .unwrap_or(no);
     let (digits, check) = s.split_once('.')?;
     if !(digits.len() == 12 || digits.len() == 8) || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return None;
@@ -256,14 +280,22 @@ pub fn cn_check_digit_ok(no: &str) -> Option<bool> {
         _ => return None,
     };
     const W: [u32; 12] = [2, 3, 4, 5, 6, 7, 8, 9, 2, 3, 4, 5];
-    let sum: u32 = digits.bytes().zip(W).map(|(b, w)| u32::from(b - b'0') * w).sum();
+    let sum: u32 = digits
+        .bytes()
+        .zip(W)
+        .map(|(b, w)| u32::from(b - b'0') * w)
+        .sum();
     Some(sum % 11 == check)
 }
 
 /// Computes the check digit for 12 or 8 application-number digits (for generators and tests).
 pub fn cn_check_digit(digits: &str) -> char {
     const W: [u32; 12] = [2, 3, 4, 5, 6, 7, 8, 9, 2, 3, 4, 5];
-    let sum: u32 = digits.bytes().zip(W).map(|(b, w)| u32::from(b.wrapping_sub(b'0')) * w).sum();
+    let sum: u32 = digits
+        .bytes()
+        .zip(W)
+        .map(|(b, w)| u32::from(b.wrapping_sub(b'0')) * w)
+        .sum();
     match sum % 11 {
         10 => 'X',
         r => char::from_digit(r, 10).unwrap_or('0'),
@@ -288,7 +320,9 @@ mod tests {
         assert_eq!(parse_number("-3"), Ok(-3.0));
         assert_eq!(parse_number(".5"), Ok(0.5));
         assert_eq!(parse_number("1e3"), Ok(1000.0));
-        for bad in ["", "1,2", "12,34", "1,2345", "abc", "NaN", "inf", "1.2.3", "--1", "1e", ","] {
+        for bad in [
+            "", "1,2", "12,34", "1,2345", "abc", "NaN", "inf", "1.2.3", "--1", "1e", ",",
+        ] {
             assert!(parse_number(bad).is_err(), "{bad:?} accepted");
         }
     }
@@ -310,7 +344,11 @@ mod tests {
         assert_eq!(parse_money("RMB 500", 0), Ok(500.0));
         assert_eq!(parse_money("0.1", 4), Ok(1000.0));
         assert_eq!(parse_money("35", 4), Ok(350_000.0));
-        assert_eq!(parse_money("35元", 4), Ok(35.0), "a cell's own unit wins over the header's");
+        assert_eq!(
+            parse_money("35元", 4),
+            Ok(35.0),
+            "a cell's own unit wins over the header's"
+        );
         assert_eq!(parse_money("1.23456万元", 0), Ok(12_345.6));
         for bad in ["12.5美元", "万元", "12.5 万 元", "abc", "1,2万"] {
             assert!(parse_money(bad, 0).is_err(), "{bad:?} accepted");
@@ -340,10 +378,30 @@ mod tests {
     #[test]
     fn dates_in_every_form() {
         let d = NaiveDate::from_ymd_opt(2023, 4, 20).unwrap();
-        for s in ["2023-04-20", "2023/4/20", "2023.4.20", "2023年4月20日", "2023年04月20日", "20230420", "2023-04-20 00:00:00", "2023/4/20 0:00"] {
+        for s in [
+            "2023-04-20",
+            "2023/4/20",
+            "2023.4.20",
+            "2023年4月20日",
+            "2023年04月20日",
+            "20230420",
+            "2023-04-20 00:00:00",
+            "2023/4/20 0:00",
+        ] {
             assert_eq!(parse_date(s), Ok(d), "{s}");
         }
-        for bad in ["2023-13-01", "2023-02-30", "2023/04-20", "20-04-2023", "2023-04", "45036", "2023年4月", "2023-04-20 noon", "4/20/2023", ""] {
+        for bad in [
+            "2023-13-01",
+            "2023-02-30",
+            "2023/04-20",
+            "20-04-2023",
+            "2023-04",
+            "45036",
+            "2023年4月",
+            "2023-04-20 noon",
+            "4/20/2023",
+            "",
+        ] {
             assert!(parse_date(bad).is_err(), "{bad:?} accepted");
         }
     }
@@ -361,9 +419,16 @@ mod tests {
         let digits = "202310123456";
         let no = format!("CN{digits}.{}", cn_check_digit(digits));
         assert_eq!(cn_check_digit_ok(&no), Some(true));
-        let wrong = if no.ends_with('0') { format!("CN{digits}.1") } else { format!("CN{digits}.0") };
+        let wrong = if no.ends_with('0') {
+            format!("CN{digits}.1")
+        } else {
+            format!("CN{digits}.0")
+        };
         assert_eq!(cn_check_digit_ok(&wrong), Some(false));
         assert_eq!(cn_check_digit_ok("US1234567"), None);
-        assert_eq!(normalize_patent_no(" cn 2023 1012 3456.7 "), "CN202310123456.7");
+        assert_eq!(
+            normalize_patent_no(" cn 2023 1012 3456.7 "),
+            "CN202310123456.7"
+        );
     }
 }

@@ -66,15 +66,17 @@ pub fn decode_detect(bytes: &[u8]) -> Result<(Cow<'_, str>, SourceEncoding), Enc
     }
     match std::str::from_utf8(bytes) {
         Ok(s) => Ok((Cow::Borrowed(s), SourceEncoding::Utf8)),
-        Err(utf8) => decode_gb18030(bytes).map(|s| (Cow::Owned(s), SourceEncoding::Gb18030)).map_err(|gb| {
-            // A file whose text before the bad byte has UTF-8 multi-byte characters is UTF-8 with
-            // a damaged byte: point at that byte, not at where GB18030 gave up.
-            if bytes[..utf8.valid_up_to()].iter().any(|b| !b.is_ascii()) {
-                error_at(bytes, utf8.valid_up_to())
-            } else {
-                gb
-            }
-        }),
+        Err(utf8) => decode_gb18030(bytes)
+            .map(|s| (Cow::Owned(s), SourceEncoding::Gb18030))
+            .map_err(|gb| {
+                // A file whose text before the bad byte has UTF-8 multi-byte characters is UTF-8 with
+                // a damaged byte: point at that byte, not at where GB18030 gave up.
+                if bytes[..utf8.valid_up_to()].iter().any(|b| !b.is_ascii()) {
+                    error_at(bytes, utf8.valid_up_to())
+                } else {
+                    gb
+                }
+            }),
     }
 }
 

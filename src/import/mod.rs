@@ -20,7 +20,7 @@ use polars::prelude::*;
 
 pub use encoding::SourceEncoding;
 pub use problem::{Problem, Problems, Severity};
-pub use reader::{ReadOptions, SOURCE_ROW, sniff_delimiter};
+pub use reader::{ReadOptions, SOURCE_ROW, SourceColumns, sniff_delimiter};
 pub use schema::{ColumnSpec, Kind, TableKind};
 
 use crate::model::{Assumptions, label_key};
@@ -36,7 +36,7 @@ pub struct Table {
     pub df: DataFrame,
     pub warnings: Vec<Problem>,
     /// For each column of `kind.columns()`: its index and header in the file, if present.
-    pub source_columns: Vec<Option<(usize, String)>>,
+    pub source_columns: SourceColumns,
 }
 
 impl Table {
@@ -44,7 +44,10 @@ impl Table {
     pub fn problem_at(&self, row: usize, column: &str, message: String) -> Problem {
         let p = Problem::file_error(&self.file, message).at_row(row);
         let spec = self.kind.columns().iter().position(|c| c.name == column);
-        match spec.and_then(|i| self.source_columns.get(i)).and_then(Option::as_ref) {
+        match spec
+            .and_then(|i| self.source_columns.get(i))
+            .and_then(Option::as_ref)
+        {
             Some((i, header)) => p.at_column(*i, header),
             None => p.with_column_name(column),
         }
@@ -105,8 +108,12 @@ pub fn read_table(
     progress: Option<&Progress>,
 ) -> Result<Table, ImportError> {
     let file = path.display().to_string();
-    let bytes = std::fs::read(path)
-        .map_err(|e| ImportError::single(Problem::file_error(&file, format!("cannot read the file: {e}"))))?;
+    let bytes = std::fs::read(path).map_err(|e| {
+        ImportError::single(Problem::file_error(
+            &file,
+            format!("cannot read the file: {e}"),
+        ))
+    })?;
     read_table_bytes(kind, &bytes, &file, opts, progress)
 }
 
@@ -224,13 +231,21 @@ impl Dataset {
             for (row, g) in rows_with(&f.df, "asset_group") {
                 if !groups.contains(&g) {
                     out.push(
-                        located(f, row, "asset_group", format!("asset group \"{g}\" has no patents in {}", portfolio.file))
-                            .warning(),
+                        located(
+                            f,
+                            row,
+                            "asset_group",
+                            format!("asset group \"{g}\" has no patents in {}", portfolio.file),
+                        )
+                        .warning(),
                     );
                 }
             }
             let forecast_groups = string_set(&f.df, "asset_group");
-            let mut missing: Vec<&String> = groups.iter().filter(|g| !forecast_groups.contains(*g)).collect();
+            let mut missing: Vec<&String> = groups
+                .iter()
+                .filter(|g| !forecast_groups.contains(*g))
+                .collect();
             missing.sort();
             for g in missing {
                 out.push(
@@ -245,12 +260,22 @@ impl Dataset {
         if let Some(c) = &self.cost_items {
             for (row, p) in rows_with(&c.df, "patent_no") {
                 if !patents.contains(&p) {
-                    out.push(located(c, row, "patent_no", format!("patent \"{p}\" is not in {}", portfolio.file)));
+                    out.push(located(
+                        c,
+                        row,
+                        "patent_no",
+                        format!("patent \"{p}\" is not in {}", portfolio.file),
+                    ));
                 }
             }
             for (row, g) in rows_with(&c.df, "asset_group") {
                 if !groups.contains(&g) {
-                    out.push(located(c, row, "asset_group", format!("asset group \"{g}\" is not in {}", portfolio.file)));
+                    out.push(located(
+                        c,
+                        row,
+                        "asset_group",
+                        format!("asset group \"{g}\" is not in {}", portfolio.file),
+                    ));
                 }
             }
         }
@@ -261,7 +286,11 @@ impl Dataset {
 fn string_set(df: &DataFrame, col: &str) -> std::collections::HashSet<String> {
     df.column(col)
         .ok()
-        .and_then(|c| c.str().ok().map(|s| s.iter().flatten().map(str::to_string).collect()))
+        .and_then(|c| {
+            c.str()
+                .ok()
+                .map(|s| s.iter().flatten().map(str::to_string).collect())
+        })
         .unwrap_or_default()
 }
 

@@ -158,8 +158,13 @@ mod tests {
 
     #[test]
     fn display_names_file_row_column() {
-        let p = Problem::file_error("p.csv", "invalid date \"x\"").at_row(5).at_column(2, "申请日");
-        assert_eq!(p.to_string(), "error: p.csv, row 5, column C \"申请日\": invalid date \"x\"");
+        let p = Problem::file_error("p.csv", "invalid date \"x\"")
+            .at_row(5)
+            .at_column(2, "申请日");
+        assert_eq!(
+            p.to_string(),
+            "error: p.csv, row 5, column C \"申请日\": invalid date \"x\""
+        );
     }
 
     #[test]

@@ -17,6 +17,9 @@ use super::schema::{ColumnSpec, Kind, TableKind};
 use crate::model::label_key;
 use crate::progress::Progress;
 
+/// For each column of a table's spec: its index and header in the file, if present.
+pub type SourceColumns = Vec<Option<(usize, String)>>;
+
 /// Name of the column that holds each record's row in the source file.
 pub const SOURCE_ROW: &str = "source_row";
 
@@ -165,9 +168,9 @@ fn read_header(
         let text = cell::normalize(raw).into_owned();
         let (name, unit) = split_header_unit(&text);
         let key = label_key(name);
-        let spec = specs
-            .iter()
-            .position(|c| label_key(c.name) == key || c.aliases.iter().any(|a| label_key(a) == key));
+        let spec = specs.iter().position(|c| {
+            label_key(c.name) == key || c.aliases.iter().any(|a| label_key(a) == key)
+        });
         let mut h = HeaderCell {
             text: text.clone(),
             spec,
@@ -187,7 +190,10 @@ fn read_header(
             ),
             Some(s) => {
                 if let Some(prev) = first_of[s] {
-                    let prev_text: &str = &cells.get(prev).map(|c: &HeaderCell| c.text.clone()).unwrap_or_default();
+                    let prev_text: &str = &cells
+                        .get(prev)
+                        .map(|c: &HeaderCell| c.text.clone())
+                        .unwrap_or_default();
                     problems.push(
                         Problem::file_error(
                             file,
@@ -281,7 +287,11 @@ fn parse_cell<'a>(
     Ok(match spec.kind {
         Kind::Text => Val::Str(norm),
         Kind::PatentNo | Kind::Ipc => {
-            if norm.bytes().any(|b| b.is_ascii_lowercase() || b.is_ascii_whitespace()) || !norm.is_ascii() {
+            if norm
+                .bytes()
+                .any(|b| b.is_ascii_lowercase() || b.is_ascii_whitespace())
+                || !norm.is_ascii()
+            {
                 Val::Str(cell::normalize_patent_no(&norm).into())
             } else {
                 Val::Str(norm)
@@ -323,7 +333,9 @@ fn parse_cell<'a>(
         Kind::Years { max } => {
             let v = cell::parse_years(&norm)?;
             if v <= 0.0 || v > max {
-                return Err(format!("is outside the allowed range: more than 0 and at most {max} years"));
+                return Err(format!(
+                    "is outside the allowed range: more than 0 and at most {max} years"
+                ));
             }
             Val::Num(v)
         }
@@ -332,7 +344,13 @@ fn parse_cell<'a>(
         Kind::Number { min, max } => Val::Num(range(cell::parse_number(&norm)?, min, max)?),
         Kind::Enum(e) => match e.parse(&norm) {
             Some(code) => Val::Str(code.into()),
-            None => return Err(format!("is not a known {} (accepted: {})", e.what(), e.accepted())),
+            None => {
+                return Err(format!(
+                    "is not a known {} (accepted: {})",
+                    e.what(),
+                    e.accepted()
+                ));
+            }
         },
     })
 }
@@ -367,7 +385,7 @@ pub fn read_text(
     file: &str,
     opts: &ReadOptions,
     progress: Option<&Progress>,
-) -> Result<(DataFrame, Problems, Vec<Option<(usize, String)>>), Problems> {
+) -> Result<(DataFrame, Problems, SourceColumns), Problems> {
     let mut problems = Problems::new(opts.max_problems);
     let specs = kind.columns();
     let mut rdr = csv::ReaderBuilder::new()
@@ -379,11 +397,15 @@ pub fn read_text(
     let header = match rdr.read_record(&mut record) {
         Ok(true) => read_header(kind, &record, file, &mut problems),
         Ok(false) => {
-            problems.push(Problem::file_error(file, "the file is empty: a header row is needed"));
+            problems.push(Problem::file_error(
+                file,
+                "the file is empty: a header row is needed",
+            ));
             None
         }
         Err(e) => {
-            problems.push(Problem::file_error(file, format!("cannot read the header: {e}")).at_row(1));
+            problems
+                .push(Problem::file_error(file, format!("cannot read the header: {e}")).at_row(1));
             None
         }
     };
@@ -391,7 +413,7 @@ pub fn read_text(
         return Err(problems);
     };
     // Spec column → (file column, header text).
-    let mut cols: Vec<Option<(usize, String)>> = vec![None; specs.len()];
+    let mut cols: SourceColumns = vec![None; specs.len()];
     for (i, h) in header.iter().enumerate() {
         if let Some(s) = h.spec
             && cols[s].is_none()
@@ -400,7 +422,10 @@ pub fn read_text(
         }
     }
     let estimated_rows = text.len() / 64 + 1;
-    let mut builders: Vec<Builder> = specs.iter().map(|s| Builder::new(s, estimated_rows.min(1 << 24))).collect();
+    let mut builders: Vec<Builder> = specs
+        .iter()
+        .map(|s| Builder::new(s, estimated_rows.min(1 << 24)))
+        .collect();
     let mut rows: Vec<u32> = Vec::with_capacity(estimated_rows.min(1 << 24));
     let mut key_hashes: Vec<(u64, u32)> = Vec::new();
     let key_cols: Vec<usize> = kind
@@ -421,7 +446,9 @@ pub fn read_text(
             Ok(false) => break,
             Err(e) => {
                 let row = e.position().map(|p| p.line() as usize).unwrap_or(0);
-                problems.push(Problem::file_error(file, format!("cannot read the record: {e}")).at_row(row));
+                problems.push(
+                    Problem::file_error(file, format!("cannot read the record: {e}")).at_row(row),
+                );
                 break;
             }
         }
@@ -504,7 +531,10 @@ pub fn read_text(
     }
     let height = rows.len();
     if height == 0 && !problems.has_errors() {
-        problems.push(Problem::file_error(file, "the file has a header but no data rows"));
+        problems.push(Problem::file_error(
+            file,
+            "the file has a header but no data rows",
+        ));
         return Err(problems);
     }
     let mut columns: Vec<Column> = Vec::with_capacity(specs.len() + 1);
@@ -513,12 +543,19 @@ pub fn read_text(
     let df = match DataFrame::new(height, columns) {
         Ok(df) => df,
         Err(e) => {
-            problems.push(Problem::file_error(file, format!("internal error building the table: {e}")));
+            problems.push(Problem::file_error(
+                file,
+                format!("internal error building the table: {e}"),
+            ));
             return Err(problems);
         }
     };
     check_duplicates(kind, &df, key_hashes, &cols, file, &mut problems);
-    if problems.has_errors() { Err(problems) } else { Ok((df, problems, cols)) }
+    if problems.has_errors() {
+        Err(problems)
+    } else {
+        Ok((df, problems, cols))
+    }
 }
 
 /// Turns a record's byte offset into the 1-based line where its first field starts. The csv
@@ -531,7 +568,11 @@ struct LineCounter<'t> {
 
 impl<'t> LineCounter<'t> {
     fn new(bytes: &'t [u8]) -> Self {
-        Self { bytes, offset: 0, line: 1 }
+        Self {
+            bytes,
+            offset: 0,
+            line: 1,
+        }
     }
 
     /// Records come in file order, so counting resumes where the last call stopped.
@@ -541,7 +582,10 @@ impl<'t> LineCounter<'t> {
             start += 1;
         }
         if start >= self.offset {
-            self.line += self.bytes[self.offset..start].iter().filter(|&&b| b == b'\n').count();
+            self.line += self.bytes[self.offset..start]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count();
             self.offset = start;
         }
         self.line
@@ -583,7 +627,11 @@ fn check_width(
         return false;
     }
     if n > width
-        && let Some((i, extra)) = record.iter().enumerate().skip(width).find(|(_, f)| !f.trim().is_empty())
+        && let Some((i, extra)) = record
+            .iter()
+            .enumerate()
+            .skip(width)
+            .find(|(_, f)| !f.trim().is_empty())
     {
         problems.push(
             Problem::file_error(
@@ -637,7 +685,13 @@ fn check_duplicates(
     let key_text = |i: usize| -> String {
         key_names
             .iter()
-            .map(|k| df.column(k).ok().and_then(|c| c.get(i).ok()).map(|v| v.str_value().to_string()).unwrap_or_default())
+            .map(|k| {
+                df.column(k)
+                    .ok()
+                    .and_then(|c| c.get(i).ok())
+                    .map(|v| v.str_value().to_string())
+                    .unwrap_or_default()
+            })
             .collect::<Vec<_>>()
             .join(" / ")
     };
@@ -654,7 +708,9 @@ fn check_duplicates(
             group.sort_unstable();
             for (a, &first) in group.iter().enumerate() {
                 for &later in &group[a + 1..] {
-                    if key_text(first as usize) == key_text(later as usize) && !dups.iter().any(|d| d.1 == later) {
+                    if key_text(first as usize) == key_text(later as usize)
+                        && !dups.iter().any(|d| d.1 == later)
+                    {
                         dups.push((first, later));
                     }
                 }
@@ -663,7 +719,11 @@ fn check_duplicates(
         i = j;
     }
     dups.sort_by_key(|d| d.1);
-    let spec_index = kind.columns().iter().position(|c| c.name == key_names[0]).unwrap_or(0);
+    let spec_index = kind
+        .columns()
+        .iter()
+        .position(|c| c.name == key_names[0])
+        .unwrap_or(0);
     for (first, later) in dups {
         let (Some(fr), Some(lr)) = (rows.get(first as usize), rows.get(later as usize)) else {
             continue;
@@ -671,7 +731,10 @@ fn check_duplicates(
         let key = key_text(later as usize);
         let mut p = Problem::file_error(
             file,
-            format!("duplicate {} \"{key}\": already given in row {fr}", key_names.join(" + ")),
+            format!(
+                "duplicate {} \"{key}\": already given in row {fr}",
+                key_names.join(" + ")
+            ),
         )
         .at_row(lr as usize)
         .with_value(&key);

@@ -7,7 +7,10 @@ use super::reader::{RowCtx, Val, year_of};
 use super::schema::TableKind;
 
 fn idx(kind: TableKind, name: &str) -> usize {
-    kind.columns().iter().position(|c| c.name == name).unwrap_or(usize::MAX)
+    kind.columns()
+        .iter()
+        .position(|c| c.name == name)
+        .unwrap_or(usize::MAX)
 }
 
 fn get<'v, 'a>(vals: &'v [Val<'a>], kind: TableKind, name: &str) -> &'v Val<'a> {

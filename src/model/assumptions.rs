@@ -202,7 +202,11 @@ mod toml_date {
         let text = match Raw::deserialize(d)? {
             Raw::Toml(dt) => match (dt.date, dt.time) {
                 (Some(date), None) => format!("{:04}-{:02}-{:02}", date.year, date.month, date.day),
-                _ => return Err(serde::de::Error::custom("valuation_date must be a date without a time, e.g. 2026-09-30")),
+                _ => {
+                    return Err(serde::de::Error::custom(
+                        "valuation_date must be a date without a time, e.g. 2026-09-30",
+                    ));
+                }
             },
             Raw::Text(s) => s,
         };
@@ -262,10 +266,11 @@ impl Assumptions {
             file: file.clone(),
             source,
         })?;
-        let text = crate::import::encoding::decode(&bytes).map_err(|e| AssumptionsError::Parse {
-            file: file.clone(),
-            message: format!("line {}: {e}", e.line),
-        })?;
+        let text =
+            crate::import::encoding::decode(&bytes).map_err(|e| AssumptionsError::Parse {
+                file: file.clone(),
+                message: format!("line {}: {e}", e.line),
+            })?;
         Self::from_toml(&text, &file)
     }
 
@@ -328,13 +333,36 @@ impl Assumptions {
         range("method_weights.income", w.income, 0.0, 1.0);
         range("method_weights.market", w.market, 0.0, 1.0);
         let l = &self.economic_life;
-        range("economic_life.invention_share_of_legal", l.invention_share_of_legal, 0.0, 1.0);
-        range("economic_life.utility_model_share_of_legal", l.utility_model_share_of_legal, 0.0, 1.0);
-        range("economic_life.design_share_of_legal", l.design_share_of_legal, 0.0, 1.0);
+        range(
+            "economic_life.invention_share_of_legal",
+            l.invention_share_of_legal,
+            0.0,
+            1.0,
+        );
+        range(
+            "economic_life.utility_model_share_of_legal",
+            l.utility_model_share_of_legal,
+            0.0,
+            1.0,
+        );
+        range(
+            "economic_life.design_share_of_legal",
+            l.design_share_of_legal,
+            0.0,
+            1.0,
+        );
         range("economic_life.max_years", l.max_years, 0.0, 20.0);
-        range("economic_life.grant_probability", l.grant_probability, 0.0, 1.0);
+        range(
+            "economic_life.grant_probability",
+            l.grant_probability,
+            0.0,
+            1.0,
+        );
         if s.low > s.high {
-            p.push(format!("share_rate.low = {} is above share_rate.high = {}", s.low, s.high));
+            p.push(format!(
+                "share_rate.low = {} is above share_rate.high = {}",
+                s.low, s.high
+            ));
         }
         if w.cost + w.income + w.market <= 0.0 {
             p.push("method_weights are all zero: at least one method needs a weight".into());
@@ -345,7 +373,9 @@ impl Assumptions {
                 _ => p.push(format!("price_index key \"{year}\" is not a year")),
             }
             if !(v.is_finite() && *v > 0.0) {
-                p.push(format!("price_index.{year} = {v} must be a positive number"));
+                p.push(format!(
+                    "price_index.{year} = {v} must be a positive number"
+                ));
             }
         }
         p
@@ -359,7 +389,10 @@ mod tests {
     #[test]
     fn minimal_file_takes_documented_defaults() {
         let a = Assumptions::from_toml("valuation_date = 2026-09-30\n", "a.toml").unwrap();
-        assert_eq!(a, Assumptions::with_date(NaiveDate::from_ymd_opt(2026, 9, 30).unwrap()));
+        assert_eq!(
+            a,
+            Assumptions::with_date(NaiveDate::from_ymd_opt(2026, 9, 30).unwrap())
+        );
         assert!((a.discount.rate() - 0.1285).abs() < 1e-12);
     }
 
@@ -372,9 +405,12 @@ mod tests {
 
     #[test]
     fn misspelt_key_is_rejected_with_its_name() {
-        let e = Assumptions::from_toml("valuation_date = 2026-09-30\n[discount]\nrisk_fre_rate = 0.02\n", "a.toml")
-            .unwrap_err()
-            .to_string();
+        let e = Assumptions::from_toml(
+            "valuation_date = 2026-09-30\n[discount]\nrisk_fre_rate = 0.02\n",
+            "a.toml",
+        )
+        .unwrap_err()
+        .to_string();
         assert!(e.contains("a.toml") && e.contains("risk_fre_rate"), "{e}");
     }
 
@@ -387,12 +423,17 @@ mod tests {
         .unwrap_err()
         .to_string();
         assert!(e.contains("tax_rate = 1.5 is outside 0–0.6"), "{e}");
-        assert!(e.contains("share_rate.low = 0.3 is above share_rate.high = 0.1"), "{e}");
+        assert!(
+            e.contains("share_rate.low = 0.3 is above share_rate.high = 0.1"),
+            "{e}"
+        );
     }
 
     #[test]
     fn missing_valuation_date_is_named() {
-        let e = Assumptions::from_toml("tax_rate = 0.25\n", "a.toml").unwrap_err().to_string();
+        let e = Assumptions::from_toml("tax_rate = 0.25\n", "a.toml")
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("valuation_date"), "{e}");
     }
 }

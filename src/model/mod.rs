@@ -119,12 +119,24 @@ mod tests {
     #[test]
     fn parses_english_chinese_and_aliases() {
         assert_eq!(PatentType::parse("发明"), Some(PatentType::Invention));
-        assert_eq!(PatentType::parse("Utility Model"), Some(PatentType::UtilityModel));
-        assert_eq!(PatentType::parse("utility_model"), Some(PatentType::UtilityModel));
+        assert_eq!(
+            PatentType::parse("Utility Model"),
+            Some(PatentType::UtilityModel)
+        );
+        assert_eq!(
+            PatentType::parse("utility_model"),
+            Some(PatentType::UtilityModel)
+        );
         assert_eq!(PatentType::parse("外观设计专利"), Some(PatentType::Design));
         assert_eq!(PatentType::parse("trademark"), None);
-        assert_eq!(LegalStatus::parse("未缴年费终止"), Some(LegalStatus::Lapsed));
-        assert_eq!(DealKind::parse("Non-Exclusive License"), Some(DealKind::NonExclusiveLicence));
+        assert_eq!(
+            LegalStatus::parse("未缴年费终止"),
+            Some(LegalStatus::Lapsed)
+        );
+        assert_eq!(
+            DealKind::parse("Non-Exclusive License"),
+            Some(DealKind::NonExclusiveLicence)
+        );
         assert_eq!(CostCategory::parse("年费"), Some(CostCategory::Maintenance));
         assert!(CostCategory::Maintenance.is_official_fee());
         assert!(!CostCategory::Labour.is_official_fee());
@@ -132,16 +144,28 @@ mod tests {
 
     #[test]
     fn no_two_variants_share_a_spelling() {
-        fn check<T: Copy + PartialEq + std::fmt::Debug>(all: &[T], parse: fn(&str) -> Option<T>, labels: fn(T) -> [&'static str; 3]) {
+        fn check<T: Copy + PartialEq + std::fmt::Debug>(
+            all: &[T],
+            parse: fn(&str) -> Option<T>,
+            labels: fn(T) -> [&'static str; 3],
+        ) {
             for &v in all {
                 for l in labels(v) {
                     assert_eq!(parse(l), Some(v), "label {l:?}");
                 }
             }
         }
-        check(PatentType::ALL, PatentType::parse, |v| [v.code(), v.label_en(), v.label_zh()]);
-        check(LegalStatus::ALL, LegalStatus::parse, |v| [v.code(), v.label_en(), v.label_zh()]);
-        check(DealKind::ALL, DealKind::parse, |v| [v.code(), v.label_en(), v.label_zh()]);
-        check(CostCategory::ALL, CostCategory::parse, |v| [v.code(), v.label_en(), v.label_zh()]);
+        check(PatentType::ALL, PatentType::parse, |v| {
+            [v.code(), v.label_en(), v.label_zh()]
+        });
+        check(LegalStatus::ALL, LegalStatus::parse, |v| {
+            [v.code(), v.label_en(), v.label_zh()]
+        });
+        check(DealKind::ALL, DealKind::parse, |v| {
+            [v.code(), v.label_en(), v.label_zh()]
+        });
+        check(CostCategory::ALL, CostCategory::parse, |v| {
+            [v.code(), v.label_en(), v.label_zh()]
+        });
     }
 }
