@@ -11,3 +11,4 @@ pub mod model;
 pub mod progress;
 pub mod sample;
 pub mod synth;
+pub mod valuation;

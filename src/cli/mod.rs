@@ -2,6 +2,7 @@
 //! (schemas in `docs/cli.md`). The GUI starts when no command is given.
 
 mod validate;
+pub mod value;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -30,6 +31,10 @@ pub enum Command {
     Validate(ValidateArgs),
     /// Write a synthetic data set (portfolio, forecasts, cost items, comparables, assumptions).
     GenSample(GenSampleArgs),
+    /// Value a portfolio by the cost, income and market approaches and reconcile.
+    ///
+    /// Exits with status 1 when an input has errors.
+    Value(Box<value::ValueArgs>),
 }
 
 #[derive(Debug, clap::Args)]
@@ -67,7 +72,7 @@ pub struct GenSampleArgs {
     pub json: bool,
 }
 
-fn parse_date_arg(s: &str) -> Result<NaiveDate, String> {
+pub(crate) fn parse_date_arg(s: &str) -> Result<NaiveDate, String> {
     crate::import::cell::parse_date(s).map_err(|e| format!("\"{s}\" {e}"))
 }
 
@@ -87,6 +92,7 @@ pub fn run(command: Command) -> Result<ExitCode, CliError> {
     match command {
         Command::Validate(args) => validate::run(&args),
         Command::GenSample(args) => gen_sample(&args),
+        Command::Value(args) => value::run(&args),
     }
 }
 

@@ -52,12 +52,276 @@ pub struct Assumptions {
     /// Remaining-economic-life rules.
     #[serde(default)]
     pub economic_life: LifeRules,
+    /// Income-approach options.
+    #[serde(default)]
+    pub income: IncomeConfig,
+    /// Cost-approach options.
+    #[serde(default)]
+    pub cost: CostConfig,
+    /// Market-approach options.
+    #[serde(default)]
+    pub market: MarketConfig,
+    /// Patent value degree (专利价值度) weights.
+    #[serde(default)]
+    pub scorecard: ScorecardConfig,
+    /// One-at-a-time sensitivity steps.
+    #[serde(default)]
+    pub sensitivity: SensitivityConfig,
+    /// Monte Carlo settings.
+    #[serde(default)]
+    pub simulation: SimulationConfig,
+}
+
+/// Where each risk premium comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PremiumSource {
+    /// The premiums as typed in `[discount]`.
+    Manual,
+    /// Technology and market premiums from the scorecard (see docs/methods.md); funding and
+    /// management premiums as typed in.
+    Scorecard,
+}
+
+/// Where the share rate sits in `[low, high]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SharePosition {
+    /// The midpoint of the range.
+    Midpoint,
+    /// `low + (high − low) × patent value degree / 100`.
+    Scorecard,
+}
+
+/// How an asset group's patent income is split among its patents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Allocation {
+    Equal,
+    Claims,
+    Scorecard,
+}
+
+/// Which income-approach variant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IncomeVariant {
+    /// Share of the product line's revenue or profit (收入分成法).
+    Share,
+    /// Relief from royalty: the royalty a licensee would pay on the revenue (许可费节省法).
+    ReliefFromRoyalty,
+}
+
+/// Income-approach options.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct IncomeConfig {
+    pub variant: IncomeVariant,
+    /// Royalty rate on revenue for relief from royalty.
+    pub royalty_rate: f64,
+    /// Deduct income tax from the patent's income.
+    pub apply_tax: bool,
+}
+
+impl Default for IncomeConfig {
+    fn default() -> Self {
+        Self {
+            variant: IncomeVariant::Share,
+            royalty_rate: 0.03,
+            apply_tax: true,
+        }
+    }
+}
+
+/// Cost-approach options.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CostConfig {
+    /// Developer's reasonable profit as a share of the restated R&D cost (成本利润率).
+    pub developer_profit_rate: f64,
+    /// Functional obsolescence (功能性贬值率).
+    pub functional_obsolescence: f64,
+    /// Economic obsolescence (经济性贬值率).
+    pub economic_obsolescence: f64,
+}
+
+impl Default for CostConfig {
+    fn default() -> Self {
+        Self {
+            developer_profit_rate: 0.1,
+            functional_obsolescence: 0.0,
+            economic_obsolescence: 0.0,
+        }
+    }
+}
+
+/// Market-approach options.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MarketConfig {
+    /// The kind of deal the subject patent is valued as.
+    pub subject_deal_kind: crate::model::DealKind,
+    /// Fewer usable comparables than this: no market value.
+    pub min_comparables: usize,
+    /// At most this many of the most similar comparables are used.
+    pub max_comparables: usize,
+    /// Comparables less similar than this are not used (0–1).
+    pub min_similarity: f64,
+    /// Adjustment for deal circumstances (交易情况修正), applied to every comparable.
+    pub circumstance_factor: f64,
+    /// Each adjustment factor is clamped to `[1 / max_factor, max_factor]`.
+    pub max_factor: f64,
+    /// Value of each deal kind relative to an assignment.
+    pub deal_kind_factors: DealKindFactors,
+}
+
+/// Value of a deal kind relative to an assignment.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DealKindFactors {
+    pub assignment: f64,
+    pub exclusive_licence: f64,
+    pub sole_licence: f64,
+    pub non_exclusive_licence: f64,
+}
+
+impl Default for DealKindFactors {
+    fn default() -> Self {
+        Self {
+            assignment: 1.0,
+            exclusive_licence: 0.85,
+            sole_licence: 0.7,
+            non_exclusive_licence: 0.35,
+        }
+    }
+}
+
+impl DealKindFactors {
+    pub fn of(&self, k: crate::model::DealKind) -> f64 {
+        use crate::model::DealKind::*;
+        match k {
+            Assignment => self.assignment,
+            ExclusiveLicence => self.exclusive_licence,
+            SoleLicence => self.sole_licence,
+            NonExclusiveLicence => self.non_exclusive_licence,
+        }
+    }
+}
+
+impl Default for MarketConfig {
+    fn default() -> Self {
+        Self {
+            subject_deal_kind: crate::model::DealKind::Assignment,
+            min_comparables: 3,
+            max_comparables: 10,
+            min_similarity: 0.5,
+            circumstance_factor: 1.0,
+            max_factor: 2.0,
+            deal_kind_factors: DealKindFactors::default(),
+        }
+    }
+}
+
+/// Patent value degree weights: PVD = legal × LVD + technical × TVD + economic × EVD.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ScorecardConfig {
+    pub legal_weight: f64,
+    pub technical_weight: f64,
+    pub economic_weight: f64,
+    /// Legal factors: status, remaining legal term, claim breadth, family.
+    pub legal: [f64; 4],
+    /// Technical factors: forward citations, claims, patent type.
+    pub technical: [f64; 3],
+    /// Economic factors: remaining economic life, market size.
+    pub economic: [f64; 2],
+    /// Technology premium when `discount.premium_source = "scorecard"`: `max × (1 − TVD/100)`.
+    pub technology_risk_max: f64,
+    /// Market premium when `discount.premium_source = "scorecard"`: `max × (1 − EVD/100)`.
+    pub market_risk_max: f64,
+}
+
+impl Default for ScorecardConfig {
+    fn default() -> Self {
+        Self {
+            legal_weight: 0.3,
+            technical_weight: 0.4,
+            economic_weight: 0.3,
+            legal: [0.3, 0.3, 0.2, 0.2],
+            technical: [0.4, 0.3, 0.3],
+            economic: [0.5, 0.5],
+            technology_risk_max: 0.08,
+            market_risk_max: 0.06,
+        }
+    }
+}
+
+/// One-at-a-time sensitivity steps (tornado).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SensitivityConfig {
+    /// Relative step of the share rate (0.2 = ±20 %).
+    pub share_rate: f64,
+    /// Absolute step of the discount rate (0.02 = ±2 percentage points).
+    pub discount_rate: f64,
+    /// Relative step of revenue.
+    pub revenue: f64,
+    /// Relative step of remaining economic life.
+    pub life: f64,
+}
+
+impl Default for SensitivityConfig {
+    fn default() -> Self {
+        Self {
+            share_rate: 0.2,
+            discount_rate: 0.02,
+            revenue: 0.2,
+            life: 0.2,
+        }
+    }
+}
+
+/// A probability distribution of a Monte Carlo parameter.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "dist", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Distribution {
+    Fixed { value: f64 },
+    Triangular { low: f64, mode: f64, high: f64 },
+    Normal { mean: f64, sd: f64 },
+    Lognormal { mu: f64, sigma: f64 },
+}
+
+/// Monte Carlo settings. Share rate, revenue and life are multipliers of their base values; the
+/// discount rate is a shift added to each patent's rate.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SimulationConfig {
+    pub draws: usize,
+    pub seed: u64,
+    pub share_rate: Distribution,
+    pub discount_rate: Distribution,
+    pub revenue: Distribution,
+    pub life: Distribution,
+}
+
+impl Default for SimulationConfig {
+    fn default() -> Self {
+        Self {
+            draws: 10_000,
+            seed: 2026,
+            share_rate: Distribution::Triangular { low: 0.8, mode: 1.0, high: 1.2 },
+            discount_rate: Distribution::Normal { mean: 0.0, sd: 0.01 },
+            revenue: Distribution::Lognormal { mu: 0.0, sigma: 0.15 },
+            life: Distribution::Triangular { low: 0.8, mode: 1.0, high: 1.1 },
+        }
+    }
 }
 
 /// Discount rate = risk-free rate + technology, market, funding and management risk premiums.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct DiscountConfig {
+    pub premium_source: PremiumSource,
     pub risk_free_rate: f64,
     pub technology_risk: f64,
     pub market_risk: f64,
@@ -68,6 +332,7 @@ pub struct DiscountConfig {
 impl Default for DiscountConfig {
     fn default() -> Self {
         Self {
+            premium_source: PremiumSource::Manual,
             risk_free_rate: 0.0185,
             technology_risk: 0.04,
             market_risk: 0.03,
@@ -111,6 +376,10 @@ pub struct ShareRateConfig {
     pub annual_decay: f64,
     /// Discount cash flows at mid-year instead of year end.
     pub mid_year: bool,
+    /// Where the share rate sits in `[low, high]`.
+    pub position: SharePosition,
+    /// How an asset group's patent income is split among its patents.
+    pub allocation: Allocation,
 }
 
 impl Default for ShareRateConfig {
@@ -121,6 +390,8 @@ impl Default for ShareRateConfig {
             high: 0.05,
             annual_decay: 0.0,
             mid_year: false,
+            position: SharePosition::Midpoint,
+            allocation: Allocation::Equal,
         }
     }
 }
@@ -215,6 +486,30 @@ mod toml_date {
     }
 }
 
+impl Distribution {
+    /// Why the parameters are unusable, if they are.
+    pub fn problem(&self) -> Option<String> {
+        let finite = |xs: &[f64]| xs.iter().all(|x| x.is_finite());
+        match *self {
+            Distribution::Fixed { value } if !finite(&[value]) => Some("value must be a number".into()),
+            Distribution::Triangular { low, mode, high } => {
+                if !finite(&[low, mode, high]) || !(low <= mode && mode <= high) || low == high {
+                    Some(format!("triangular needs low ≤ mode ≤ high and low < high (got {low}, {mode}, {high})"))
+                } else {
+                    None
+                }
+            }
+            Distribution::Normal { mean, sd } if !finite(&[mean, sd]) || sd < 0.0 => {
+                Some(format!("normal needs sd ≥ 0 (got {sd})"))
+            }
+            Distribution::Lognormal { mu, sigma } if !finite(&[mu, sigma]) || sigma < 0.0 => {
+                Some(format!("lognormal needs sigma ≥ 0 (got {sigma})"))
+            }
+            _ => None,
+        }
+    }
+}
+
 mod defaults {
     use std::collections::BTreeMap;
 
@@ -256,6 +551,12 @@ impl Assumptions {
             price_index: defaults::price_index(),
             method_weights: MethodWeights::default(),
             economic_life: LifeRules::default(),
+            income: IncomeConfig::default(),
+            cost: CostConfig::default(),
+            market: MarketConfig::default(),
+            scorecard: ScorecardConfig::default(),
+            sensitivity: SensitivityConfig::default(),
+            simulation: SimulationConfig::default(),
         }
     }
 
@@ -358,6 +659,58 @@ impl Assumptions {
             0.0,
             1.0,
         );
+        let i = &self.income;
+        range("income.royalty_rate", i.royalty_rate, 0.0, 1.0);
+        let c = &self.cost;
+        range("cost.developer_profit_rate", c.developer_profit_rate, 0.0, 1.0);
+        range("cost.functional_obsolescence", c.functional_obsolescence, 0.0, 1.0);
+        range("cost.economic_obsolescence", c.economic_obsolescence, 0.0, 1.0);
+        let m = &self.market;
+        range("market.min_comparables", m.min_comparables as f64, 1.0, 100.0);
+        range("market.max_comparables", m.max_comparables as f64, 1.0, 100.0);
+        range("market.min_similarity", m.min_similarity, 0.0, 1.0);
+        range("market.circumstance_factor", m.circumstance_factor, 0.1, 10.0);
+        range("market.max_factor", m.max_factor, 1.0, 10.0);
+        let k = &m.deal_kind_factors;
+        for (key, v) in [
+            ("assignment", k.assignment),
+            ("exclusive_licence", k.exclusive_licence),
+            ("sole_licence", k.sole_licence),
+            ("non_exclusive_licence", k.non_exclusive_licence),
+        ] {
+            range(&format!("market.deal_kind_factors.{key}"), v, 0.01, 10.0);
+        }
+        let sc = &self.scorecard;
+        range("scorecard.legal_weight", sc.legal_weight, 0.0, 1.0);
+        range("scorecard.technical_weight", sc.technical_weight, 0.0, 1.0);
+        range("scorecard.economic_weight", sc.economic_weight, 0.0, 1.0);
+        for (name, ws) in [("legal", &sc.legal[..]), ("technical", &sc.technical[..]), ("economic", &sc.economic[..])] {
+            for (j, w) in ws.iter().enumerate() {
+                range(&format!("scorecard.{name}[{j}]"), *w, 0.0, 1.0);
+            }
+        }
+        range("scorecard.technology_risk_max", sc.technology_risk_max, 0.0, 0.3);
+        range("scorecard.market_risk_max", sc.market_risk_max, 0.0, 0.3);
+        let se = &self.sensitivity;
+        range("sensitivity.share_rate", se.share_rate, 0.0, 0.9);
+        range("sensitivity.discount_rate", se.discount_rate, 0.0, 0.1);
+        range("sensitivity.revenue", se.revenue, 0.0, 0.9);
+        range("sensitivity.life", se.life, 0.0, 0.9);
+        let sim = &self.simulation;
+        range("simulation.draws", sim.draws as f64, 1.0, 1_000_000.0);
+        for (name, d) in [
+            ("share_rate", &sim.share_rate),
+            ("discount_rate", &sim.discount_rate),
+            ("revenue", &sim.revenue),
+            ("life", &sim.life),
+        ] {
+            if let Some(why) = d.problem() {
+                p.push(format!("simulation.{name}: {why}"));
+            }
+        }
+        if sc.legal_weight + sc.technical_weight + sc.economic_weight <= 0.0 {
+            p.push("scorecard weights are all zero".into());
+        }
         if s.low > s.high {
             p.push(format!(
                 "share_rate.low = {} is above share_rate.high = {}",

@@ -2,6 +2,7 @@
 //! the assumptions that drive a valuation.
 
 pub mod assumptions;
+pub mod money;
 
 pub use assumptions::Assumptions;
 
@@ -33,6 +34,11 @@ macro_rules! labelled_enum {
             pub fn label_en(self) -> &'static str { match self { $($name::$variant => $en),+ } }
             /// Chinese label.
             pub fn label_zh(self) -> &'static str { match self { $($name::$variant => $zh),+ } }
+
+            /// Parses a stable code exactly (fast path for frames the importer wrote).
+            pub fn from_code(code: &str) -> Option<Self> {
+                match code { $($code => Some($name::$variant),)+ _ => None }
+            }
 
             /// Parses a code, an English or a Chinese label or one of the documented aliases.
             pub fn parse(text: &str) -> Option<Self> {

@@ -1,0 +1,119 @@
+//! Cost approach (成本法): replacement cost less depreciation and obsolescence.
+//!
+//! Replacement cost = R&D costs restated by the price index × (1 + developer's profit rate)
+//! + official fees restated; depreciation rate = used life / (used life + remaining economic
+//! life); value = replacement cost × (1 − depreciation) × (1 − functional obsolescence)
+//! × (1 − economic obsolescence). docs/methods.md §2.
+
+use chrono::Datelike;
+
+use super::trace::{CostItemTrace, CostTrace};
+use super::{Engine, MethodResult, NoValue, Tweak};
+use crate::model::{CostCategory, LegalStatus};
+
+/// Values patent `i` by the cost approach.
+pub fn value(e: &Engine, i: usize, tw: &Tweak, mut trace: Option<&mut CostTrace>) -> MethodResult {
+    let a = &e.assumptions;
+    let p = &e.inputs.patents[i];
+    let b = &e.base[i];
+    let vd_year = a.valuation_date.year();
+    let own = e.inputs.own_costs(i);
+    let group_items = &e.inputs.group_cost_items[p.group_name as usize];
+    let group_size = f64::from(e.inputs.group_sizes[p.group_name as usize].max(1));
+    let mut acc = Acc::default();
+    for c in own {
+        acc.add(e, vd_year, c.category, c.year, c.amount, false, c.row, &mut trace);
+    }
+    for c in group_items {
+        acc.add(e, vd_year, c.category, c.year, c.amount / group_size, true, c.row, &mut trace);
+    }
+    let mut from_override = false;
+    if acc.items == 0
+        && let Some(rd_cost) = p.rd_cost_override
+    {
+        acc.add(e, vd_year, CostCategory::Other, p.filing.year(), rd_cost, false, 0, &mut trace);
+        from_override = true;
+    }
+    if acc.items == 0 {
+        if let Some(t) = trace {
+            t.note = Some(NoValue::NoCostData.describe());
+        }
+        return Err(NoValue::NoCostData);
+    }
+    let (rd, fees) = (acc.rd, acc.fees);
+    let profit_rate = a.cost.developer_profit_rate;
+    let profit = rd * profit_rate;
+    let replacement = rd + profit + fees;
+    let dead = matches!(p.status, LegalStatus::Lapsed | LegalStatus::Invalidated);
+    let remaining = (b.life.remaining_economic * tw.life_mult).min(b.life.remaining_legal);
+    let used = b.life.used;
+    let depreciation = if dead || used + remaining <= 0.0 { 1.0 } else { used / (used + remaining) };
+    let of = a.cost.functional_obsolescence;
+    let oe = a.cost.economic_obsolescence;
+    let v = replacement * (1.0 - depreciation) * (1.0 - of) * (1.0 - oe) * b.pending_factor;
+    if let Some(t) = trace {
+        t.from_rd_override = from_override;
+        t.rd_restated = rd;
+        t.developer_profit_rate = profit_rate;
+        t.developer_profit = profit;
+        t.fees_restated = fees;
+        t.replacement_cost = replacement;
+        t.used_life = used;
+        t.remaining_life = remaining;
+        t.depreciation_rate = depreciation;
+        t.functional_obsolescence = of;
+        t.economic_obsolescence = oe;
+        t.pending_factor = b.pending_factor;
+        t.value = Some(v);
+        if dead {
+            t.note = Some("lapsed or invalidated: fully depreciated".into());
+        }
+    }
+    Ok(v)
+}
+
+/// Restated R&D costs and official fees.
+#[derive(Default)]
+struct Acc {
+    rd: f64,
+    fees: f64,
+    items: usize,
+}
+
+impl Acc {
+    #[allow(clippy::too_many_arguments)]
+    fn add(
+        &mut self,
+        e: &Engine,
+        vd_year: i32,
+        category: CostCategory,
+        year: i32,
+        amount: f64,
+        from_group: bool,
+        row: u32,
+        trace: &mut Option<&mut CostTrace>,
+    ) {
+        let ratio = e.index_ratio(year, vd_year);
+        let restated = amount * ratio;
+        let fee = category.is_official_fee();
+        if fee {
+            self.fees += restated;
+        } else {
+            self.rd += restated;
+        }
+        self.items += 1;
+        if let Some(t) = trace.as_deref_mut() {
+            t.items.push(CostItemTrace {
+                category,
+                year,
+                amount,
+                index_year: e.index_year_used(year),
+                index_ratio: ratio,
+                restated,
+                official_fee: fee,
+                from_group,
+                source_row: row,
+            });
+        }
+    }
+}

@@ -1,0 +1,378 @@
+//! Turns the imported polars frames into the compact, indexed form the methods compute on.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use polars::prelude::*;
+
+use super::ValuationError;
+use crate::import::cell::days_to_date;
+use crate::import::{Dataset, Table};
+use crate::model::{CostCategory, DealKind, LegalStatus, PatentType};
+
+/// An IPC symbol cut at each level, as interned ids (`u32::MAX` when the level is missing):
+/// section `H`, class `H04`, subclass `H04L`, main group `H04L9`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct IpcKey {
+    pub section: u32,
+    pub class: u32,
+    pub subclass: u32,
+    pub group: u32,
+}
+
+/// Interns IPC prefixes so comparisons are integer compares.
+#[derive(Debug, Default)]
+pub struct IpcInterner {
+    ids: HashMap<String, u32>,
+}
+
+impl IpcInterner {
+    fn id(&mut self, s: &str) -> u32 {
+        let n = self.ids.len() as u32;
+        *self.ids.entry(s.to_string()).or_insert(n)
+    }
+
+    /// Splits a normalised IPC symbol (`H04L9/32`) into its levels.
+    pub fn key(&mut self, ipc: &str) -> IpcKey {
+        let ipc = ipc.trim();
+        let level = |me: &mut Self, n: usize| -> u32 {
+            if ipc.len() >= n && ipc.is_char_boundary(n) { me.id(&ipc[..n]) } else { u32::MAX }
+        };
+        let group = match ipc.find('/') {
+            Some(i) if i > 4 => self.id(&ipc[..i]),
+            None if ipc.len() > 4 => self.id(ipc),
+            _ => u32::MAX,
+        };
+        IpcKey {
+            section: level(self, 1),
+            class: level(self, 3),
+            subclass: level(self, 4),
+            group,
+        }
+    }
+}
+
+/// One patent, as the methods need it.
+#[derive(Debug, Clone)]
+pub struct Patent {
+    pub patent_type: PatentType,
+    pub status: LegalStatus,
+    pub filing: NaiveDate,
+    pub claims: u32,
+    pub independent_claims: u32,
+    pub family_size: Option<u32>,
+    pub forward_citations: Option<u32>,
+    /// Index into [`Inputs::groups`], if the asset group has a forecast.
+    pub group: Option<u32>,
+    /// Index into [`Inputs::group_names`] (every asset group of the portfolio).
+    pub group_name: u32,
+    pub ipc: IpcKey,
+    pub life_override: Option<f64>,
+    pub rd_cost_override: Option<f64>,
+}
+
+/// One forecast year of an asset group.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ForecastYear {
+    pub year: i32,
+    pub revenue: f64,
+    pub profit_margin: Option<f64>,
+    pub share_rate: Option<f64>,
+}
+
+/// An asset group's forecast, years ascending.
+#[derive(Debug, Clone)]
+pub struct GroupForecast {
+    pub name: String,
+    pub years: Vec<ForecastYear>,
+}
+
+/// One cost item.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CostItem {
+    pub category: CostCategory,
+    pub year: i32,
+    pub amount: f64,
+    /// Source row in the cost-items file.
+    pub row: u32,
+}
+
+/// One comparable transaction.
+#[derive(Debug, Clone)]
+pub struct Comparable {
+    pub deal_id: String,
+    pub date: NaiveDate,
+    pub ipc: IpcKey,
+    pub ipc_text: String,
+    pub patent_type: PatentType,
+    pub deal_kind: DealKind,
+    pub price: f64,
+    pub remaining_life: f64,
+    pub claims: u32,
+    pub technical_score: Option<f64>,
+}
+
+/// Everything the methods read, indexed by patent.
+#[derive(Debug, Default)]
+pub struct Inputs {
+    pub patents: Vec<Patent>,
+    pub patent_nos: Vec<String>,
+    /// Names of every asset group in the portfolio.
+    pub group_names: Vec<String>,
+    /// Forecasts, for the asset groups that have one.
+    pub groups: Vec<GroupForecast>,
+    /// Cost items per patent: `cost_items[cost_offsets[i]..cost_offsets[i + 1]]`.
+    pub cost_offsets: Vec<u32>,
+    pub cost_items: Vec<CostItem>,
+    /// Cost items booked to a whole asset group, per index into `group_names`.
+    pub group_cost_items: Vec<Vec<CostItem>>,
+    /// Patents in each asset group (index into `group_names`).
+    pub group_sizes: Vec<u32>,
+    pub comparables: Vec<Comparable>,
+}
+
+fn col<'a>(t: &'a Table, name: &str) -> Result<&'a Column, ValuationError> {
+    t.df.column(name).map_err(|e| ValuationError::Internal(format!("{}: column {name}: {e}", t.file)))
+}
+
+fn strs(t: &Table, name: &str) -> Result<Vec<Option<String>>, ValuationError> {
+    let c = col(t, name)?;
+    let ca = c.str().map_err(|e| ValuationError::Internal(format!("{}: column {name}: {e}", t.file)))?;
+    Ok(ca.iter().map(|v| v.map(str::to_string)).collect())
+}
+
+fn f64s(t: &Table, name: &str) -> Result<Vec<Option<f64>>, ValuationError> {
+    let c = col(t, name)?;
+    let ca = c.f64().map_err(|e| ValuationError::Internal(format!("{}: column {name}: {e}", t.file)))?;
+    Ok(ca.iter().collect())
+}
+
+fn i64s(t: &Table, name: &str) -> Result<Vec<Option<i64>>, ValuationError> {
+    let c = col(t, name)?;
+    let ca = c.i64().map_err(|e| ValuationError::Internal(format!("{}: column {name}: {e}", t.file)))?;
+    Ok(ca.iter().collect())
+}
+
+fn i32s(t: &Table, name: &str) -> Result<Vec<Option<i32>>, ValuationError> {
+    let c = col(t, name)?;
+    let ca = c.i32().map_err(|e| ValuationError::Internal(format!("{}: column {name}: {e}", t.file)))?;
+    Ok(ca.iter().collect())
+}
+
+fn dates(t: &Table, name: &str) -> Result<Vec<Option<NaiveDate>>, ValuationError> {
+    let c = col(t, name)?;
+    let ca = c.date().map_err(|e| ValuationError::Internal(format!("{}: column {name}: {e}", t.file)))?;
+    Ok(ca.physical().iter().map(|d| d.and_then(days_to_date)).collect())
+}
+
+fn missing(t: &Table, row: usize, what: &str) -> ValuationError {
+    ValuationError::Internal(format!("{}: row {row}: {what} is missing after import", t.file))
+}
+
+impl Inputs {
+    /// Builds the inputs from a loaded data set. The portfolio is required; the other tables
+    /// may be absent (their method then gives no value).
+    pub fn from_dataset(ds: &Dataset, ipc: &mut IpcInterner) -> Result<Self, ValuationError> {
+        let p = ds.portfolio.as_ref().ok_or(ValuationError::MissingInput("portfolio"))?;
+        let mut inputs = Inputs::default();
+        // Asset groups and forecasts.
+        let mut group_index: HashMap<String, u32> = HashMap::new();
+        let mut forecast_index: HashMap<String, u32> = HashMap::new();
+        if let Some(f) = &ds.forecasts {
+            let names = strs(f, "asset_group")?;
+            let years = i32s(f, "year")?;
+            let revenue = f64s(f, "revenue")?;
+            let margin = f64s(f, "profit_margin")?;
+            let share = f64s(f, "share_rate")?;
+            for i in 0..names.len() {
+                let (Some(name), Some(year), Some(rev)) = (&names[i], years[i], revenue[i]) else {
+                    return Err(missing(f, i + 2, "asset group, year or revenue"));
+                };
+                let gi = *forecast_index.entry(name.clone()).or_insert_with(|| {
+                    inputs.groups.push(GroupForecast { name: name.clone(), years: Vec::new() });
+                    (inputs.groups.len() - 1) as u32
+                });
+                inputs.groups[gi as usize].years.push(ForecastYear {
+                    year,
+                    revenue: rev,
+                    profit_margin: margin[i],
+                    share_rate: share[i],
+                });
+            }
+            for g in &mut inputs.groups {
+                g.years.sort_by_key(|y| y.year);
+            }
+        }
+        // Patents.
+        let nos = strs(p, "patent_no")?;
+        let types = strs(p, "patent_type")?;
+        let statuses = strs(p, "legal_status")?;
+        let filing = dates(p, "filing_date")?;
+        let claims = i64s(p, "claims")?;
+        let indep = i64s(p, "independent_claims")?;
+        let family = i64s(p, "family_size")?;
+        let cites = i64s(p, "forward_citations")?;
+        let groups = strs(p, "asset_group")?;
+        let ipcs = strs(p, "ipc")?;
+        let life = f64s(p, "remaining_life")?;
+        let rd = f64s(p, "rd_cost")?;
+        let n = nos.len();
+        inputs.patents.reserve(n);
+        inputs.patent_nos.reserve(n);
+        for i in 0..n {
+            let row = i + 2;
+            let pt = types[i].as_deref().and_then(PatentType::from_code).ok_or_else(|| missing(p, row, "patent type"))?;
+            let st = statuses[i].as_deref().and_then(LegalStatus::from_code).ok_or_else(|| missing(p, row, "legal status"))?;
+            let fd = filing[i].ok_or_else(|| missing(p, row, "filing date"))?;
+            let gname = groups[i].clone().unwrap_or_default();
+            let next = inputs.group_names.len() as u32;
+            let gid = *group_index.entry(gname.clone()).or_insert(next);
+            if gid == next {
+                inputs.group_names.push(gname.clone());
+                inputs.group_sizes.push(0);
+            }
+            inputs.group_sizes[gid as usize] += 1;
+            inputs.patents.push(Patent {
+                patent_type: pt,
+                status: st,
+                filing: fd,
+                claims: claims[i].unwrap_or(1).clamp(1, u32::MAX as i64) as u32,
+                independent_claims: indep[i].unwrap_or(1).clamp(1, u32::MAX as i64) as u32,
+                family_size: family[i].map(|v| v.clamp(0, u32::MAX as i64) as u32),
+                forward_citations: cites[i].map(|v| v.clamp(0, u32::MAX as i64) as u32),
+                group: forecast_index.get(&gname).copied(),
+                group_name: gid,
+                ipc: ipc.key(ipcs[i].as_deref().unwrap_or("")),
+                life_override: life[i],
+                rd_cost_override: rd[i],
+            });
+            inputs.patent_nos.push(nos[i].clone().unwrap_or_default());
+        }
+        // Cost items, grouped by patent (CSR layout) and by asset group.
+        inputs.group_cost_items = vec![Vec::new(); inputs.group_names.len()];
+        let mut per_patent: Vec<Vec<CostItem>> = Vec::new();
+        if let Some(c) = &ds.cost_items {
+            per_patent = vec![Vec::new(); n];
+            let patent_of: HashMap<&str, usize> =
+                inputs.patent_nos.iter().enumerate().map(|(i, s)| (s.as_str(), i)).collect();
+            let pnos = strs(c, "patent_no")?;
+            let gnames = strs(c, "asset_group")?;
+            let cats = strs(c, "category")?;
+            let years = i32s(c, "year")?;
+            let amounts = f64s(c, "amount")?;
+            let rows: Vec<Option<u32>> = col(c, crate::import::SOURCE_ROW)?
+                .u32()
+                .map_err(|e| ValuationError::Internal(e.to_string()))?
+                .iter()
+                .collect();
+            for i in 0..cats.len() {
+                let row = rows[i].unwrap_or(0);
+                let (Some(cat), Some(year), Some(amount)) =
+                    (cats[i].as_deref().and_then(CostCategory::from_code), years[i], amounts[i])
+                else {
+                    return Err(missing(c, row as usize, "category, year or amount"));
+                };
+                let item = CostItem { category: cat, year, amount, row };
+                if let Some(no) = &pnos[i] {
+                    let idx = patent_of.get(no.as_str()).ok_or_else(|| ValuationError::Input {
+                        file: c.file.clone(),
+                        row: row as usize,
+                        message: format!("patent \"{no}\" is not in the portfolio"),
+                    })?;
+                    per_patent[*idx].push(item);
+                } else if let Some(g) = &gnames[i] {
+                    let gid = group_index.get(g).ok_or_else(|| ValuationError::Input {
+                        file: c.file.clone(),
+                        row: row as usize,
+                        message: format!("asset group \"{g}\" is not in the portfolio"),
+                    })?;
+                    inputs.group_cost_items[*gid as usize].push(item);
+                }
+            }
+        }
+        inputs.cost_offsets.reserve(n + 1);
+        inputs.cost_offsets.push(0);
+        for i in 0..n {
+            if let Some(items) = per_patent.get_mut(i) {
+                inputs.cost_items.append(items);
+            }
+            inputs.cost_offsets.push(inputs.cost_items.len() as u32);
+        }
+        // Comparables.
+        if let Some(c) = &ds.comparables {
+            let ids = strs(c, "deal_id")?;
+            let dts = dates(c, "deal_date")?;
+            let ipcs = strs(c, "ipc")?;
+            let types = strs(c, "patent_type")?;
+            let kinds = strs(c, "deal_kind")?;
+            let prices = f64s(c, "price")?;
+            let lives = f64s(c, "remaining_life")?;
+            let claims = i64s(c, "claims")?;
+            let scores = f64s(c, "technical_score")?;
+            for i in 0..ids.len() {
+                let row = i + 2;
+                let pt = types[i].as_deref().and_then(PatentType::from_code).ok_or_else(|| missing(c, row, "patent type"))?;
+                let dk = kinds[i].as_deref().and_then(DealKind::from_code).ok_or_else(|| missing(c, row, "deal kind"))?;
+                let (Some(date), Some(price), Some(life)) = (dts[i], prices[i], lives[i]) else {
+                    return Err(missing(c, row, "date, price or remaining life"));
+                };
+                let ipc_text = ipcs[i].clone().unwrap_or_default();
+                inputs.comparables.push(Comparable {
+                    deal_id: ids[i].clone().unwrap_or_default(),
+                    date,
+                    ipc: ipc.key(&ipc_text),
+                    ipc_text,
+                    patent_type: pt,
+                    deal_kind: dk,
+                    price,
+                    remaining_life: life,
+                    claims: claims[i].unwrap_or(1).clamp(1, u32::MAX as i64) as u32,
+                    technical_score: scores[i],
+                });
+            }
+        }
+        Ok(inputs)
+    }
+
+    /// Cost items booked directly to patent `i`.
+    pub fn own_costs(&self, i: usize) -> &[CostItem] {
+        let a = self.cost_offsets.get(i).copied().unwrap_or(0) as usize;
+        let b = self.cost_offsets.get(i + 1).copied().unwrap_or(0) as usize;
+        self.cost_items.get(a..b).unwrap_or(&[])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ipc_levels() {
+        let mut i = IpcInterner::default();
+        let a = i.key("H04L9/32");
+        let b = i.key("H04L9/06");
+        let c = i.key("H04L67/12");
+        let d = i.key("H04W52/02");
+        assert_eq!(a.group, b.group);
+        assert_ne!(a.group, c.group);
+        assert_eq!(a.subclass, c.subclass);
+        assert_ne!(a.subclass, d.subclass);
+        assert_eq!(a.class, d.class);
+        let e = i.key("H");
+        assert_eq!((e.section, e.class), (a.section, u32::MAX));
+        assert_eq!(i.key("").section, u32::MAX);
+    }
+
+    #[test]
+    fn sample_case_builds() {
+        let ds = crate::sample::load().unwrap();
+        let inputs = Inputs::from_dataset(&ds, &mut IpcInterner::default()).unwrap();
+        assert_eq!(inputs.patents.len(), 30);
+        assert_eq!(inputs.groups.len(), 3);
+        assert_eq!(inputs.group_names.len(), 3);
+        assert_eq!(inputs.comparables.len(), 42);
+        assert_eq!(inputs.cost_offsets.len(), 31);
+        assert!(inputs.own_costs(0).len() >= 3);
+        assert!(inputs.group_cost_items.iter().all(|g| g.len() == 1));
+    }
+}

@@ -1,0 +1,458 @@
+//! The valuation engine: cost, income and market approaches over a whole portfolio, their
+//! reconciliation, sensitivity and Monte Carlo uncertainty. Every formula is in
+//! `docs/methods.md`; every figure can explain itself through a [`trace::PatentTrace`].
+//!
+//! [`Engine::new`] reads the imported frames once, scores every patent, builds its discount
+//! rate and selects its comparables (the work that does not change when a parameter is nudged).
+//! [`Engine::evaluate`] then values one patent under a [`Tweak`], optionally recording a trace;
+//! the portfolio run, the sensitivity and the simulation are all made of these calls, so what
+//! the trace shows is what the totals add up.
+
+pub mod cost;
+pub mod discount;
+pub mod income;
+pub mod inputs;
+pub mod life;
+pub mod market;
+pub mod reconcile;
+pub mod results;
+pub mod scorecard;
+pub mod sensitivity;
+pub mod simulation;
+pub mod trace;
+
+use std::collections::BTreeMap;
+
+use chrono::{Datelike, NaiveDate};
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::import::Dataset;
+use crate::model::assumptions::{Allocation, SharePosition};
+use crate::model::{Assumptions, LegalStatus};
+use crate::progress::Progress;
+use discount::DiscountBuildUp;
+use inputs::{Inputs, IpcInterner};
+use life::Life;
+use scorecard::Score;
+
+pub use results::{Summary, Valuation};
+
+/// Why a valuation could not run.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ValuationError {
+    #[error("no {0} is loaded; it is needed to value")]
+    MissingInput(&'static str),
+    #[error("{file}, row {row}: {message}")]
+    Input { file: String, row: usize, message: String },
+    #[error("no method is switched on")]
+    NoMethod,
+    #[error("cancelled")]
+    Cancelled,
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+/// The three approaches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Method {
+    Cost,
+    Income,
+    Market,
+}
+
+impl Method {
+    pub const ALL: [Method; 3] = [Method::Cost, Method::Income, Method::Market];
+
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Method::Cost => "cost approach",
+            Method::Income => "income approach",
+            Method::Market => "market approach",
+        }
+    }
+
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Method::Cost => "成本法",
+            Method::Income => "收益法",
+            Method::Market => "市场法",
+        }
+    }
+}
+
+/// Which methods run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Methods {
+    pub cost: bool,
+    pub income: bool,
+    pub market: bool,
+}
+
+impl Default for Methods {
+    fn default() -> Self {
+        Self { cost: true, income: true, market: true }
+    }
+}
+
+impl Methods {
+    pub fn on(&self, m: Method) -> bool {
+        match m {
+            Method::Cost => self.cost,
+            Method::Income => self.income,
+            Method::Market => self.market,
+        }
+    }
+}
+
+/// Why a method gave no value for a patent.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "reason")]
+pub enum NoValue {
+    /// The method is switched off.
+    Off,
+    /// The patent's asset group has no forecast.
+    NoForecast,
+    /// Profit share needs a profit margin for this year.
+    NoProfitMargin { year: i32 },
+    /// No cost items and no R&D cost override.
+    NoCostData,
+    /// Fewer usable comparables than required.
+    TooFewComparables { found: u32, needed: u32 },
+}
+
+impl NoValue {
+    pub fn describe(&self) -> String {
+        match self {
+            NoValue::Off => "method switched off".into(),
+            NoValue::NoForecast => "its asset group has no forecast".into(),
+            NoValue::NoProfitMargin { year } => format!("profit share needs a profit margin for {year}"),
+            NoValue::NoCostData => "no cost items and no R&D cost".into(),
+            NoValue::TooFewComparables { found, needed } => {
+                format!("{found} usable comparables, {needed} needed")
+            }
+        }
+    }
+}
+
+/// A method's value for one patent, or why there is none.
+pub type MethodResult = Result<f64, NoValue>;
+
+/// A nudge of the main parameters, for sensitivity and simulation. The identity leaves every
+/// figure as the assumptions give it.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Tweak {
+    /// Multiplies the share (or royalty) rate.
+    pub share_mult: f64,
+    /// Added to the discount rate.
+    pub discount_shift: f64,
+    /// Multiplies revenue.
+    pub revenue_mult: f64,
+    /// Multiplies remaining economic life (still capped by the remaining legal term).
+    pub life_mult: f64,
+}
+
+impl Tweak {
+    pub const IDENTITY: Tweak = Tweak { share_mult: 1.0, discount_shift: 0.0, revenue_mult: 1.0, life_mult: 1.0 };
+}
+
+impl Default for Tweak {
+    fn default() -> Self {
+        Self::IDENTITY
+    }
+}
+
+/// Lowest discount rate a tweak can produce.
+pub const MIN_RATE: f64 = 0.001;
+
+/// Figures of one patent that do not depend on a tweak.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct Base {
+    pub life: Life,
+    pub score: Score,
+    pub discount: DiscountBuildUp,
+    /// Share rate before decay and forecast overrides.
+    pub share_rate: f64,
+    /// This patent's share of its asset group's patent income.
+    pub allocation: f64,
+    /// Grant probability for a pending application, else 1.
+    pub pending_factor: f64,
+}
+
+/// One patent's values.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct PatentValue {
+    pub cost: MethodResult,
+    pub income: MethodResult,
+    pub market: MethodResult,
+    pub reconciled: Option<f64>,
+    pub low: Option<f64>,
+    pub high: Option<f64>,
+}
+
+impl PatentValue {
+    pub fn method(&self, m: Method) -> MethodResult {
+        match m {
+            Method::Cost => self.cost,
+            Method::Income => self.income,
+            Method::Market => self.market,
+        }
+    }
+}
+
+/// The engine: inputs, per-patent base figures and selected comparables.
+pub struct Engine {
+    pub assumptions: Assumptions,
+    pub methods: Methods,
+    pub inputs: Inputs,
+    pub base: Vec<Base>,
+    pub market: market::Selection,
+    price_index: BTreeMap<i32, f64>,
+    /// Share of the valuation year after the valuation date.
+    pub first_fraction: f64,
+}
+
+impl Engine {
+    /// Prepares a valuation of the data set.
+    pub fn new(
+        ds: &Dataset,
+        assumptions: &Assumptions,
+        methods: Methods,
+        progress: Option<&Progress>,
+    ) -> Result<Self, ValuationError> {
+        if !(methods.cost || methods.income || methods.market) {
+            return Err(ValuationError::NoMethod);
+        }
+        let mut ipc = IpcInterner::default();
+        let inputs = Inputs::from_dataset(ds, &mut ipc)?;
+        if let Some(p) = progress {
+            p.start("scoring patents", inputs.patents.len() as u64);
+        }
+        let a = assumptions;
+        let vd = a.valuation_date;
+        let price_index = a
+            .price_index
+            .iter()
+            .filter_map(|(y, v)| Some((y.parse::<i32>().ok()?, *v)))
+            .collect();
+        // Allocation weights need the scores, so score first.
+        let first_revenue: Vec<f64> = inputs
+            .groups
+            .iter()
+            .map(|g| g.years.iter().find(|y| y.year >= vd.year()).map_or(0.0, |y| y.revenue))
+            .collect();
+        let partial: Vec<(Life, Score, DiscountBuildUp)> = inputs
+            .patents
+            .par_iter()
+            .map(|p| {
+                let life = life::remaining_life(p.patent_type, p.status, p.filing, vd, p.life_override, &a.economic_life);
+                let fr = p.group.map_or(0.0, |g| first_revenue[g as usize]);
+                let score = scorecard::score(p, &life, fr, a.economic_life.max_years, &a.scorecard);
+                let disc = discount::build_up(&a.discount, &score, &a.scorecard);
+                (life, score, disc)
+            })
+            .collect();
+        if progress.is_some_and(Progress::is_cancelled) {
+            return Err(ValuationError::Cancelled);
+        }
+        let weight = |i: usize| -> f64 {
+            let p = &inputs.patents[i];
+            if matches!(p.status, LegalStatus::Lapsed | LegalStatus::Invalidated) {
+                return 0.0;
+            }
+            match a.share_rate.allocation {
+                Allocation::Equal => 1.0,
+                Allocation::Claims => f64::from(p.claims),
+                Allocation::Scorecard => partial[i].1.overall,
+            }
+        };
+        let mut group_weight = vec![0.0; inputs.group_names.len()];
+        for (i, p) in inputs.patents.iter().enumerate() {
+            group_weight[p.group_name as usize] += weight(i);
+        }
+        let s = &a.share_rate;
+        let base: Vec<Base> = partial
+            .iter()
+            .enumerate()
+            .map(|(i, &(life, score, discount))| {
+                let p = &inputs.patents[i];
+                let gw = group_weight[p.group_name as usize];
+                Base {
+                    life,
+                    score,
+                    discount,
+                    share_rate: match s.position {
+                        SharePosition::Midpoint => (s.low + s.high) / 2.0,
+                        SharePosition::Scorecard => s.low + (s.high - s.low) * score.overall / 100.0,
+                    },
+                    allocation: if gw > 0.0 { weight(i) / gw } else { 0.0 },
+                    pending_factor: if p.status == LegalStatus::Pending { a.economic_life.grant_probability } else { 1.0 },
+                }
+            })
+            .collect();
+        let mut engine = Engine {
+            assumptions: a.clone(),
+            methods,
+            inputs,
+            base,
+            market: market::Selection::default(),
+            price_index,
+            first_fraction: first_year_fraction(vd),
+        };
+        if methods.market {
+            if let Some(p) = progress {
+                p.start("selecting comparables", engine.inputs.patents.len() as u64);
+            }
+            engine.market = market::Selection::build(&engine, progress)?;
+        }
+        Ok(engine)
+    }
+
+    pub fn len(&self) -> usize {
+        self.inputs.patents.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.inputs.patents.is_empty()
+    }
+
+    /// `index(to_year) / index(from_year)`; a year missing from the table takes the nearest
+    /// year it has (the earlier one on a tie). Returns 1 with an empty table.
+    pub fn index_ratio(&self, from_year: i32, to_year: i32) -> f64 {
+        match (self.index_of(from_year), self.index_of(to_year)) {
+            (Some(f), Some(t)) if f > 0.0 => t / f,
+            _ => 1.0,
+        }
+    }
+
+    fn index_of(&self, year: i32) -> Option<f64> {
+        let before = self.price_index.range(..=year).next_back();
+        let after = self.price_index.range(year..).next();
+        match (before, after) {
+            (Some((by, bv)), Some((ay, av))) => Some(if year - by <= ay - year { *bv } else { *av }),
+            (Some((_, v)), None) | (None, Some((_, v))) => Some(*v),
+            (None, None) => None,
+        }
+    }
+
+    /// The price-index year actually used for `year` (for traces).
+    pub fn index_year_used(&self, year: i32) -> Option<i32> {
+        let before = self.price_index.range(..=year).next_back().map(|(y, _)| *y);
+        let after = self.price_index.range(year..).next().map(|(y, _)| *y);
+        match (before, after) {
+            (Some(b), Some(a)) => Some(if year - b <= a - year { b } else { a }),
+            (b, a) => b.or(a),
+        }
+    }
+
+    /// Values patent `i` under `tweak`; with `trace`, records every intermediate figure.
+    pub fn evaluate(&self, i: usize, tweak: &Tweak, mut trace: Option<&mut trace::PatentTrace>) -> PatentValue {
+        let m = self.methods;
+        let cost = if m.cost {
+            cost::value(self, i, tweak, trace.as_deref_mut().map(|t| t.cost.insert(Default::default())))
+        } else {
+            Err(NoValue::Off)
+        };
+        let income = if m.income {
+            income::value(self, i, tweak, trace.as_deref_mut().map(|t| t.income.insert(Default::default())))
+        } else {
+            Err(NoValue::Off)
+        };
+        let market = if m.market {
+            market::value(self, i, tweak, trace.as_deref_mut().map(|t| t.market.insert(Default::default())))
+        } else {
+            Err(NoValue::Off)
+        };
+        let r = reconcile::reconcile(&self.assumptions.method_weights, [cost, income, market]);
+        if let Some(t) = trace {
+            t.reconciliation = Some(r.clone());
+        }
+        PatentValue {
+            cost,
+            income,
+            market,
+            reconciled: r.value,
+            low: r.low,
+            high: r.high,
+        }
+    }
+
+    /// Values every patent (in parallel) under `tweak`.
+    pub fn evaluate_all(&self, tweak: &Tweak) -> Vec<PatentValue> {
+        (0..self.len()).into_par_iter().map(|i| self.evaluate(i, tweak, None)).collect()
+    }
+
+    /// Sum of the reconciled values of every patent under `tweak`.
+    pub fn total(&self, tweak: &Tweak) -> f64 {
+        (0..self.len())
+            .into_par_iter()
+            .map(|i| self.evaluate(i, tweak, None).reconciled.unwrap_or(0.0))
+            .sum()
+    }
+
+    /// The full trace of one patent at the assumptions' values.
+    pub fn trace(&self, i: usize) -> trace::PatentTrace {
+        let mut t = trace::PatentTrace::new(self, i);
+        self.evaluate(i, &Tweak::IDENTITY, Some(&mut t));
+        t
+    }
+
+    /// Index of a patent by number.
+    pub fn find(&self, patent_no: &str) -> Option<usize> {
+        let key = crate::import::cell::normalize_patent_no(patent_no);
+        self.inputs.patent_nos.iter().position(|n| *n == key)
+    }
+
+    /// Runs the whole valuation: every patent, totals and warnings.
+    pub fn run(&self, progress: Option<&Progress>) -> Result<Valuation, ValuationError> {
+        if let Some(p) = progress {
+            p.start("valuing patents", self.len() as u64);
+        }
+        let patents = self.evaluate_all(&Tweak::IDENTITY);
+        if progress.is_some_and(Progress::is_cancelled) {
+            return Err(ValuationError::Cancelled);
+        }
+        if let Some(p) = progress {
+            p.set(self.len() as u64);
+        }
+        Ok(Valuation::new(self, patents))
+    }
+}
+
+/// Share of the valuation year that lies after the valuation date:
+/// `(31 December − valuation date) / days in the year`.
+pub fn first_year_fraction(vd: NaiveDate) -> f64 {
+    let y = vd.year();
+    let dec31 = NaiveDate::from_ymd_opt(y, 12, 31).unwrap_or(vd);
+    let days_in_year = if NaiveDate::from_ymd_opt(y, 2, 29).is_some() { 366.0 } else { 365.0 };
+    (dec31 - vd).num_days() as f64 / days_in_year
+}
+
+/// Start and length, in years from the valuation date, of calendar year `year`'s period.
+pub fn period(vd_year: i32, first_fraction: f64, year: i32) -> (f64, f64) {
+    if year < vd_year {
+        (0.0, 0.0)
+    } else if year == vd_year {
+        (0.0, first_fraction)
+    } else {
+        (first_fraction + f64::from(year - vd_year - 1), 1.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn first_fraction_and_periods() {
+        let vd = NaiveDate::from_ymd_opt(2026, 9, 30).unwrap();
+        assert!((first_year_fraction(vd) - 92.0 / 365.0).abs() < 1e-15);
+        let f = first_year_fraction(vd);
+        assert_eq!(period(2026, f, 2026), (0.0, f));
+        assert_eq!(period(2026, f, 2027), (f, 1.0));
+        assert_eq!(period(2026, f, 2029), (f + 2.0, 1.0));
+        assert_eq!(period(2026, f, 2025), (0.0, 0.0));
+        assert_eq!(first_year_fraction(NaiveDate::from_ymd_opt(2026, 12, 31).unwrap()), 0.0);
+    }
+}

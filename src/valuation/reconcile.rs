@@ -1,0 +1,67 @@
+//! Reconciliation (评估结论的确定): a weighted mean of the methods that produced a value, with
+//! the weights renormalised over those methods, and the range they span.
+
+use serde::Serialize;
+
+use super::{Method, MethodResult};
+use crate::model::assumptions::MethodWeights;
+
+/// How the final value of one patent was reached.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Reconciliation {
+    /// The weight each method with a value received after renormalising.
+    pub weights: Vec<(Method, f64)>,
+    pub value: Option<f64>,
+    pub low: Option<f64>,
+    pub high: Option<f64>,
+}
+
+/// `V = Σ wₘ Vₘ / Σ wₘ` over the methods with a value; low/high = their min/max.
+pub fn reconcile(w: &MethodWeights, values: [MethodResult; 3]) -> Reconciliation {
+    let raw = [w.cost, w.income, w.market];
+    let mut wsum = 0.0;
+    let mut acc = 0.0;
+    let mut low: Option<f64> = None;
+    let mut high: Option<f64> = None;
+    let mut used = Vec::with_capacity(3);
+    for (k, v) in values.iter().enumerate() {
+        if let Ok(v) = v {
+            low = Some(low.map_or(*v, |l| l.min(*v)));
+            high = Some(high.map_or(*v, |h| h.max(*v)));
+            if raw[k] > 0.0 {
+                wsum += raw[k];
+                acc += raw[k] * v;
+                used.push((Method::ALL[k], raw[k]));
+            }
+        }
+    }
+    // Methods that produced a value but carry no weight still bound the range; if every
+    // method with a value has zero weight, their plain mean is used.
+    let value = if wsum > 0.0 {
+        Some(acc / wsum)
+    } else {
+        let vs: Vec<f64> = values.iter().filter_map(|v| v.ok()).collect();
+        (!vs.is_empty()).then(|| vs.iter().sum::<f64>() / vs.len() as f64)
+    };
+    for u in &mut used {
+        u.1 /= wsum;
+    }
+    Reconciliation { weights: used, value, low, high }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::valuation::NoValue;
+
+    #[test]
+    fn renormalises_over_methods_with_a_value() {
+        let w = MethodWeights { cost: 0.2, income: 0.6, market: 0.2 };
+        let r = reconcile(&w, [Ok(100.0), Ok(200.0), Err(NoValue::TooFewComparables { found: 1, needed: 3 })]);
+        assert!((r.value.unwrap() - (0.2 * 100.0 + 0.6 * 200.0) / 0.8).abs() < 1e-9);
+        assert_eq!((r.low, r.high), (Some(100.0), Some(200.0)));
+        assert_eq!(r.weights.len(), 2);
+        let none = reconcile(&w, [Err(NoValue::Off), Err(NoValue::NoForecast), Err(NoValue::Off)]);
+        assert_eq!(none.value, None);
+    }
+}
