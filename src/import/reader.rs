@@ -421,7 +421,8 @@ pub fn read_text(
             cols[s] = Some((i, h.text.clone()));
         }
     }
-    let estimated_rows = text.len() / 64 + 1;
+    // Records ≤ lines: reserve exactly that, not a guess that over-allocates every builder.
+    let estimated_rows = text.as_bytes().iter().filter(|&&b| b == b'\n').count() + 1;
     let mut builders: Vec<Builder> = specs
         .iter()
         .map(|s| Builder::new(s, estimated_rows.min(1 << 24)))

@@ -391,7 +391,7 @@ impl Default for ShareRateConfig {
             annual_decay: 0.0,
             mid_year: false,
             position: SharePosition::Midpoint,
-            allocation: Allocation::Equal,
+            allocation: Allocation::Scorecard,
         }
     }
 }
