@@ -10,12 +10,21 @@ use patval::model::Assumptions;
 use patval::valuation::{Engine, Method, Methods};
 
 fn doc_checks() -> HashMap<String, f64> {
-    let doc = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/methods.md")).unwrap();
+    let doc =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/methods.md"))
+            .unwrap();
     let mut out = HashMap::new();
     for part in doc.split("<!--check:").skip(1) {
         let (name, rest) = part.split_once("-->").expect("marker closes");
-        let number: String = rest.chars().take_while(|c| c.is_ascii_digit() || *c == ',' || *c == '.').collect();
-        let v: f64 = number.trim_end_matches(['.', ',']).replace(',', "").parse().unwrap_or_else(|_| panic!("check:{name} is not followed by a number"));
+        let number: String = rest
+            .chars()
+            .take_while(|c| c.is_ascii_digit() || *c == ',' || *c == '.')
+            .collect();
+        let v: f64 = number
+            .trim_end_matches(['.', ','])
+            .replace(',', "")
+            .parse()
+            .unwrap_or_else(|_| panic!("check:{name} is not followed by a number"));
         out.insert(name.to_string(), v);
     }
     out
@@ -25,7 +34,10 @@ fn engine() -> Engine {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/worked");
     let a = Assumptions::load(&dir.join("assumptions.toml")).unwrap();
     let opts = ReadOptions::new(a.valuation_date);
-    let mut ds = Dataset { assumptions: Some(a.clone()), ..Dataset::default() };
+    let mut ds = Dataset {
+        assumptions: Some(a.clone()),
+        ..Dataset::default()
+    };
     for (k, f) in [
         (TableKind::Portfolio, "portfolio.csv"),
         (TableKind::Forecasts, "forecasts.csv"),
@@ -40,7 +52,11 @@ fn engine() -> Engine {
 /// `got` equals `want` (as printed in the doc, `decimals` places) after rounding.
 fn assert_close(name: &str, got: f64, want: f64, decimals: i32) {
     let scale = 10f64.powi(decimals);
-    assert_eq!((got * scale).round() / scale, want, "{name}: computed {got}, the doc says {want}");
+    assert_eq!(
+        (got * scale).round() / scale,
+        want,
+        "{name}: computed {got}, the doc says {want}"
+    );
 }
 
 #[test]
@@ -50,7 +66,11 @@ fn worked_example_matches_the_doc_to_the_cent() {
     let e = engine();
     let t = e.trace(0);
     let v = e.evaluate(0, &patval::valuation::Tweak::IDENTITY, None);
-    let c = |k: &str| *checks.get(k).unwrap_or_else(|| panic!("no check:{k} in docs/methods.md"));
+    let c = |k: &str| {
+        *checks
+            .get(k)
+            .unwrap_or_else(|| panic!("no check:{k} in docs/methods.md"))
+    };
 
     assert_close("tvd", t.score.technical, c("tvd"), 2);
     assert_close("pvd", t.score.overall, c("pvd"), 2);
@@ -64,15 +84,33 @@ fn worked_example_matches_the_doc_to_the_cent() {
     let income = t.income.as_ref().unwrap();
     assert_eq!(income.years.len(), 6);
     for y in &income.years {
-        assert_close(&format!("pv_{}", y.year), y.present_value, c(&format!("pv_{}", y.year)), 2);
+        assert_close(
+            &format!("pv_{}", y.year),
+            y.present_value,
+            c(&format!("pv_{}", y.year)),
+            2,
+        );
     }
     assert_close("income", v.income.unwrap(), c("income"), 2);
 
     let market = t.market.as_ref().unwrap();
-    let ids: Vec<&str> = market.comparables.iter().map(|x| x.deal_id.as_str()).collect();
-    assert_eq!(ids, ["C1", "C3", "C2", "C4"], "C5 is excluded; the rest ranked by similarity");
+    let ids: Vec<&str> = market
+        .comparables
+        .iter()
+        .map(|x| x.deal_id.as_str())
+        .collect();
+    assert_eq!(
+        ids,
+        ["C1", "C3", "C2", "C4"],
+        "C5 is excluded; the rest ranked by similarity"
+    );
     for x in &market.comparables {
-        assert_close(&format!("adj_{}", x.deal_id), x.adjusted_price, c(&format!("adj_{}", x.deal_id)), 2);
+        assert_close(
+            &format!("adj_{}", x.deal_id),
+            x.adjusted_price,
+            c(&format!("adj_{}", x.deal_id)),
+            2,
+        );
     }
     assert_close("market", v.market.unwrap(), c("market"), 2);
 
@@ -92,23 +130,46 @@ fn cli_prints_the_same_figures() {
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .args([
             "value",
-            "--portfolio", &format!("{dir}/portfolio.csv"),
-            "--forecasts", &format!("{dir}/forecasts.csv"),
-            "--cost-items", &format!("{dir}/cost_items.csv"),
-            "--comparables", &format!("{dir}/comparables.csv"),
-            "--assumptions", &format!("{dir}/assumptions.toml"),
-            "--trace", "CN202010123456.2",
+            "--portfolio",
+            &format!("{dir}/portfolio.csv"),
+            "--forecasts",
+            &format!("{dir}/forecasts.csv"),
+            "--cost-items",
+            &format!("{dir}/cost_items.csv"),
+            "--comparables",
+            &format!("{dir}/comparables.csv"),
+            "--assumptions",
+            &format!("{dir}/assumptions.toml"),
+            "--trace",
+            "CN202010123456.2",
             "--json",
         ])
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let checks = doc_checks();
     let p = &v["patents"][0];
     assert_close("income", p["income"].as_f64().unwrap(), checks["income"], 2);
-    assert_close("reconciled", p["reconciled"].as_f64().unwrap(), checks["reconciled"], 2);
-    assert_close("summary", v["summary"]["reconciled"].as_f64().unwrap(), checks["reconciled"], 2);
-    assert_eq!(v["traces"][0]["income"]["years"].as_array().unwrap().len(), 6);
+    assert_close(
+        "reconciled",
+        p["reconciled"].as_f64().unwrap(),
+        checks["reconciled"],
+        2,
+    );
+    assert_close(
+        "summary",
+        v["summary"]["reconciled"].as_f64().unwrap(),
+        checks["reconciled"],
+        2,
+    );
+    assert_eq!(
+        v["traces"][0]["income"]["years"].as_array().unwrap().len(),
+        6
+    );
     assert_eq!(v["traces"][0]["market"]["comparables"][0]["deal_id"], "C1");
 }

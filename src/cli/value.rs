@@ -131,7 +131,10 @@ struct SimulationOut {
 }
 
 /// Loads the data set named by the arguments; problems are printed and end the command.
-pub fn load(args: &ValueArgs, methods: Methods) -> Result<Result<(Dataset, Assumptions), Vec<String>>, CliError> {
+pub fn load(
+    args: &ValueArgs,
+    methods: Methods,
+) -> Result<Result<(Dataset, Assumptions), Vec<String>>, CliError> {
     let mut errors = Vec::new();
     let assumptions = match (&args.assumptions, args.valuation_date) {
         (Some(p), _) => match Assumptions::load(p) {
@@ -155,17 +158,31 @@ pub fn load(args: &ValueArgs, methods: Methods) -> Result<Result<(Dataset, Assum
         return Ok(Err(errors));
     }
     let opts = ReadOptions::new(assumptions.valuation_date);
-    let mut ds = Dataset { assumptions: Some(assumptions.clone()), ..Dataset::default() };
+    let mut ds = Dataset {
+        assumptions: Some(assumptions.clone()),
+        ..Dataset::default()
+    };
     let files: [(TableKind, Option<&Path>); 4] = [
         (TableKind::Portfolio, Some(args.portfolio.as_path())),
-        (TableKind::Forecasts, args.forecasts.as_deref().filter(|_| methods.income)),
-        (TableKind::CostItems, args.cost_items.as_deref().filter(|_| methods.cost)),
-        (TableKind::Comparables, args.comparables.as_deref().filter(|_| methods.market)),
+        (
+            TableKind::Forecasts,
+            args.forecasts.as_deref().filter(|_| methods.income),
+        ),
+        (
+            TableKind::CostItems,
+            args.cost_items.as_deref().filter(|_| methods.cost),
+        ),
+        (
+            TableKind::Comparables,
+            args.comparables.as_deref().filter(|_| methods.market),
+        ),
     ];
     let progress = Progress::new();
     for (kind, path) in files {
         let Some(path) = path else { continue };
-        match with_progress_bar(&progress, || import::read_table(kind, path, &opts, Some(&progress))) {
+        match with_progress_bar(&progress, || {
+            import::read_table(kind, path, &opts, Some(&progress))
+        }) {
             Ok(t) => {
                 for w in &t.warnings {
                     eprintln!("{w}");
@@ -183,9 +200,15 @@ pub fn load(args: &ValueArgs, methods: Methods) -> Result<Result<(Dataset, Assum
         }
     }
     if methods.cost && args.cost_items.is_none() {
-        eprintln!("warning: no --cost-items: the cost approach uses the portfolio's R&D cost column only");
+        eprintln!(
+            "warning: no --cost-items: the cost approach uses the portfolio's R&D cost column only"
+        );
     }
-    Ok(if errors.is_empty() { Ok((ds, assumptions)) } else { Err(errors) })
+    Ok(if errors.is_empty() {
+        Ok((ds, assumptions))
+    } else {
+        Err(errors)
+    })
 }
 
 pub fn run(args: &ValueArgs) -> Result<ExitCode, CliError> {
@@ -204,7 +227,9 @@ pub fn run(args: &ValueArgs) -> Result<ExitCode, CliError> {
         }
     };
     let progress = Progress::new();
-    let engine = match with_progress_bar(&progress, || Engine::new(&ds, &assumptions, methods, Some(&progress))) {
+    let engine = match with_progress_bar(&progress, || {
+        Engine::new(&ds, &assumptions, methods, Some(&progress))
+    }) {
         Ok(e) => e,
         Err(e) => {
             eprintln!("error: {e}");
@@ -227,7 +252,10 @@ pub fn run(args: &ValueArgs) -> Result<ExitCode, CliError> {
             match engine.find(no) {
                 Some(i) => ids.push(i),
                 None => {
-                    eprintln!("error: --trace {no}: no such patent in {}", args.portfolio.display());
+                    eprintln!(
+                        "error: --trace {no}: no such patent in {}",
+                        args.portfolio.display()
+                    );
                     return Ok(ExitCode::from(1));
                 }
             }
@@ -237,9 +265,13 @@ pub fn run(args: &ValueArgs) -> Result<ExitCode, CliError> {
     for i in trace_ids {
         traces.push(engine.trace(i));
     }
-    let tornado = args.sensitivity.then(|| with_progress_bar(&progress, || sensitivity::tornado(&engine)));
+    let tornado = args
+        .sensitivity
+        .then(|| with_progress_bar(&progress, || sensitivity::tornado(&engine)));
     let sim = if args.simulate {
-        match with_progress_bar(&progress, || simulation::run(&engine, args.draws, Some(&progress))) {
+        match with_progress_bar(&progress, || {
+            simulation::run(&engine, args.draws, Some(&progress))
+        }) {
             Ok(s) => Some(s),
             Err(e) => {
                 eprintln!("error: {e}");
@@ -275,7 +307,14 @@ pub fn run(args: &ValueArgs) -> Result<ExitCode, CliError> {
         serde_json::to_writer_pretty(&mut stdout, &output)?;
         writeln!(stdout)?;
     } else {
-        print_text(&engine, &valuation, args.unit.into(), &traces, tornado.as_deref(), sim.as_ref())?;
+        print_text(
+            &engine,
+            &valuation,
+            args.unit.into(),
+            &traces,
+            tornado.as_deref(),
+            sim.as_ref(),
+        )?;
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -320,9 +359,21 @@ pub fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
 fn write_csv(path: &Path, e: &Engine, v: &Valuation) -> Result<(), csv::Error> {
     let mut w = csv::Writer::from_path(path)?;
     w.write_record([
-        "patent_no", "asset_group", "patent_type", "legal_status", "remaining_economic_life", "value_degree",
-        "discount_rate", "share_rate", "cost_value", "income_value", "market_value", "reconciled_value", "low",
-        "high", "note",
+        "patent_no",
+        "asset_group",
+        "patent_type",
+        "legal_status",
+        "remaining_economic_life",
+        "value_degree",
+        "discount_rate",
+        "share_rate",
+        "cost_value",
+        "income_value",
+        "market_value",
+        "reconciled_value",
+        "low",
+        "high",
+        "note",
     ])?;
     let money = |x: Option<f64>| x.map(|v| format!("{v:.2}")).unwrap_or_default();
     for r in rows(e, v) {
@@ -367,7 +418,14 @@ fn print_text(
         if !e.methods.on(m.method) {
             continue;
         }
-        writeln!(o, "  {:<16} {:>22}   {} of {} patents valued", m.method.label_en(), format_money(m.total, unit), m.valued, s.patents)?;
+        writeln!(
+            o,
+            "  {:<16} {:>22}   {} of {} patents valued",
+            m.method.label_en(),
+            format_money(m.total, unit),
+            m.valued,
+            s.patents
+        )?;
     }
     writeln!(
         o,
@@ -379,7 +437,11 @@ fn print_text(
     )?;
     if s.patents <= 100 {
         writeln!(o)?;
-        writeln!(o, "{:<20} {:>16} {:>16} {:>16} {:>16}  note", "patent", "cost", "income", "market", "reconciled")?;
+        writeln!(
+            o,
+            "{:<20} {:>16} {:>16} {:>16} {:>16}  note",
+            "patent", "cost", "income", "market", "reconciled"
+        )?;
         for (i, pv) in v.patents.iter().enumerate() {
             let f = |x: Option<f64>| x.map_or_else(|| "—".to_string(), |x| format_money(x, unit));
             writeln!(
@@ -401,9 +463,18 @@ fn print_text(
     }
     if let Some(bars) = tornado {
         writeln!(o)?;
-        writeln!(o, "Sensitivity (reconciled total, one parameter at a time):")?;
+        writeln!(
+            o,
+            "Sensitivity (reconciled total, one parameter at a time):"
+        )?;
         for b in bars {
-            writeln!(o, "  {:<24} down {:>20}   up {:>20}", b.parameter.label_en(), format_money(b.down, unit), format_money(b.up, unit))?;
+            writeln!(
+                o,
+                "  {:<24} down {:>20}   up {:>20}",
+                b.parameter.label_en(),
+                format_money(b.down, unit),
+                format_money(b.up, unit)
+            )?;
         }
     }
     if let Some(sim) = sim {

@@ -309,10 +309,24 @@ impl Default for SimulationConfig {
         Self {
             draws: 10_000,
             seed: 2026,
-            share_rate: Distribution::Triangular { low: 0.8, mode: 1.0, high: 1.2 },
-            discount_rate: Distribution::Normal { mean: 0.0, sd: 0.01 },
-            revenue: Distribution::Lognormal { mu: 0.0, sigma: 0.15 },
-            life: Distribution::Triangular { low: 0.8, mode: 1.0, high: 1.1 },
+            share_rate: Distribution::Triangular {
+                low: 0.8,
+                mode: 1.0,
+                high: 1.2,
+            },
+            discount_rate: Distribution::Normal {
+                mean: 0.0,
+                sd: 0.01,
+            },
+            revenue: Distribution::Lognormal {
+                mu: 0.0,
+                sigma: 0.15,
+            },
+            life: Distribution::Triangular {
+                low: 0.8,
+                mode: 1.0,
+                high: 1.1,
+            },
         }
     }
 }
@@ -491,10 +505,14 @@ impl Distribution {
     pub fn problem(&self) -> Option<String> {
         let finite = |xs: &[f64]| xs.iter().all(|x| x.is_finite());
         match *self {
-            Distribution::Fixed { value } if !finite(&[value]) => Some("value must be a number".into()),
+            Distribution::Fixed { value } if !finite(&[value]) => {
+                Some("value must be a number".into())
+            }
             Distribution::Triangular { low, mode, high } => {
-                if !finite(&[low, mode, high]) || !(low <= mode && mode <= high) || low == high {
-                    Some(format!("triangular needs low ≤ mode ≤ high and low < high (got {low}, {mode}, {high})"))
+                if !(finite(&[low, mode, high]) && low <= mode && mode <= high) || low == high {
+                    Some(format!(
+                        "triangular needs low ≤ mode ≤ high and low < high (got {low}, {mode}, {high})"
+                    ))
                 } else {
                     None
                 }
@@ -662,14 +680,44 @@ impl Assumptions {
         let i = &self.income;
         range("income.royalty_rate", i.royalty_rate, 0.0, 1.0);
         let c = &self.cost;
-        range("cost.developer_profit_rate", c.developer_profit_rate, 0.0, 1.0);
-        range("cost.functional_obsolescence", c.functional_obsolescence, 0.0, 1.0);
-        range("cost.economic_obsolescence", c.economic_obsolescence, 0.0, 1.0);
+        range(
+            "cost.developer_profit_rate",
+            c.developer_profit_rate,
+            0.0,
+            1.0,
+        );
+        range(
+            "cost.functional_obsolescence",
+            c.functional_obsolescence,
+            0.0,
+            1.0,
+        );
+        range(
+            "cost.economic_obsolescence",
+            c.economic_obsolescence,
+            0.0,
+            1.0,
+        );
         let m = &self.market;
-        range("market.min_comparables", m.min_comparables as f64, 1.0, 100.0);
-        range("market.max_comparables", m.max_comparables as f64, 1.0, 100.0);
+        range(
+            "market.min_comparables",
+            m.min_comparables as f64,
+            1.0,
+            100.0,
+        );
+        range(
+            "market.max_comparables",
+            m.max_comparables as f64,
+            1.0,
+            100.0,
+        );
         range("market.min_similarity", m.min_similarity, 0.0, 1.0);
-        range("market.circumstance_factor", m.circumstance_factor, 0.1, 10.0);
+        range(
+            "market.circumstance_factor",
+            m.circumstance_factor,
+            0.1,
+            10.0,
+        );
         range("market.max_factor", m.max_factor, 1.0, 10.0);
         let k = &m.deal_kind_factors;
         for (key, v) in [
@@ -684,12 +732,21 @@ impl Assumptions {
         range("scorecard.legal_weight", sc.legal_weight, 0.0, 1.0);
         range("scorecard.technical_weight", sc.technical_weight, 0.0, 1.0);
         range("scorecard.economic_weight", sc.economic_weight, 0.0, 1.0);
-        for (name, ws) in [("legal", &sc.legal[..]), ("technical", &sc.technical[..]), ("economic", &sc.economic[..])] {
+        for (name, ws) in [
+            ("legal", &sc.legal[..]),
+            ("technical", &sc.technical[..]),
+            ("economic", &sc.economic[..]),
+        ] {
             for (j, w) in ws.iter().enumerate() {
                 range(&format!("scorecard.{name}[{j}]"), *w, 0.0, 1.0);
             }
         }
-        range("scorecard.technology_risk_max", sc.technology_risk_max, 0.0, 0.3);
+        range(
+            "scorecard.technology_risk_max",
+            sc.technology_risk_max,
+            0.0,
+            0.3,
+        );
         range("scorecard.market_risk_max", sc.market_risk_max, 0.0, 0.3);
         let se = &self.sensitivity;
         range("sensitivity.share_rate", se.share_rate, 0.0, 0.9);

@@ -44,7 +44,9 @@ impl MoneyUnit {
 /// `1234567.891` → `"1,234,567.89"` with `decimals` places.
 pub fn group_thousands(v: f64, decimals: usize) -> String {
     let s = format!("{:.*}", decimals, v.abs());
-    let (int, frac) = s.split_once('.').map_or((s.as_str(), None), |(i, f)| (i, Some(f)));
+    let (int, frac) = s
+        .split_once('.')
+        .map_or((s.as_str(), None), |(i, f)| (i, Some(f)));
     let mut out = String::with_capacity(s.len() + s.len() / 3 + 1);
     if v < 0.0 && s.bytes().any(|b| b.is_ascii_digit() && b != b'0') {
         out.push('-');
@@ -64,7 +66,11 @@ pub fn group_thousands(v: f64, decimals: usize) -> String {
 
 /// An amount in yuan shown in `unit`: `format_money(1_234_567.0, MoneyUnit::Wan)` → `"123.46万元"`.
 pub fn format_money(yuan: f64, unit: MoneyUnit) -> String {
-    format!("{}{}", group_thousands(yuan / unit.scale(), unit.decimals()), unit.suffix())
+    format!(
+        "{}{}",
+        group_thousands(yuan / unit.scale(), unit.decimals()),
+        unit.suffix()
+    )
 }
 
 #[cfg(test)]

@@ -1,9 +1,9 @@
 //! Cost approach (成本法): replacement cost less depreciation and obsolescence.
 //!
-//! Replacement cost = R&D costs restated by the price index × (1 + developer's profit rate)
-//! + official fees restated; depreciation rate = used life / (used life + remaining economic
-//! life); value = replacement cost × (1 − depreciation) × (1 − functional obsolescence)
-//! × (1 − economic obsolescence). docs/methods.md §2.
+//! Replacement cost = restated R&D costs times (1 + developer's profit rate), plus restated
+//! official fees; depreciation rate = used life / (used life + remaining economic life);
+//! value = replacement cost times (1 − depreciation), (1 − functional obsolescence) and
+//! (1 − economic obsolescence). docs/methods.md §2.
 
 use chrono::Datelike;
 
@@ -11,43 +11,110 @@ use super::trace::{CostItemTrace, CostTrace};
 use super::{Engine, MethodResult, NoValue, Tweak};
 use crate::model::{CostCategory, LegalStatus};
 
-/// Values patent `i` by the cost approach.
-pub fn value(e: &Engine, i: usize, tw: &Tweak, mut trace: Option<&mut CostTrace>) -> MethodResult {
-    let a = &e.assumptions;
+/// Restated costs of one patent: R&D costs and official fees at valuation-year prices.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Restated {
+    pub rd: f64,
+    pub fees: f64,
+    /// The portfolio's R&D cost column stood in for cost items.
+    pub from_rd_override: bool,
+}
+
+/// Restates patent `i`'s cost items (its own and its share of its asset group's), or its R&D
+/// cost override; records each item in `trace`.
+pub fn restate(
+    e: &Engine,
+    i: usize,
+    mut trace: Option<&mut CostTrace>,
+) -> Result<Restated, NoValue> {
     let p = &e.inputs.patents[i];
-    let b = &e.base[i];
-    let vd_year = a.valuation_date.year();
+    let vd_year = e.assumptions.valuation_date.year();
     let own = e.inputs.own_costs(i);
     let group_items = &e.inputs.group_cost_items[p.group_name as usize];
     let group_size = f64::from(e.inputs.group_sizes[p.group_name as usize].max(1));
     let mut acc = Acc::default();
     for c in own {
-        acc.add(e, vd_year, c.category, c.year, c.amount, false, c.row, &mut trace);
+        acc.add(
+            e, vd_year, c.category, c.year, c.amount, false, c.row, &mut trace,
+        );
     }
     for c in group_items {
-        acc.add(e, vd_year, c.category, c.year, c.amount / group_size, true, c.row, &mut trace);
+        acc.add(
+            e,
+            vd_year,
+            c.category,
+            c.year,
+            c.amount / group_size,
+            true,
+            c.row,
+            &mut trace,
+        );
     }
-    let mut from_override = false;
+    let mut from_rd_override = false;
     if acc.items == 0
         && let Some(rd_cost) = p.rd_cost_override
     {
-        acc.add(e, vd_year, CostCategory::Other, p.filing.year(), rd_cost, false, 0, &mut trace);
-        from_override = true;
+        acc.add(
+            e,
+            vd_year,
+            CostCategory::Other,
+            p.filing.year(),
+            rd_cost,
+            false,
+            0,
+            &mut trace,
+        );
+        from_rd_override = true;
     }
     if acc.items == 0 {
-        if let Some(t) = trace {
-            t.note = Some(NoValue::NoCostData.describe());
-        }
         return Err(NoValue::NoCostData);
     }
-    let (rd, fees) = (acc.rd, acc.fees);
+    Ok(Restated {
+        rd: acc.rd,
+        fees: acc.fees,
+        from_rd_override,
+    })
+}
+
+/// Values patent `i` by the cost approach.
+pub fn value(e: &Engine, i: usize, tw: &Tweak, mut trace: Option<&mut CostTrace>) -> MethodResult {
+    let a = &e.assumptions;
+    let p = &e.inputs.patents[i];
+    let b = &e.base[i];
+    // The bulk path reads the cached restatement; a trace recomputes it, recording each item,
+    // by the same function.
+    let restated = match trace.as_deref_mut() {
+        Some(t) => restate(e, i, Some(t)),
+        None => e
+            .cost_base
+            .get(i)
+            .copied()
+            .unwrap_or_else(|| restate(e, i, None)),
+    };
+    let Restated {
+        rd,
+        fees,
+        from_rd_override: from_override,
+    } = match restated {
+        Ok(r) => r,
+        Err(why) => {
+            if let Some(t) = trace {
+                t.note = Some(why.describe());
+            }
+            return Err(why);
+        }
+    };
     let profit_rate = a.cost.developer_profit_rate;
     let profit = rd * profit_rate;
     let replacement = rd + profit + fees;
     let dead = matches!(p.status, LegalStatus::Lapsed | LegalStatus::Invalidated);
     let remaining = (b.life.remaining_economic * tw.life_mult).min(b.life.remaining_legal);
     let used = b.life.used;
-    let depreciation = if dead || used + remaining <= 0.0 { 1.0 } else { used / (used + remaining) };
+    let depreciation = if dead || used + remaining <= 0.0 {
+        1.0
+    } else {
+        used / (used + remaining)
+    };
     let of = a.cost.functional_obsolescence;
     let oe = a.cost.economic_obsolescence;
     let v = replacement * (1.0 - depreciation) * (1.0 - of) * (1.0 - oe) * b.pending_factor;

@@ -42,14 +42,25 @@ pub fn build_up(cfg: &DiscountConfig, score: &Score, sc: &ScorecardConfig) -> Di
 /// Present value of 1 received after `t` years at rate `r`: `(1 + r)^(−t)`.
 #[inline]
 pub fn discount_factor(r: f64, t: f64) -> f64 {
-    (1.0 + r).powf(-t)
+    discount_factor_ln(r.ln_1p(), t)
+}
+
+/// [`discount_factor`] given `ln(1 + r)`, for loops over many `t` at one rate:
+/// `exp(−t · ln(1 + r))`.
+#[inline]
+pub fn discount_factor_ln(ln_1p_r: f64, t: f64) -> f64 {
+    (-t * ln_1p_r).exp()
 }
 
 /// Present value of 1 a year for `n` years (fractional allowed) at rate `r`:
 /// `(1 − (1 + r)^(−n)) / r`, or `n` when `r` is 0.
 #[inline]
 pub fn annuity_factor(r: f64, n: f64) -> f64 {
-    if r.abs() < 1e-12 { n } else { (1.0 - (1.0 + r).powf(-n)) / r }
+    if r.abs() < 1e-12 {
+        n
+    } else {
+        (1.0 - discount_factor(r, n)) / r
+    }
 }
 
 #[cfg(test)]

@@ -16,13 +16,23 @@ use crate::model::LegalStatus;
 use crate::model::assumptions::{IncomeVariant, ShareBasis};
 
 /// Values patent `i` by the income approach.
-pub fn value(e: &Engine, i: usize, tw: &Tweak, mut trace: Option<&mut IncomeTrace>) -> MethodResult {
+pub fn value(
+    e: &Engine,
+    i: usize,
+    tw: &Tweak,
+    mut trace: Option<&mut IncomeTrace>,
+) -> MethodResult {
     let a = &e.assumptions;
     let p = &e.inputs.patents[i];
     let b = &e.base[i];
     let Some(g) = p.group else {
         if let Some(t) = trace {
-            t.asset_group = e.inputs.group_names.get(p.group_name as usize).cloned().unwrap_or_default();
+            t.asset_group = e
+                .inputs
+                .group_names
+                .get(p.group_name as usize)
+                .cloned()
+                .unwrap_or_default();
             t.note = Some(NoValue::NoForecast.describe());
         }
         return Err(NoValue::NoForecast);
@@ -48,11 +58,19 @@ pub fn value(e: &Engine, i: usize, tw: &Tweak, mut trace: Option<&mut IncomeTrac
     if dead || b.allocation <= 0.0 || life <= 0.0 {
         if let Some(t) = trace {
             t.value = Some(0.0);
-            t.note = Some(if dead { "lapsed or invalidated: no income" } else { "no remaining economic life" }.into());
+            t.note = Some(
+                if dead {
+                    "lapsed or invalidated: no income"
+                } else {
+                    "no remaining economic life"
+                }
+                .into(),
+            );
         }
         return Ok(0.0);
     }
     let decay = 1.0 - a.share_rate.annual_decay;
+    let ln_1p_r = r.ln_1p();
     let mut total = 0.0;
     for fy in &fc.years {
         let (start, length) = period(vd_year, e.first_fraction, fy.year);
@@ -66,7 +84,8 @@ pub fn value(e: &Engine, i: usize, tw: &Tweak, mut trace: Option<&mut IncomeTrac
         let assumed = if rfr {
             a.income.royalty_rate
         } else {
-            fy.share_rate.unwrap_or_else(|| b.share_rate * decay.powi(fy.year - vd_year))
+            fy.share_rate
+                .unwrap_or_else(|| b.share_rate * decay.powi(fy.year - vd_year))
         };
         let share = assumed * tw.share_mult;
         let revenue = fy.revenue * tw.revenue_mult;
@@ -84,9 +103,13 @@ pub fn value(e: &Engine, i: usize, tw: &Tweak, mut trace: Option<&mut IncomeTrac
         } else {
             revenue
         };
-        let time = if a.share_rate.mid_year { start + length / 2.0 } else { start + length };
+        let time = if a.share_rate.mid_year {
+            start + length / 2.0
+        } else {
+            start + length
+        };
         let cash_flow = base * length * share * (1.0 - tax) * b.allocation * cover;
-        let df = discount::discount_factor(r, time);
+        let df = discount::discount_factor_ln(ln_1p_r, time);
         let pv = cash_flow * df;
         total += pv;
         if let Some(t) = trace.as_deref_mut() {

@@ -36,7 +36,11 @@ impl IpcInterner {
     pub fn key(&mut self, ipc: &str) -> IpcKey {
         let ipc = ipc.trim();
         let level = |me: &mut Self, n: usize| -> u32 {
-            if ipc.len() >= n && ipc.is_char_boundary(n) { me.id(&ipc[..n]) } else { u32::MAX }
+            if ipc.len() >= n && ipc.is_char_boundary(n) {
+                me.id(&ipc[..n])
+            } else {
+                u32::MAX
+            }
         };
         let group = match ipc.find('/') {
             Some(i) if i > 4 => self.id(&ipc[..i]),
@@ -132,48 +136,69 @@ pub struct Inputs {
 }
 
 fn col<'a>(t: &'a Table, name: &str) -> Result<&'a Column, ValuationError> {
-    t.df.column(name).map_err(|e| ValuationError::Internal(format!("{}: column {name}: {e}", t.file)))
+    t.df.column(name)
+        .map_err(|e| ValuationError::Internal(format!("{}: column {name}: {e}", t.file)))
 }
 
 fn strs(t: &Table, name: &str) -> Result<Vec<Option<String>>, ValuationError> {
     let c = col(t, name)?;
-    let ca = c.str().map_err(|e| ValuationError::Internal(format!("{}: column {name}: {e}", t.file)))?;
+    let ca = c
+        .str()
+        .map_err(|e| ValuationError::Internal(format!("{}: column {name}: {e}", t.file)))?;
     Ok(ca.iter().map(|v| v.map(str::to_string)).collect())
 }
 
 fn f64s(t: &Table, name: &str) -> Result<Vec<Option<f64>>, ValuationError> {
     let c = col(t, name)?;
-    let ca = c.f64().map_err(|e| ValuationError::Internal(format!("{}: column {name}: {e}", t.file)))?;
+    let ca = c
+        .f64()
+        .map_err(|e| ValuationError::Internal(format!("{}: column {name}: {e}", t.file)))?;
     Ok(ca.iter().collect())
 }
 
 fn i64s(t: &Table, name: &str) -> Result<Vec<Option<i64>>, ValuationError> {
     let c = col(t, name)?;
-    let ca = c.i64().map_err(|e| ValuationError::Internal(format!("{}: column {name}: {e}", t.file)))?;
+    let ca = c
+        .i64()
+        .map_err(|e| ValuationError::Internal(format!("{}: column {name}: {e}", t.file)))?;
     Ok(ca.iter().collect())
 }
 
 fn i32s(t: &Table, name: &str) -> Result<Vec<Option<i32>>, ValuationError> {
     let c = col(t, name)?;
-    let ca = c.i32().map_err(|e| ValuationError::Internal(format!("{}: column {name}: {e}", t.file)))?;
+    let ca = c
+        .i32()
+        .map_err(|e| ValuationError::Internal(format!("{}: column {name}: {e}", t.file)))?;
     Ok(ca.iter().collect())
 }
 
 fn dates(t: &Table, name: &str) -> Result<Vec<Option<NaiveDate>>, ValuationError> {
     let c = col(t, name)?;
-    let ca = c.date().map_err(|e| ValuationError::Internal(format!("{}: column {name}: {e}", t.file)))?;
-    Ok(ca.physical().iter().map(|d| d.and_then(days_to_date)).collect())
+    let ca = c
+        .date()
+        .map_err(|e| ValuationError::Internal(format!("{}: column {name}: {e}", t.file)))?;
+    Ok(ca
+        .physical()
+        .iter()
+        .map(|d| d.and_then(days_to_date))
+        .collect())
 }
 
 fn missing(t: &Table, row: usize, what: &str) -> ValuationError {
-    ValuationError::Internal(format!("{}: row {row}: {what} is missing after import", t.file))
+    ValuationError::Internal(format!(
+        "{}: row {row}: {what} is missing after import",
+        t.file
+    ))
 }
 
 impl Inputs {
     /// Builds the inputs from a loaded data set. The portfolio is required; the other tables
     /// may be absent (their method then gives no value).
     pub fn from_dataset(ds: &Dataset, ipc: &mut IpcInterner) -> Result<Self, ValuationError> {
-        let p = ds.portfolio.as_ref().ok_or(ValuationError::MissingInput("portfolio"))?;
+        let p = ds
+            .portfolio
+            .as_ref()
+            .ok_or(ValuationError::MissingInput("portfolio"))?;
         let mut inputs = Inputs::default();
         // Asset groups and forecasts.
         let mut group_index: HashMap<String, u32> = HashMap::new();
@@ -189,7 +214,10 @@ impl Inputs {
                     return Err(missing(f, i + 2, "asset group, year or revenue"));
                 };
                 let gi = *forecast_index.entry(name.clone()).or_insert_with(|| {
-                    inputs.groups.push(GroupForecast { name: name.clone(), years: Vec::new() });
+                    inputs.groups.push(GroupForecast {
+                        name: name.clone(),
+                        years: Vec::new(),
+                    });
                     (inputs.groups.len() - 1) as u32
                 });
                 inputs.groups[gi as usize].years.push(ForecastYear {
@@ -221,8 +249,14 @@ impl Inputs {
         inputs.patent_nos.reserve(n);
         for i in 0..n {
             let row = i + 2;
-            let pt = types[i].as_deref().and_then(PatentType::from_code).ok_or_else(|| missing(p, row, "patent type"))?;
-            let st = statuses[i].as_deref().and_then(LegalStatus::from_code).ok_or_else(|| missing(p, row, "legal status"))?;
+            let pt = types[i]
+                .as_deref()
+                .and_then(PatentType::from_code)
+                .ok_or_else(|| missing(p, row, "patent type"))?;
+            let st = statuses[i]
+                .as_deref()
+                .and_then(LegalStatus::from_code)
+                .ok_or_else(|| missing(p, row, "legal status"))?;
             let fd = filing[i].ok_or_else(|| missing(p, row, "filing date"))?;
             let gname = groups[i].clone().unwrap_or_default();
             let next = inputs.group_names.len() as u32;
@@ -253,8 +287,12 @@ impl Inputs {
         let mut per_patent: Vec<Vec<CostItem>> = Vec::new();
         if let Some(c) = &ds.cost_items {
             per_patent = vec![Vec::new(); n];
-            let patent_of: HashMap<&str, usize> =
-                inputs.patent_nos.iter().enumerate().map(|(i, s)| (s.as_str(), i)).collect();
+            let patent_of: HashMap<&str, usize> = inputs
+                .patent_nos
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (s.as_str(), i))
+                .collect();
             let pnos = strs(c, "patent_no")?;
             let gnames = strs(c, "asset_group")?;
             let cats = strs(c, "category")?;
@@ -267,18 +305,27 @@ impl Inputs {
                 .collect();
             for i in 0..cats.len() {
                 let row = rows[i].unwrap_or(0);
-                let (Some(cat), Some(year), Some(amount)) =
-                    (cats[i].as_deref().and_then(CostCategory::from_code), years[i], amounts[i])
-                else {
+                let (Some(cat), Some(year), Some(amount)) = (
+                    cats[i].as_deref().and_then(CostCategory::from_code),
+                    years[i],
+                    amounts[i],
+                ) else {
                     return Err(missing(c, row as usize, "category, year or amount"));
                 };
-                let item = CostItem { category: cat, year, amount, row };
+                let item = CostItem {
+                    category: cat,
+                    year,
+                    amount,
+                    row,
+                };
                 if let Some(no) = &pnos[i] {
-                    let idx = patent_of.get(no.as_str()).ok_or_else(|| ValuationError::Input {
-                        file: c.file.clone(),
-                        row: row as usize,
-                        message: format!("patent \"{no}\" is not in the portfolio"),
-                    })?;
+                    let idx = patent_of
+                        .get(no.as_str())
+                        .ok_or_else(|| ValuationError::Input {
+                            file: c.file.clone(),
+                            row: row as usize,
+                            message: format!("patent \"{no}\" is not in the portfolio"),
+                        })?;
                     per_patent[*idx].push(item);
                 } else if let Some(g) = &gnames[i] {
                     let gid = group_index.get(g).ok_or_else(|| ValuationError::Input {
@@ -311,8 +358,14 @@ impl Inputs {
             let scores = f64s(c, "technical_score")?;
             for i in 0..ids.len() {
                 let row = i + 2;
-                let pt = types[i].as_deref().and_then(PatentType::from_code).ok_or_else(|| missing(c, row, "patent type"))?;
-                let dk = kinds[i].as_deref().and_then(DealKind::from_code).ok_or_else(|| missing(c, row, "deal kind"))?;
+                let pt = types[i]
+                    .as_deref()
+                    .and_then(PatentType::from_code)
+                    .ok_or_else(|| missing(c, row, "patent type"))?;
+                let dk = kinds[i]
+                    .as_deref()
+                    .and_then(DealKind::from_code)
+                    .ok_or_else(|| missing(c, row, "deal kind"))?;
                 let (Some(date), Some(price), Some(life)) = (dts[i], prices[i], lives[i]) else {
                     return Err(missing(c, row, "date, price or remaining life"));
                 };

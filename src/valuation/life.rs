@@ -98,7 +98,10 @@ mod tests {
     #[test]
     fn legal_terms() {
         assert_eq!(legal_term_years(PatentType::Invention, d(2010, 1, 1)), 20);
-        assert_eq!(legal_term_years(PatentType::UtilityModel, d(2010, 1, 1)), 10);
+        assert_eq!(
+            legal_term_years(PatentType::UtilityModel, d(2010, 1, 1)),
+            10
+        );
         assert_eq!(legal_term_years(PatentType::Design, d(2021, 5, 31)), 10);
         assert_eq!(legal_term_years(PatentType::Design, d(2021, 6, 1)), 15);
         assert_eq!(expiry(d(2020, 2, 29), 10), d(2030, 2, 28));
@@ -109,17 +112,45 @@ mod tests {
         let rules = LifeRules::default();
         let vd = d(2026, 9, 30);
         // Utility model filed 2017-10-01: term ends 2027-10-01, 1.0 year left; 70 % → 0.70 years.
-        let l = remaining_life(PatentType::UtilityModel, LegalStatus::Granted, d(2017, 10, 1), vd, None, &rules);
+        let l = remaining_life(
+            PatentType::UtilityModel,
+            LegalStatus::Granted,
+            d(2017, 10, 1),
+            vd,
+            None,
+            &rules,
+        );
         assert!((l.remaining_legal - 366.0 / 365.25).abs() < 1e-12);
         assert!((l.remaining_economic - 0.7 * 366.0 / 365.25).abs() < 1e-12);
         // An override above the legal term is cut to it.
-        let l = remaining_life(PatentType::UtilityModel, LegalStatus::Granted, d(2017, 10, 1), vd, Some(5.0), &rules);
+        let l = remaining_life(
+            PatentType::UtilityModel,
+            LegalStatus::Granted,
+            d(2017, 10, 1),
+            vd,
+            Some(5.0),
+            &rules,
+        );
         assert!((l.remaining_economic - 366.0 / 365.25).abs() < 1e-12);
         // Lapsed: zero.
-        let l = remaining_life(PatentType::Invention, LegalStatus::Lapsed, d(2020, 1, 1), vd, Some(8.0), &rules);
+        let l = remaining_life(
+            PatentType::Invention,
+            LegalStatus::Lapsed,
+            d(2020, 1, 1),
+            vd,
+            Some(8.0),
+            &rules,
+        );
         assert_eq!(l.remaining_economic, 0.0);
         // Expired term: zero.
-        let l = remaining_life(PatentType::UtilityModel, LegalStatus::Granted, d(2015, 1, 1), vd, None, &rules);
+        let l = remaining_life(
+            PatentType::UtilityModel,
+            LegalStatus::Granted,
+            d(2015, 1, 1),
+            vd,
+            None,
+            &rules,
+        );
         assert_eq!((l.remaining_legal, l.remaining_economic), (0.0, 0.0));
     }
 }

@@ -43,7 +43,11 @@ pub fn ipc_similarity(a: &IpcKey, b: &IpcKey) -> f64 {
 /// `1 − |a − b| / max(a, b)`, and 1 when both are 0.
 fn closeness(a: f64, b: f64) -> f64 {
     let m = a.max(b);
-    if m <= 0.0 { 1.0 } else { 1.0 - (a - b).abs() / m }
+    if m <= 0.0 {
+        1.0
+    } else {
+        1.0 - (a - b).abs() / m
+    }
 }
 
 /// Similarity 0–1: 0.4 × IPC + 0.2 × same type + 0.2 × life closeness + 0.2 × claims closeness.
@@ -77,12 +81,22 @@ impl Selection {
         let mut buckets: HashMap<(u8, u8, u32), Vec<u32>> = HashMap::new();
         for (ci, c) in comps.iter().enumerate() {
             for (level, key) in levels(&c.ipc) {
-                buckets.entry((c.patent_type as u8, level, key)).or_default().push(ci as u32);
-                buckets.entry((u8::MAX, level, key)).or_default().push(ci as u32);
+                buckets
+                    .entry((c.patent_type as u8, level, key))
+                    .or_default()
+                    .push(ci as u32);
+                buckets
+                    .entry((u8::MAX, level, key))
+                    .or_default()
+                    .push(ci as u32);
             }
         }
         for v in buckets.values_mut() {
-            v.sort_by(|&x, &y| comps[x as usize].remaining_life.total_cmp(&comps[y as usize].remaining_life));
+            v.sort_by(|&x, &y| {
+                comps[x as usize]
+                    .remaining_life
+                    .total_cmp(&comps[y as usize].remaining_life)
+            });
         }
         let want = (cfg.max_comparables * 4).max(cfg.min_comparables).max(8);
         let n = e.len();
@@ -138,9 +152,15 @@ impl Selection {
 
 /// The IPC levels of a symbol present, narrowest first, then "any" (level 4, key 0).
 fn levels(k: &IpcKey) -> impl Iterator<Item = (u8, u32)> {
-    [(0u8, k.group), (1, k.subclass), (2, k.class), (3, k.section), (4, 0)]
-        .into_iter()
-        .filter(|(_, key)| *key != u32::MAX)
+    [
+        (0u8, k.group),
+        (1, k.subclass),
+        (2, k.class),
+        (3, k.section),
+        (4, 0),
+    ]
+    .into_iter()
+    .filter(|(_, key)| *key != u32::MAX)
 }
 
 /// Adds to `out` up to `n` comparables of `bucket` (sorted by life) nearest to `life`.
@@ -150,7 +170,8 @@ fn nearest_by_life(bucket: &[u32], comps: &[Comparable], life: f64, n: usize, ou
     let mut taken = 0;
     while taken < n && (lo > 0 || hi < bucket.len()) {
         let left = (lo > 0).then(|| (life - comps[bucket[lo - 1] as usize].remaining_life).abs());
-        let right = (hi < bucket.len()).then(|| (comps[bucket[hi] as usize].remaining_life - life).abs());
+        let right =
+            (hi < bucket.len()).then(|| (comps[bucket[hi] as usize].remaining_life - life).abs());
         match (left, right) {
             (Some(l), Some(r)) if l <= r => {
                 lo -= 1;
@@ -174,7 +195,12 @@ fn clamp_factor(f: f64, max: f64) -> f64 {
 }
 
 /// Values patent `i` by the market approach.
-pub fn value(e: &Engine, i: usize, tw: &Tweak, mut trace: Option<&mut MarketTrace>) -> MethodResult {
+pub fn value(
+    e: &Engine,
+    i: usize,
+    tw: &Tweak,
+    mut trace: Option<&mut MarketTrace>,
+) -> MethodResult {
     let a = &e.assumptions;
     let cfg = &a.market;
     let p = &e.inputs.patents[i];
@@ -191,7 +217,10 @@ pub fn value(e: &Engine, i: usize, tw: &Tweak, mut trace: Option<&mut MarketTrac
     }
     let picks = e.market.of(i);
     if picks.len() < cfg.min_comparables {
-        let why = NoValue::TooFewComparables { found: picks.len() as u32, needed: cfg.min_comparables as u32 };
+        let why = NoValue::TooFewComparables {
+            found: picks.len() as u32,
+            needed: cfg.min_comparables as u32,
+        };
         if let Some(t) = trace {
             t.note = Some(format!(
                 "{}: only {} comparables have a similarity of at least {}",
@@ -221,8 +250,14 @@ pub fn value(e: &Engine, i: usize, tw: &Tweak, mut trace: Option<&mut MarketTrac
             Some(s) if s > 0.0 => clamp_factor(b.score.technical / s, cfg.max_factor),
             _ => 1.0,
         };
-        let life_factor = clamp_factor(subject_life_af / annuity_factor(r, c.remaining_life), cfg.max_factor);
-        let kind = clamp_factor(subject_kind / cfg.deal_kind_factors.of(c.deal_kind), cfg.max_factor);
+        let life_factor = clamp_factor(
+            subject_life_af / annuity_factor(r, c.remaining_life),
+            cfg.max_factor,
+        );
+        let kind = clamp_factor(
+            subject_kind / cfg.deal_kind_factors.of(c.deal_kind),
+            cfg.max_factor,
+        );
         let adjusted = c.price * circumstance * date * technology * life_factor * kind;
         wsum += sim;
         acc += sim * adjusted;
@@ -249,7 +284,11 @@ pub fn value(e: &Engine, i: usize, tw: &Tweak, mut trace: Option<&mut MarketTrac
         }
     }
     let mean = if wsum > 0.0 { acc / wsum } else { 0.0 };
-    let v = if life <= 0.0 { 0.0 } else { mean * b.pending_factor };
+    let v = if life <= 0.0 {
+        0.0
+    } else {
+        mean * b.pending_factor
+    };
     if let Some(t) = trace {
         t.weighted_mean = Some(mean);
         t.low = Some(low);

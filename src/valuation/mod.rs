@@ -44,7 +44,11 @@ pub enum ValuationError {
     #[error("no {0} is loaded; it is needed to value")]
     MissingInput(&'static str),
     #[error("{file}, row {row}: {message}")]
-    Input { file: String, row: usize, message: String },
+    Input {
+        file: String,
+        row: usize,
+        message: String,
+    },
     #[error("no method is switched on")]
     NoMethod,
     #[error("cancelled")]
@@ -92,7 +96,11 @@ pub struct Methods {
 
 impl Default for Methods {
     fn default() -> Self {
-        Self { cost: true, income: true, market: true }
+        Self {
+            cost: true,
+            income: true,
+            market: true,
+        }
     }
 }
 
@@ -127,7 +135,9 @@ impl NoValue {
         match self {
             NoValue::Off => "method switched off".into(),
             NoValue::NoForecast => "its asset group has no forecast".into(),
-            NoValue::NoProfitMargin { year } => format!("profit share needs a profit margin for {year}"),
+            NoValue::NoProfitMargin { year } => {
+                format!("profit share needs a profit margin for {year}")
+            }
             NoValue::NoCostData => "no cost items and no R&D cost".into(),
             NoValue::TooFewComparables { found, needed } => {
                 format!("{found} usable comparables, {needed} needed")
@@ -154,7 +164,12 @@ pub struct Tweak {
 }
 
 impl Tweak {
-    pub const IDENTITY: Tweak = Tweak { share_mult: 1.0, discount_shift: 0.0, revenue_mult: 1.0, life_mult: 1.0 };
+    pub const IDENTITY: Tweak = Tweak {
+        share_mult: 1.0,
+        discount_shift: 0.0,
+        revenue_mult: 1.0,
+        life_mult: 1.0,
+    };
 }
 
 impl Default for Tweak {
@@ -162,6 +177,10 @@ impl Default for Tweak {
         Self::IDENTITY
     }
 }
+
+/// First year of the dense price-index table; years outside 1900–2200 are rejected on import.
+const INDEX_FIRST_YEAR: i32 = 1900;
+const INDEX_LAST_YEAR: i32 = 2200;
 
 /// Lowest discount rate a tweak can produce.
 pub const MIN_RATE: f64 = 0.001;
@@ -209,6 +228,11 @@ pub struct Engine {
     pub base: Vec<Base>,
     pub market: market::Selection,
     price_index: BTreeMap<i32, f64>,
+    /// `index_of(year)` for every year from [`INDEX_FIRST_YEAR`], so lookups in hot loops are
+    /// array reads.
+    index_dense: Vec<Option<f64>>,
+    /// Restated R&D costs and official fees per patent (they do not depend on a tweak).
+    pub cost_base: Vec<Result<cost::Restated, NoValue>>,
     /// Share of the valuation year after the valuation date.
     pub first_fraction: f64,
 }
@@ -240,13 +264,25 @@ impl Engine {
         let first_revenue: Vec<f64> = inputs
             .groups
             .iter()
-            .map(|g| g.years.iter().find(|y| y.year >= vd.year()).map_or(0.0, |y| y.revenue))
+            .map(|g| {
+                g.years
+                    .iter()
+                    .find(|y| y.year >= vd.year())
+                    .map_or(0.0, |y| y.revenue)
+            })
             .collect();
         let partial: Vec<(Life, Score, DiscountBuildUp)> = inputs
             .patents
             .par_iter()
             .map(|p| {
-                let life = life::remaining_life(p.patent_type, p.status, p.filing, vd, p.life_override, &a.economic_life);
+                let life = life::remaining_life(
+                    p.patent_type,
+                    p.status,
+                    p.filing,
+                    vd,
+                    p.life_override,
+                    &a.economic_life,
+                );
                 let fr = p.group.map_or(0.0, |g| first_revenue[g as usize]);
                 let score = scorecard::score(p, &life, fr, a.economic_life.max_years, &a.scorecard);
                 let disc = discount::build_up(&a.discount, &score, &a.scorecard);
@@ -284,10 +320,16 @@ impl Engine {
                     discount,
                     share_rate: match s.position {
                         SharePosition::Midpoint => (s.low + s.high) / 2.0,
-                        SharePosition::Scorecard => s.low + (s.high - s.low) * score.overall / 100.0,
+                        SharePosition::Scorecard => {
+                            s.low + (s.high - s.low) * score.overall / 100.0
+                        }
                     },
                     allocation: if gw > 0.0 { weight(i) / gw } else { 0.0 },
-                    pending_factor: if p.status == LegalStatus::Pending { a.economic_life.grant_probability } else { 1.0 },
+                    pending_factor: if p.status == LegalStatus::Pending {
+                        a.economic_life.grant_probability
+                    } else {
+                        1.0
+                    },
                 }
             })
             .collect();
@@ -298,8 +340,19 @@ impl Engine {
             base,
             market: market::Selection::default(),
             price_index,
+            index_dense: Vec::new(),
+            cost_base: Vec::new(),
             first_fraction: first_year_fraction(vd),
         };
+        engine.index_dense = (INDEX_FIRST_YEAR..=INDEX_LAST_YEAR)
+            .map(|y| engine.index_of(y))
+            .collect();
+        if methods.cost {
+            engine.cost_base = (0..engine.len())
+                .into_par_iter()
+                .map(|i| cost::restate(&engine, i, None))
+                .collect();
+        }
         if methods.market {
             if let Some(p) = progress {
                 p.start("selecting comparables", engine.inputs.patents.len() as u64);
@@ -320,7 +373,14 @@ impl Engine {
     /// `index(to_year) / index(from_year)`; a year missing from the table takes the nearest
     /// year it has (the earlier one on a tie). Returns 1 with an empty table.
     pub fn index_ratio(&self, from_year: i32, to_year: i32) -> f64 {
-        match (self.index_of(from_year), self.index_of(to_year)) {
+        let dense = |y: i32| -> Option<f64> {
+            if (INDEX_FIRST_YEAR..=INDEX_LAST_YEAR).contains(&y) && !self.index_dense.is_empty() {
+                self.index_dense[(y - INDEX_FIRST_YEAR) as usize]
+            } else {
+                self.index_of(y)
+            }
+        };
+        match (dense(from_year), dense(to_year)) {
             (Some(f), Some(t)) if f > 0.0 => t / f,
             _ => 1.0,
         }
@@ -330,7 +390,9 @@ impl Engine {
         let before = self.price_index.range(..=year).next_back();
         let after = self.price_index.range(year..).next();
         match (before, after) {
-            (Some((by, bv)), Some((ay, av))) => Some(if year - by <= ay - year { *bv } else { *av }),
+            (Some((by, bv)), Some((ay, av))) => {
+                Some(if year - by <= ay - year { *bv } else { *av })
+            }
             (Some((_, v)), None) | (None, Some((_, v))) => Some(*v),
             (None, None) => None,
         }
@@ -347,20 +409,46 @@ impl Engine {
     }
 
     /// Values patent `i` under `tweak`; with `trace`, records every intermediate figure.
-    pub fn evaluate(&self, i: usize, tweak: &Tweak, mut trace: Option<&mut trace::PatentTrace>) -> PatentValue {
+    pub fn evaluate(
+        &self,
+        i: usize,
+        tweak: &Tweak,
+        mut trace: Option<&mut trace::PatentTrace>,
+    ) -> PatentValue {
         let m = self.methods;
         let cost = if m.cost {
-            cost::value(self, i, tweak, trace.as_deref_mut().map(|t| t.cost.insert(Default::default())))
+            cost::value(
+                self,
+                i,
+                tweak,
+                trace
+                    .as_deref_mut()
+                    .map(|t| t.cost.insert(Default::default())),
+            )
         } else {
             Err(NoValue::Off)
         };
         let income = if m.income {
-            income::value(self, i, tweak, trace.as_deref_mut().map(|t| t.income.insert(Default::default())))
+            income::value(
+                self,
+                i,
+                tweak,
+                trace
+                    .as_deref_mut()
+                    .map(|t| t.income.insert(Default::default())),
+            )
         } else {
             Err(NoValue::Off)
         };
         let market = if m.market {
-            market::value(self, i, tweak, trace.as_deref_mut().map(|t| t.market.insert(Default::default())))
+            market::value(
+                self,
+                i,
+                tweak,
+                trace
+                    .as_deref_mut()
+                    .map(|t| t.market.insert(Default::default())),
+            )
         } else {
             Err(NoValue::Off)
         };
@@ -380,7 +468,10 @@ impl Engine {
 
     /// Values every patent (in parallel) under `tweak`.
     pub fn evaluate_all(&self, tweak: &Tweak) -> Vec<PatentValue> {
-        (0..self.len()).into_par_iter().map(|i| self.evaluate(i, tweak, None)).collect()
+        (0..self.len())
+            .into_par_iter()
+            .map(|i| self.evaluate(i, tweak, None))
+            .collect()
     }
 
     /// Sum of the reconciled values of every patent under `tweak`.
@@ -425,7 +516,11 @@ impl Engine {
 pub fn first_year_fraction(vd: NaiveDate) -> f64 {
     let y = vd.year();
     let dec31 = NaiveDate::from_ymd_opt(y, 12, 31).unwrap_or(vd);
-    let days_in_year = if NaiveDate::from_ymd_opt(y, 2, 29).is_some() { 366.0 } else { 365.0 };
+    let days_in_year = if NaiveDate::from_ymd_opt(y, 2, 29).is_some() {
+        366.0
+    } else {
+        365.0
+    };
     (dec31 - vd).num_days() as f64 / days_in_year
 }
 
@@ -453,6 +548,9 @@ mod tests {
         assert_eq!(period(2026, f, 2027), (f, 1.0));
         assert_eq!(period(2026, f, 2029), (f + 2.0, 1.0));
         assert_eq!(period(2026, f, 2025), (0.0, 0.0));
-        assert_eq!(first_year_fraction(NaiveDate::from_ymd_opt(2026, 12, 31).unwrap()), 0.0);
+        assert_eq!(
+            first_year_fraction(NaiveDate::from_ymd_opt(2026, 12, 31).unwrap()),
+            0.0
+        );
     }
 }

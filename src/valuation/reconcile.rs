@@ -3,14 +3,15 @@
 
 use serde::Serialize;
 
-use super::{Method, MethodResult};
+use super::MethodResult;
 use crate::model::assumptions::MethodWeights;
 
 /// How the final value of one patent was reached.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Reconciliation {
-    /// The weight each method with a value received after renormalising.
-    pub weights: Vec<(Method, f64)>,
+    /// The weight each method (cost, income, market) received after renormalising; `None` for
+    /// a method without a value or weight.
+    pub weights: [Option<f64>; 3],
     pub value: Option<f64>,
     pub low: Option<f64>,
     pub high: Option<f64>,
@@ -23,7 +24,7 @@ pub fn reconcile(w: &MethodWeights, values: [MethodResult; 3]) -> Reconciliation
     let mut acc = 0.0;
     let mut low: Option<f64> = None;
     let mut high: Option<f64> = None;
-    let mut used = Vec::with_capacity(3);
+    let mut used: [Option<f64>; 3] = [None; 3];
     for (k, v) in values.iter().enumerate() {
         if let Ok(v) = v {
             low = Some(low.map_or(*v, |l| l.min(*v)));
@@ -31,7 +32,7 @@ pub fn reconcile(w: &MethodWeights, values: [MethodResult; 3]) -> Reconciliation
             if raw[k] > 0.0 {
                 wsum += raw[k];
                 acc += raw[k] * v;
-                used.push((Method::ALL[k], raw[k]));
+                used[k] = Some(raw[k]);
             }
         }
     }
@@ -43,10 +44,15 @@ pub fn reconcile(w: &MethodWeights, values: [MethodResult; 3]) -> Reconciliation
         let vs: Vec<f64> = values.iter().filter_map(|v| v.ok()).collect();
         (!vs.is_empty()).then(|| vs.iter().sum::<f64>() / vs.len() as f64)
     };
-    for u in &mut used {
-        u.1 /= wsum;
+    for w in used.iter_mut().flatten() {
+        *w /= wsum;
     }
-    Reconciliation { weights: used, value, low, high }
+    Reconciliation {
+        weights: used,
+        value,
+        low,
+        high,
+    }
 }
 
 #[cfg(test)]
@@ -56,12 +62,33 @@ mod tests {
 
     #[test]
     fn renormalises_over_methods_with_a_value() {
-        let w = MethodWeights { cost: 0.2, income: 0.6, market: 0.2 };
-        let r = reconcile(&w, [Ok(100.0), Ok(200.0), Err(NoValue::TooFewComparables { found: 1, needed: 3 })]);
+        let w = MethodWeights {
+            cost: 0.2,
+            income: 0.6,
+            market: 0.2,
+        };
+        let r = reconcile(
+            &w,
+            [
+                Ok(100.0),
+                Ok(200.0),
+                Err(NoValue::TooFewComparables {
+                    found: 1,
+                    needed: 3,
+                }),
+            ],
+        );
         assert!((r.value.unwrap() - (0.2 * 100.0 + 0.6 * 200.0) / 0.8).abs() < 1e-9);
         assert_eq!((r.low, r.high), (Some(100.0), Some(200.0)));
-        assert_eq!(r.weights.len(), 2);
-        let none = reconcile(&w, [Err(NoValue::Off), Err(NoValue::NoForecast), Err(NoValue::Off)]);
+        assert_eq!(r.weights, [Some(0.25), Some(0.75), None]);
+        let none = reconcile(
+            &w,
+            [
+                Err(NoValue::Off),
+                Err(NoValue::NoForecast),
+                Err(NoValue::Off),
+            ],
+        );
         assert_eq!(none.value, None);
     }
 }

@@ -55,9 +55,20 @@ impl Valuation {
                     valued += 1;
                 }
             }
-            methods.push(MethodTotal { method: m, total, valued, not_valued: patents.len() - valued });
+            methods.push(MethodTotal {
+                method: m,
+                total,
+                valued,
+                not_valued: patents.len() - valued,
+            });
         }
-        let count = |s: &[LegalStatus]| e.inputs.patents.iter().filter(|p| s.contains(&p.status)).count();
+        let count = |s: &[LegalStatus]| {
+            e.inputs
+                .patents
+                .iter()
+                .filter(|p| s.contains(&p.status))
+                .count()
+        };
         let summary = Summary {
             valuation_date: e.assumptions.valuation_date.to_string(),
             patents: patents.len(),
@@ -70,23 +81,59 @@ impl Valuation {
             unvalued: patents.iter().filter(|v| v.reconciled.is_none()).count(),
         };
         let warnings = warnings(e, &patents);
-        Self { summary, patents, warnings }
+        Self {
+            summary,
+            patents,
+            warnings,
+        }
     }
 
     /// One row per patent: identification, life, score, rates and each method's value.
     pub fn to_frame(&self, e: &Engine) -> PolarsResult<DataFrame> {
         let n = self.patents.len();
-        let pick = |f: &dyn Fn(&PatentValue) -> Option<f64>| -> Vec<Option<f64>> { self.patents.iter().map(f).collect() };
+        let pick = |f: &dyn Fn(&PatentValue) -> Option<f64>| -> Vec<Option<f64>> {
+            self.patents.iter().map(f).collect()
+        };
         let base = |f: &dyn Fn(&super::Base) -> f64| -> Vec<f64> { e.base.iter().map(f).collect() };
-        let groups: Vec<&str> = e.inputs.patents.iter().map(|p| e.inputs.group_names[p.group_name as usize].as_str()).collect();
-        let notes: Vec<String> = self.patents.iter().enumerate().map(|(i, v)| note(e, i, v)).collect();
+        let groups: Vec<&str> = e
+            .inputs
+            .patents
+            .iter()
+            .map(|p| e.inputs.group_names[p.group_name as usize].as_str())
+            .collect();
+        let notes: Vec<String> = self
+            .patents
+            .iter()
+            .enumerate()
+            .map(|(i, v)| note(e, i, v))
+            .collect();
         let columns = vec![
             Column::new("patent_no".into(), e.inputs.patent_nos.clone()),
             Column::new("asset_group".into(), groups),
-            Column::new("patent_type".into(), e.inputs.patents.iter().map(|p| p.patent_type.code()).collect::<Vec<_>>()),
-            Column::new("legal_status".into(), e.inputs.patents.iter().map(|p| p.status.code()).collect::<Vec<_>>()),
-            Column::new("remaining_legal_life".into(), base(&|b| b.life.remaining_legal)),
-            Column::new("remaining_economic_life".into(), base(&|b| b.life.remaining_economic)),
+            Column::new(
+                "patent_type".into(),
+                e.inputs
+                    .patents
+                    .iter()
+                    .map(|p| p.patent_type.code())
+                    .collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "legal_status".into(),
+                e.inputs
+                    .patents
+                    .iter()
+                    .map(|p| p.status.code())
+                    .collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "remaining_legal_life".into(),
+                base(&|b| b.life.remaining_legal),
+            ),
+            Column::new(
+                "remaining_economic_life".into(),
+                base(&|b| b.life.remaining_economic),
+            ),
             Column::new("value_degree".into(), base(&|b| b.score.overall)),
             Column::new("discount_rate".into(), base(&|b| b.discount.rate)),
             Column::new("share_rate".into(), base(&|b| b.share_rate)),
@@ -107,7 +154,9 @@ pub fn note(e: &Engine, i: usize, v: &PatentValue) -> String {
     let mut parts = Vec::new();
     let p = &e.inputs.patents[i];
     match p.status {
-        LegalStatus::Lapsed | LegalStatus::Invalidated => parts.push(format!("{}: valued at zero", p.status.label_en())),
+        LegalStatus::Lapsed | LegalStatus::Invalidated => {
+            parts.push(format!("{}: valued at zero", p.status.label_en()))
+        }
         LegalStatus::Pending => parts.push(format!(
             "pending: values × grant probability {}",
             e.assumptions.economic_life.grant_probability
@@ -129,10 +178,18 @@ fn warnings(e: &Engine, patents: &[PatentValue]) -> Vec<String> {
     for (i, v) in patents.iter().enumerate() {
         let p = &e.inputs.patents[i];
         if matches!(p.status, LegalStatus::Lapsed | LegalStatus::Invalidated) {
-            out.push(format!("{}: {}, valued at zero", e.inputs.patent_nos[i], p.status.label_en()));
+            out.push(format!(
+                "{}: {}, valued at zero",
+                e.inputs.patent_nos[i],
+                p.status.label_en()
+            ));
         }
         if v.reconciled.is_none() {
-            out.push(format!("{}: no method could value it ({})", e.inputs.patent_nos[i], note(e, i, v)));
+            out.push(format!(
+                "{}: no method could value it ({})",
+                e.inputs.patent_nos[i],
+                note(e, i, v)
+            ));
         }
         if out.len() >= 1000 {
             out.push("… further warnings omitted".into());

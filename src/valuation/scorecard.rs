@@ -53,10 +53,20 @@ pub fn type_factor(t: PatentType) -> f64 {
 
 /// Scores one patent. `first_revenue` is the asset group's revenue in its first forecast year
 /// (0 when it has none); `max_years` is the economic-life cap.
-pub fn score(p: &Patent, life: &Life, first_revenue: f64, max_years: f64, cfg: &ScorecardConfig) -> Score {
+pub fn score(
+    p: &Patent,
+    life: &Life,
+    first_revenue: f64,
+    max_years: f64,
+    cfg: &ScorecardConfig,
+) -> Score {
     let legal_factors = [
         status_factor(p.status),
-        if life.term_years > 0 { (life.remaining_legal / f64::from(life.term_years)).clamp(0.0, 1.0) } else { 0.0 },
+        if life.term_years > 0 {
+            (life.remaining_legal / f64::from(life.term_years)).clamp(0.0, 1.0)
+        } else {
+            0.0
+        },
         (f64::from(p.independent_claims) / 3.0).min(1.0),
         (f64::from(p.family_size.unwrap_or(1)) / 5.0).min(1.0),
     ];
@@ -66,7 +76,11 @@ pub fn score(p: &Patent, life: &Life, first_revenue: f64, max_years: f64, cfg: &
         type_factor(p.patent_type),
     ];
     let economic_factors = [
-        if max_years > 0.0 { (life.remaining_economic / max_years).clamp(0.0, 1.0) } else { 0.0 },
+        if max_years > 0.0 {
+            (life.remaining_economic / max_years).clamp(0.0, 1.0)
+        } else {
+            0.0
+        },
         ((1.0 + first_revenue.max(0.0) / 1e6).ln() / 1001f64.ln()).min(1.0),
     ];
     let legal = weighted(&legal_factors, &cfg.legal);

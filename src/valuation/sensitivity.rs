@@ -16,7 +16,12 @@ pub enum Parameter {
 }
 
 impl Parameter {
-    pub const ALL: [Parameter; 4] = [Parameter::ShareRate, Parameter::DiscountRate, Parameter::Revenue, Parameter::Life];
+    pub const ALL: [Parameter; 4] = [
+        Parameter::ShareRate,
+        Parameter::DiscountRate,
+        Parameter::Revenue,
+        Parameter::Life,
+    ];
 
     pub fn label_en(self) -> &'static str {
         match self {
@@ -67,26 +72,56 @@ pub fn tornado(e: &Engine) -> Vec<Bar> {
             let (step, down, up) = match p {
                 Parameter::ShareRate => (
                     s.share_rate,
-                    Tweak { share_mult: 1.0 - s.share_rate, ..Tweak::IDENTITY },
-                    Tweak { share_mult: 1.0 + s.share_rate, ..Tweak::IDENTITY },
+                    Tweak {
+                        share_mult: 1.0 - s.share_rate,
+                        ..Tweak::IDENTITY
+                    },
+                    Tweak {
+                        share_mult: 1.0 + s.share_rate,
+                        ..Tweak::IDENTITY
+                    },
                 ),
                 Parameter::DiscountRate => (
                     s.discount_rate,
-                    Tweak { discount_shift: -s.discount_rate, ..Tweak::IDENTITY },
-                    Tweak { discount_shift: s.discount_rate, ..Tweak::IDENTITY },
+                    Tweak {
+                        discount_shift: -s.discount_rate,
+                        ..Tweak::IDENTITY
+                    },
+                    Tweak {
+                        discount_shift: s.discount_rate,
+                        ..Tweak::IDENTITY
+                    },
                 ),
                 Parameter::Revenue => (
                     s.revenue,
-                    Tweak { revenue_mult: 1.0 - s.revenue, ..Tweak::IDENTITY },
-                    Tweak { revenue_mult: 1.0 + s.revenue, ..Tweak::IDENTITY },
+                    Tweak {
+                        revenue_mult: 1.0 - s.revenue,
+                        ..Tweak::IDENTITY
+                    },
+                    Tweak {
+                        revenue_mult: 1.0 + s.revenue,
+                        ..Tweak::IDENTITY
+                    },
                 ),
                 Parameter::Life => (
                     s.life,
-                    Tweak { life_mult: 1.0 - s.life, ..Tweak::IDENTITY },
-                    Tweak { life_mult: 1.0 + s.life, ..Tweak::IDENTITY },
+                    Tweak {
+                        life_mult: 1.0 - s.life,
+                        ..Tweak::IDENTITY
+                    },
+                    Tweak {
+                        life_mult: 1.0 + s.life,
+                        ..Tweak::IDENTITY
+                    },
                 ),
             };
-            Bar { parameter: p, step, down: e.total(&down), up: e.total(&up), base }
+            Bar {
+                parameter: p,
+                step,
+                down: e.total(&down),
+                up: e.total(&up),
+                base,
+            }
         })
         .collect();
     bars.sort_by(|a, b| b.swing().total_cmp(&a.swing()));

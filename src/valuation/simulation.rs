@@ -32,7 +32,9 @@ fn sample(d: &Distribution, rng: &mut ChaCha8Rng) -> f64 {
             Triangular::new(low, high, mode).map_or(mode, |t| t.sample(rng))
         }
         Distribution::Normal { mean, sd } => Normal::new(mean, sd).map_or(mean, |n| n.sample(rng)),
-        Distribution::Lognormal { mu, sigma } => LogNormal::new(mu, sigma).map_or(mu.exp(), |l| l.sample(rng)),
+        Distribution::Lognormal { mu, sigma } => {
+            LogNormal::new(mu, sigma).map_or(mu.exp(), |l| l.sample(rng))
+        }
     }
 }
 
@@ -60,7 +62,11 @@ pub fn percentile(sorted: &[f64], q: f64) -> f64 {
 }
 
 /// Runs the simulation configured in the assumptions (`draws` overrides the count).
-pub fn run(e: &Engine, draws: Option<usize>, progress: Option<&Progress>) -> Result<Simulation, ValuationError> {
+pub fn run(
+    e: &Engine,
+    draws: Option<usize>,
+    progress: Option<&Progress>,
+) -> Result<Simulation, ValuationError> {
     let cfg = &e.assumptions.simulation;
     let n = draws.unwrap_or(cfg.draws).max(1);
     if let Some(p) = progress {
@@ -74,9 +80,11 @@ pub fn run(e: &Engine, draws: Option<usize>, progress: Option<&Progress>) -> Res
                 return 0.0;
             }
             let tw = draw(cfg, k);
-            let t: f64 = (0..e.len()).map(|i| e.evaluate(i, &tw, None).reconciled.unwrap_or(0.0)).sum();
+            let t: f64 = (0..e.len())
+                .map(|i| e.evaluate(i, &tw, None).reconciled.unwrap_or(0.0))
+                .sum();
             let d = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            if d % 64 == 0
+            if d.is_multiple_of(64)
                 && let Some(p) = progress
             {
                 p.set(d);
