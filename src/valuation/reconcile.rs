@@ -80,8 +80,11 @@ mod tests {
         );
         assert!((r.value.unwrap() - (0.2 * 100.0 + 0.6 * 200.0) / 0.8).abs() < 1e-9);
         assert_eq!((r.low, r.high), (Some(100.0), Some(200.0)));
-        let w: Vec<f64> = r.weights.iter().map(|w| w.unwrap_or(-1.0)).collect();
-        assert!((w[0] - 0.25).abs() < 1e-12 && (w[1] - 0.75).abs() < 1e-12 && w[2] == -1.0, "{w:?}");
+        let got: Vec<f64> = r.weights.iter().map(|w| w.unwrap_or(-1.0)).collect();
+        assert!(
+            (got[0] - 0.25).abs() < 1e-12 && (got[1] - 0.75).abs() < 1e-12 && got[2] == -1.0,
+            "{got:?}"
+        );
         let none = reconcile(
             &w,
             [
