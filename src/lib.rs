@@ -10,5 +10,6 @@ pub mod import;
 pub mod model;
 pub mod progress;
 pub mod sample;
+pub mod store;
 pub mod synth;
 pub mod valuation;

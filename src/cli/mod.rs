@@ -1,6 +1,7 @@
 //! The command line: `patval <command>`. Every command that prints results takes `--json`
 //! (schemas in `docs/cli.md`). The GUI starts when no command is given.
 
+pub mod store;
 mod validate;
 pub mod value;
 
@@ -35,6 +36,26 @@ pub enum Command {
     ///
     /// Exits with status 1 when an input has errors.
     Value(Box<value::ValueArgs>),
+    /// Value a portfolio and save it as a new, immutable report version in the store.
+    Save(Box<store::SaveArgs>),
+    /// List the cases and report versions in the store.
+    Reports(store::ListArgs),
+    /// Show a report version: metadata, totals, reviews, annotations (exit 1 if it fails a check).
+    Show(store::ShowArgs),
+    /// Record a reviewer's verdict on a report version.
+    Review(store::ReviewArgs),
+    /// Add, reply to, resolve or reopen annotations.
+    #[command(subcommand)]
+    Annotate(store::AnnotateCmd),
+    /// Check a store: SQLite integrity, the audit chain, every row and fingerprint (exit 1 on tampering).
+    Verify(store::VerifyArgs),
+    /// Write a self-contained review package of a version for offline review.
+    ExportReview(store::ExportReviewArgs),
+    /// Merge a review package into the store (exit 3 if conflicts were recorded).
+    ImportReview(store::ImportReviewArgs),
+    /// Save the sample case in a loop (for crash tests).
+    #[command(hide = true)]
+    InternalSaveLoop(store::SaveLoopArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -93,6 +114,15 @@ pub fn run(command: Command) -> Result<ExitCode, CliError> {
         Command::Validate(args) => validate::run(&args),
         Command::GenSample(args) => gen_sample(&args),
         Command::Value(args) => value::run(&args),
+        Command::Save(args) => store::save(&args),
+        Command::Reports(args) => store::reports(&args),
+        Command::Show(args) => store::show(&args),
+        Command::Review(args) => store::review(&args),
+        Command::Annotate(cmd) => store::annotate(&cmd),
+        Command::Verify(args) => store::verify(&args),
+        Command::ExportReview(args) => store::export_review(&args),
+        Command::ImportReview(args) => store::import_review(&args),
+        Command::InternalSaveLoop(args) => store::save_loop(&args),
     }
 }
 

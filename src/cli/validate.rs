@@ -98,7 +98,7 @@ pub fn run(args: &ValidateArgs) -> Result<ExitCode, CliError> {
     for path in args.files.iter().filter(|p| !is_toml(p)) {
         let file = path.display().to_string();
         let bytes = match std::fs::read(path) {
-            Ok(b) => b,
+            Ok(b) => std::sync::Arc::new(b),
             Err(e) => {
                 reports.push(failed(
                     &file,
@@ -133,7 +133,7 @@ pub fn run(args: &ValidateArgs) -> Result<ExitCode, CliError> {
             continue;
         };
         let result = with_progress_bar(&progress, || {
-            import::read_table_bytes(kind, &bytes, &file, &opts, Some(&progress))
+            import::read_table_shared(kind, bytes.clone(), &file, &opts, Some(&progress))
         });
         match result {
             Ok(t) => {

@@ -17,8 +17,9 @@ use crate::valuation::simulation::{self, Simulation};
 use crate::valuation::trace::PatentTrace;
 use crate::valuation::{Engine, Methods, Summary, Valuation};
 
+/// The input files and methods of a valuation (shared by `value` and `save`).
 #[derive(Debug, clap::Args)]
-pub struct ValueArgs {
+pub struct InputArgs {
     /// Portfolio CSV (one row per patent).
     #[arg(long)]
     pub portfolio: PathBuf,
@@ -40,6 +41,22 @@ pub struct ValueArgs {
     /// Methods to run, comma-separated.
     #[arg(long, value_delimiter = ',', default_value = "cost,income,market")]
     pub methods: Vec<MethodArg>,
+}
+
+impl InputArgs {
+    pub fn methods(&self) -> Methods {
+        Methods {
+            cost: self.methods.contains(&MethodArg::Cost),
+            income: self.methods.contains(&MethodArg::Income),
+            market: self.methods.contains(&MethodArg::Market),
+        }
+    }
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ValueArgs {
+    #[command(flatten)]
+    pub inputs: InputArgs,
     /// Write per-patent results to this CSV file.
     #[arg(long)]
     pub out: Option<PathBuf>,
@@ -132,7 +149,7 @@ struct SimulationOut {
 
 /// Loads the data set named by the arguments; problems are printed and end the command.
 pub fn load(
-    args: &ValueArgs,
+    args: &InputArgs,
     methods: Methods,
 ) -> Result<Result<(Dataset, Assumptions), Vec<String>>, CliError> {
     let mut errors = Vec::new();
@@ -211,38 +228,61 @@ pub fn load(
     })
 }
 
-pub fn run(args: &ValueArgs) -> Result<ExitCode, CliError> {
-    let methods = Methods {
-        cost: args.methods.contains(&MethodArg::Cost),
-        income: args.methods.contains(&MethodArg::Income),
-        market: args.methods.contains(&MethodArg::Market),
-    };
-    let (ds, assumptions) = match load(args, methods)? {
+/// A loaded and valued data set.
+pub struct Valued {
+    pub dataset: Dataset,
+    pub assumptions: Assumptions,
+    pub methods: Methods,
+    pub engine: Engine,
+    pub valuation: Valuation,
+}
+
+/// Loads the inputs and values them; input problems are printed and give `Err(exit code)`.
+pub fn load_and_value(args: &InputArgs) -> Result<Result<Valued, ExitCode>, CliError> {
+    let methods = args.methods();
+    let (dataset, assumptions) = match load(args, methods)? {
         Ok(x) => x,
         Err(problems) => {
             for p in problems {
                 eprintln!("{p}");
             }
-            return Ok(ExitCode::from(1));
+            return Ok(Err(ExitCode::from(1)));
         }
     };
     let progress = Progress::new();
     let engine = match with_progress_bar(&progress, || {
-        Engine::new(&ds, &assumptions, methods, Some(&progress))
+        Engine::new(&dataset, &assumptions, methods, Some(&progress))
     }) {
         Ok(e) => e,
         Err(e) => {
             eprintln!("error: {e}");
-            return Ok(ExitCode::from(1));
+            return Ok(Err(ExitCode::from(1)));
         }
     };
     let valuation = match with_progress_bar(&progress, || engine.run(Some(&progress))) {
         Ok(v) => v,
         Err(e) => {
             eprintln!("error: {e}");
-            return Ok(ExitCode::from(1));
+            return Ok(Err(ExitCode::from(1)));
         }
     };
+    Ok(Ok(Valued {
+        dataset,
+        assumptions,
+        methods,
+        engine,
+        valuation,
+    }))
+}
+
+pub fn run(args: &ValueArgs) -> Result<ExitCode, CliError> {
+    let Valued {
+        engine, valuation, ..
+    } = match load_and_value(&args.inputs)? {
+        Ok(v) => v,
+        Err(code) => return Ok(code),
+    };
+    let progress = Progress::new();
     let mut traces = Vec::new();
     let trace_ids: Vec<usize> = if args.trace_all {
         (0..engine.len()).collect()
@@ -254,7 +294,7 @@ pub fn run(args: &ValueArgs) -> Result<ExitCode, CliError> {
                 None => {
                     eprintln!(
                         "error: --trace {no}: no such patent in {}",
-                        args.portfolio.display()
+                        args.inputs.portfolio.display()
                     );
                     return Ok(ExitCode::from(1));
                 }

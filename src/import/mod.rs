@@ -14,6 +14,7 @@ mod rules;
 pub mod schema;
 
 use std::path::Path;
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use polars::prelude::*;
@@ -37,6 +38,8 @@ pub struct Table {
     pub warnings: Vec<Problem>,
     /// For each column of `kind.columns()`: its index and header in the file, if present.
     pub source_columns: SourceColumns,
+    /// The file's bytes exactly as read, so a saved report version keeps its inputs as used.
+    pub source: Arc<Vec<u8>>,
 }
 
 impl Table {
@@ -114,7 +117,7 @@ pub fn read_table(
             format!("cannot read the file: {e}"),
         ))
     })?;
-    read_table_bytes(kind, &bytes, &file, opts, progress)
+    read_table_shared(kind, Arc::new(bytes), &file, opts, progress)
 }
 
 /// Reads a table from bytes; `file` names the source in messages.
@@ -125,7 +128,18 @@ pub fn read_table_bytes(
     opts: &ReadOptions,
     progress: Option<&Progress>,
 ) -> Result<Table, ImportError> {
-    let (text, encoding) = encoding::decode_detect(bytes).map_err(|e| {
+    read_table_shared(kind, Arc::new(bytes.to_vec()), file, opts, progress)
+}
+
+/// Reads a table from shared bytes, which the table keeps.
+pub fn read_table_shared(
+    kind: TableKind,
+    bytes: Arc<Vec<u8>>,
+    file: &str,
+    opts: &ReadOptions,
+    progress: Option<&Progress>,
+) -> Result<Table, ImportError> {
+    let (text, encoding) = encoding::decode_detect(&bytes).map_err(|e| {
         ImportError::single(Problem::file_error(file, e.to_string()).at_row(e.line))
     })?;
     match reader::read_text(kind, &text, file, opts, progress) {
@@ -136,6 +150,7 @@ pub fn read_table_bytes(
             df,
             warnings: warnings.list,
             source_columns,
+            source: bytes.clone(),
         }),
         Err(p) => Err(ImportError::from_problems(p)),
     }

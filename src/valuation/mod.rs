@@ -87,7 +87,7 @@ impl Method {
 }
 
 /// Which methods run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Methods {
     pub cost: bool,
     pub income: bool,

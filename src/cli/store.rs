@@ -1,0 +1,678 @@
+//! Store commands: save, reports, show, review, annotate, verify, export-review, import-review.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use serde_json::json;
+
+use super::CliError;
+use super::value::{InputArgs, Valued, load_and_value};
+use crate::store::{NewAppraisal, Store, StoreError};
+
+/// Which store file.
+#[derive(Debug, Clone, clap::Args)]
+pub struct DbArg {
+    /// Store file (default: store.sqlite3 in the user's data directory).
+    #[arg(long)]
+    pub db: Option<PathBuf>,
+}
+
+impl DbArg {
+    pub fn path(&self) -> Result<PathBuf, StoreError> {
+        match &self.db {
+            Some(p) => Ok(p.clone()),
+            None => Store::default_path().ok_or_else(|| {
+                StoreError::Invalid("no user data directory on this machine: give --db FILE".into())
+            }),
+        }
+    }
+
+    pub fn open(&self) -> Result<Store, StoreError> {
+        Store::open(&self.path()?)
+    }
+}
+
+#[derive(Debug, clap::Args)]
+pub struct SaveArgs {
+    #[command(flatten)]
+    pub inputs: InputArgs,
+    #[command(flatten)]
+    pub db: DbArg,
+    /// Add the version to this existing case (id or prefix); otherwise a new case is made.
+    #[arg(long)]
+    pub appraisal: Option<String>,
+    /// Name of a new case.
+    #[arg(long, required_unless_present = "appraisal")]
+    pub case: Option<String>,
+    /// Borrower (pledgor) of a new case.
+    #[arg(long, required_unless_present = "appraisal")]
+    pub borrower: Option<String>,
+    /// Purpose of a new case.
+    #[arg(long, default_value = "patent pledge financing")]
+    pub purpose: String,
+    /// Appraiser of a new case.
+    #[arg(long, required_unless_present = "appraisal")]
+    pub appraiser: Option<String>,
+    /// Appraisal firm of a new case.
+    #[arg(long, default_value = "")]
+    pub firm: String,
+    /// Author of the version (default: the appraiser).
+    #[arg(long)]
+    pub author: Option<String>,
+    /// What changed in this version.
+    #[arg(long, default_value = "")]
+    pub note: String,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ListArgs {
+    #[command(flatten)]
+    pub db: DbArg,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ShowArgs {
+    /// Version id (or a unique prefix of at least 4 characters).
+    pub version: String,
+    #[command(flatten)]
+    pub db: DbArg,
+    /// Re-open the inputs, re-compute, and compare with the stored figures.
+    #[arg(long)]
+    pub recompute: bool,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ReviewArgs {
+    pub version: String,
+    #[command(flatten)]
+    pub db: DbArg,
+    #[arg(long)]
+    pub reviewer: String,
+    /// analyst, bank_valuer or expert.
+    #[arg(long)]
+    pub role: String,
+    /// approve, revise or reject.
+    #[arg(long)]
+    pub verdict: String,
+    #[arg(long, default_value = "")]
+    pub comment: String,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub enum AnnotateCmd {
+    /// Add an annotation to a version, on a patent, an assumption, a method or the whole version.
+    Add {
+        version: String,
+        #[command(flatten)]
+        db: DbArg,
+        #[arg(long, group = "anchor")]
+        patent: Option<String>,
+        /// An assumption key, e.g. discount.market_risk.
+        #[arg(long, group = "anchor")]
+        assumption: Option<String>,
+        /// cost, income or market.
+        #[arg(long, group = "anchor")]
+        method: Option<String>,
+        /// info, minor or major.
+        #[arg(long, default_value = "minor")]
+        severity: String,
+        #[arg(long)]
+        comment: String,
+        #[arg(long)]
+        author: String,
+        /// analyst, bank_valuer or expert.
+        #[arg(long)]
+        role: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Reply to an annotation.
+    Reply {
+        annotation: String,
+        #[command(flatten)]
+        db: DbArg,
+        #[arg(long)]
+        text: String,
+        #[arg(long)]
+        author: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Mark an annotation resolved.
+    Resolve {
+        annotation: String,
+        #[command(flatten)]
+        db: DbArg,
+        #[arg(long)]
+        author: String,
+        #[arg(long, default_value = "")]
+        text: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Reopen a resolved annotation.
+    Reopen {
+        annotation: String,
+        #[command(flatten)]
+        db: DbArg,
+        #[arg(long)]
+        author: String,
+        #[arg(long, default_value = "")]
+        text: String,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+pub struct VerifyArgs {
+    /// Store file to check (default: --db or the user's store).
+    pub file: Option<PathBuf>,
+    #[command(flatten)]
+    pub db: DbArg,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ExportReviewArgs {
+    pub version: String,
+    #[arg(long)]
+    pub out: PathBuf,
+    #[command(flatten)]
+    pub db: DbArg,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ImportReviewArgs {
+    pub file: PathBuf,
+    #[command(flatten)]
+    pub db: DbArg,
+    /// Who imports (recorded in the audit log).
+    #[arg(long, default_value = "import")]
+    pub actor: String,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct SaveLoopArgs {
+    #[command(flatten)]
+    pub db: DbArg,
+    #[arg(long, default_value_t = 1_000_000)]
+    pub count: usize,
+    /// Pause between saves, milliseconds.
+    #[arg(long, default_value_t = 0)]
+    pub pause_ms: u64,
+}
+
+fn fail(e: StoreError) -> Result<ExitCode, CliError> {
+    eprintln!("error: {e}");
+    Ok(ExitCode::from(1))
+}
+
+macro_rules! try_store {
+    ($e:expr) => {
+        match $e {
+            Ok(v) => v,
+            Err(e) => return fail(e.into()),
+        }
+    };
+}
+
+fn print(
+    json: bool,
+    value: serde_json::Value,
+    text: impl FnOnce() -> String,
+) -> Result<(), CliError> {
+    if json {
+        println!("{}", serde_json::to_string_pretty(&value)?);
+    } else {
+        println!("{}", text());
+    }
+    Ok(())
+}
+
+pub fn save(a: &SaveArgs) -> Result<ExitCode, CliError> {
+    let Valued {
+        dataset,
+        assumptions,
+        methods,
+        engine,
+        valuation,
+    } = match load_and_value(&a.inputs)? {
+        Ok(v) => v,
+        Err(code) => return Ok(code),
+    };
+    let mut store = try_store!(a.db.open());
+    let (appraisal, author) = match &a.appraisal {
+        Some(key) => {
+            let id = try_store!(store.resolve_appraisal(key));
+            let app = try_store!(store.appraisal(&id));
+            let author = a.author.clone().unwrap_or_else(|| app.appraiser.clone());
+            (app, author)
+        }
+        None => {
+            let new = NewAppraisal {
+                name: a.case.clone().unwrap_or_default(),
+                borrower: a.borrower.clone().unwrap_or_default(),
+                purpose: a.purpose.clone(),
+                appraiser: a.appraiser.clone().unwrap_or_default(),
+                firm: a.firm.clone(),
+            };
+            let author = a.author.clone().unwrap_or_else(|| new.appraiser.clone());
+            let app = try_store!(store.create_appraisal(
+                &new,
+                &assumptions.valuation_date.to_string(),
+                &author
+            ));
+            (app, author)
+        }
+    };
+    let v = try_store!(store.save_version(
+        &appraisal.id,
+        &author,
+        &a.note,
+        &dataset,
+        &assumptions,
+        methods,
+        &engine,
+        &valuation
+    ));
+    print(
+        a.json,
+        json!({ "store": store.path().display().to_string(), "appraisal": appraisal, "version": v, "reconciled": valuation.summary.reconciled }),
+        || {
+            format!(
+                "saved version {} of case \"{}\" ({}), fingerprint {}\nstore: {}",
+                v.number,
+                appraisal.name,
+                v.id,
+                v.fingerprint,
+                store.path().display()
+            )
+        },
+    )?;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn reports(a: &ListArgs) -> Result<ExitCode, CliError> {
+    let store = try_store!(a.db.open());
+    let mut cases = Vec::new();
+    let mut text = format!("store: {}\n", store.path().display());
+    for app in try_store!(store.appraisals()) {
+        let versions = try_store!(store.versions(&app.id));
+        text.push_str(&format!(
+            "{}  {} — borrower {}, valuation date {}, appraiser {}{}\n",
+            &app.id[..12],
+            app.name,
+            app.borrower,
+            app.valuation_date,
+            app.appraiser,
+            if app.firm.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", app.firm)
+            }
+        ));
+        let mut vs = Vec::new();
+        for v in versions {
+            let total = store.results(&v.id).map(|r| r.summary.reconciled).ok();
+            text.push_str(&format!(
+                "    v{}  {}  {}  by {}  {}  {}\n",
+                v.number,
+                &v.id[..12],
+                v.created_at,
+                v.author,
+                total.map_or_else(
+                    || "—".into(),
+                    |t| crate::model::money::format_money(t, crate::model::money::MoneyUnit::Wan)
+                ),
+                v.note
+            ));
+            vs.push(json!({ "version": v, "reconciled": total }));
+        }
+        cases.push(json!({ "appraisal": app, "versions": vs }));
+    }
+    print(
+        a.json,
+        json!({ "store": store.path().display().to_string(), "appraisals": cases }),
+        || text.trim_end().to_string(),
+    )?;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn show(a: &ShowArgs) -> Result<ExitCode, CliError> {
+    let store = try_store!(a.db.open());
+    let id = try_store!(store.resolve_version(&a.version));
+    let v = try_store!(store.version(&id));
+    let app = try_store!(store.appraisal(&v.appraisal_id));
+    let results = try_store!(store.results(&id));
+    let reviews = try_store!(store.reviews(&id));
+    let threads = try_store!(store.threads(&id));
+    let problems = try_store!(store.check_version(&id));
+    let diffs = if a.recompute {
+        Some(try_store!(store.recompute(&id)))
+    } else {
+        None
+    };
+    let ok = problems.is_empty() && diffs.as_ref().is_none_or(Vec::is_empty);
+    print(
+        a.json,
+        json!({
+            "appraisal": app, "version": v, "summary": results.summary, "patents": results.patents,
+            "reviews": reviews, "annotations": threads, "integrity_problems": problems,
+            "recompute_differences": diffs,
+        }),
+        || {
+            let unit = crate::model::money::MoneyUnit::Wan;
+            let f = |x: f64| crate::model::money::format_money(x, unit);
+            let mut t = format!(
+                "case \"{}\" — borrower {}, appraiser {} {}\nversion {} ({}), saved {} by {}, patval {}\nfingerprint {}\n",
+                app.name,
+                app.borrower,
+                app.appraiser,
+                app.firm,
+                v.number,
+                v.id,
+                v.created_at,
+                v.author,
+                v.software_version,
+                v.fingerprint
+            );
+            let s = &results.summary;
+            t.push_str(&format!(
+                "valuation date {}, {} patents: cost {}, income {}, market {}, reconciled {} (range {} – {})\n",
+                s.valuation_date, s.patents, f(s.cost), f(s.income), f(s.market), f(s.reconciled), f(s.low), f(s.high)
+            ));
+            for r in &reviews {
+                t.push_str(&format!(
+                    "review by {} ({}): {} — {}\n",
+                    r.reviewer, r.role, r.verdict, r.comment
+                ));
+            }
+            for th in &threads {
+                let an = &th.annotation;
+                t.push_str(&format!(
+                    "annotation {} [{}] on {} {} ({}) by {}: {}\n",
+                    &an.id[..12],
+                    th.status,
+                    an.anchor_kind,
+                    an.anchor,
+                    an.severity,
+                    an.author,
+                    an.comment
+                ));
+                for e in &th.events {
+                    t.push_str(&format!("    {} by {}: {}\n", e.kind, e.author, e.text));
+                }
+            }
+            for p in &problems {
+                t.push_str(&format!("INTEGRITY: {p}\n"));
+            }
+            match &diffs {
+                Some(d) if d.is_empty() => t.push_str("re-computed: the same figures\n"),
+                Some(d) => {
+                    for x in d {
+                        t.push_str(&format!("RECOMPUTE DIFFERS: {x}\n"));
+                    }
+                }
+                None => {}
+            }
+            t.trim_end().to_string()
+        },
+    )?;
+    Ok(if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+pub fn review(a: &ReviewArgs) -> Result<ExitCode, CliError> {
+    let mut store = try_store!(a.db.open());
+    let id = try_store!(store.resolve_version(&a.version));
+    let r = try_store!(store.add_review(&id, &a.reviewer, &a.role, &a.verdict, &a.comment));
+    print(a.json, json!(r), || {
+        format!("review {} recorded: {} by {}", r.id, r.verdict, r.reviewer)
+    })?;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn annotate(cmd: &AnnotateCmd) -> Result<ExitCode, CliError> {
+    match cmd {
+        AnnotateCmd::Add {
+            version,
+            db,
+            patent,
+            assumption,
+            method,
+            severity,
+            comment,
+            author,
+            role,
+            json: js,
+        } => {
+            let mut store = try_store!(db.open());
+            let id = try_store!(store.resolve_version(version));
+            let (kind, anchor) = match (patent, assumption, method) {
+                (Some(p), _, _) => ("patent", crate::import::cell::normalize_patent_no(p)),
+                (_, Some(k), _) => ("assumption", k.clone()),
+                (_, _, Some(m)) => ("method", m.clone()),
+                _ => ("version", String::new()),
+            };
+            if kind == "patent" {
+                let results = try_store!(store.results(&id));
+                if !results.patents.iter().any(|p| p.patent_no == anchor) {
+                    return fail(StoreError::Invalid(format!(
+                        "patent {anchor} is not in version {id}"
+                    )));
+                }
+            }
+            if kind == "method" && !["cost", "income", "market"].contains(&anchor.as_str()) {
+                return fail(StoreError::Invalid(format!(
+                    "method \"{anchor}\" is not one of cost, income, market"
+                )));
+            }
+            let a = try_store!(
+                store.add_annotation(&id, kind, &anchor, severity, comment, author, role)
+            );
+            print(*js, json!(a), || format!("annotation {} added", a.id))?;
+        }
+        AnnotateCmd::Reply {
+            annotation,
+            db,
+            text,
+            author,
+            json: js,
+        } => event(db, annotation, "reply", author, text, *js)?,
+        AnnotateCmd::Resolve {
+            annotation,
+            db,
+            author,
+            text,
+            json: js,
+        } => event(db, annotation, "resolve", author, text, *js)?,
+        AnnotateCmd::Reopen {
+            annotation,
+            db,
+            author,
+            text,
+            json: js,
+        } => event(db, annotation, "reopen", author, text, *js)?,
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn event(
+    db: &DbArg,
+    annotation: &str,
+    kind: &str,
+    author: &str,
+    text: &str,
+    js: bool,
+) -> Result<(), CliError> {
+    let mut store = match db.open() {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            std::process::exit(1);
+        }
+    };
+    let result = store
+        .resolve_annotation(annotation)
+        .and_then(|id| store.add_event(&id, kind, author, text));
+    match result {
+        Ok(e) => print(js, json!(e), || {
+            format!("{kind} recorded on annotation {}", e.annotation_id)
+        }),
+        Err(e) => {
+            eprintln!("error: {e}");
+            std::process::exit(1);
+        }
+    }
+}
+
+pub fn verify(a: &VerifyArgs) -> Result<ExitCode, CliError> {
+    let path = match &a.file {
+        Some(p) => p.clone(),
+        None => try_store!(a.db.path()),
+    };
+    if !Path::new(&path).exists() {
+        return fail(StoreError::Open {
+            path: path.display().to_string(),
+            message: "no such file".into(),
+        });
+    }
+    let store = try_store!(Store::open(&path));
+    let rep = try_store!(store.verify());
+    print(a.json, json!(rep), || {
+        let mut t = format!(
+            "{}: SQLite integrity {}, {} audit entries, {} rows, {} versions checked\n",
+            rep.path, rep.integrity, rep.audit_entries, rep.rows_checked, rep.versions
+        );
+        if rep.ok() {
+            t.push_str("verified: no tampering found");
+        } else {
+            for p in &rep.problems {
+                t.push_str(&format!("TAMPERING: {p}\n"));
+            }
+        }
+        t.trim_end().to_string()
+    })?;
+    Ok(if rep.ok() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+pub fn export_review(a: &ExportReviewArgs) -> Result<ExitCode, CliError> {
+    let store = try_store!(a.db.open());
+    let id = try_store!(store.resolve_version(&a.version));
+    let pkg = try_store!(store.export_review(&id, &a.out));
+    println!(
+        "wrote {}: version {} with {} reviews and {} annotations",
+        a.out.display(),
+        pkg.version.id,
+        pkg.reviews.len(),
+        pkg.annotations.len()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn import_review(a: &ImportReviewArgs) -> Result<ExitCode, CliError> {
+    let mut store = try_store!(a.db.open());
+    let rep = try_store!(store.import_review(&a.file, &a.actor));
+    print(a.json, json!(rep), || {
+        let mut t = format!(
+            "merged {} into version {}: {}{} reviews, {} annotations, {} replies/status changes added; {} already here",
+            a.file.display(),
+            rep.version_id,
+            if rep.version_added {
+                "the version itself, "
+            } else {
+                ""
+            },
+            rep.reviews_added,
+            rep.annotations_added,
+            rep.events_added,
+            rep.duplicates
+        );
+        for c in &rep.conflicts {
+            t.push_str(&format!("\nCONFLICT: {c}"));
+        }
+        t
+    })?;
+    Ok(if rep.conflicts.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(3)
+    })
+}
+
+/// Saves versions of the sample case in a loop, printing each id once committed (crash tests).
+pub fn save_loop(a: &SaveLoopArgs) -> Result<ExitCode, CliError> {
+    use std::io::Write;
+    let ds = match crate::sample::load() {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Ok(ExitCode::from(1));
+        }
+    };
+    let assumptions = ds
+        .assumptions
+        .clone()
+        .unwrap_or_else(|| crate::model::Assumptions::with_date(chrono::NaiveDate::MIN));
+    let methods = crate::valuation::Methods::default();
+    let engine = match crate::valuation::Engine::new(&ds, &assumptions, methods, None) {
+        Ok(e) => e,
+        Err(e) => return fail(e.into()),
+    };
+    let valuation = match engine.run(None) {
+        Ok(v) => v,
+        Err(e) => return fail(e.into()),
+    };
+    let mut store = try_store!(a.db.open());
+    let new = NewAppraisal {
+        name: "crash test".into(),
+        borrower: "b".into(),
+        purpose: "p".into(),
+        appraiser: "a".into(),
+        firm: "f".into(),
+    };
+    let app = match store.appraisals().ok().and_then(|v| v.into_iter().next()) {
+        Some(app) => app,
+        None => {
+            try_store!(store.create_appraisal(&new, &assumptions.valuation_date.to_string(), "a"))
+        }
+    };
+    let mut out = std::io::stdout().lock();
+    for _ in 0..a.count {
+        let v = try_store!(store.save_version(
+            &app.id,
+            "a",
+            "loop",
+            &ds,
+            &assumptions,
+            methods,
+            &engine,
+            &valuation
+        ));
+        writeln!(out, "{}", v.id)?;
+        out.flush()?;
+        if a.pause_ms > 0 {
+            std::thread::sleep(std::time::Duration::from_millis(a.pause_ms));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

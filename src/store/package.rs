@@ -1,0 +1,246 @@
+//! Review packages: a self-contained JSON file with one version (its blobs included) and its
+//! reviews, annotations and events, for experts who review offline. Importing merges by stable
+//! ids: new rows are added, identical rows are skipped, and a row whose id exists with different
+//! content is kept as a recorded conflict, never dropped.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD as B64;
+use rusqlite::params;
+use serde::{Deserialize, Serialize};
+
+use super::review::{
+    Annotation, AnnotationEvent, Review, insert_annotation, insert_event, insert_review,
+};
+use super::versions::{AppraisalInfo, VersionInfo, fingerprint, insert_appraisal, insert_version};
+use super::{Store, StoreError, audit, new_id, now, row_hash};
+
+pub const FORMAT: &str = "patval-review-package";
+pub const FORMAT_VERSION: u32 = 1;
+
+/// The file's content.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Package {
+    pub format: String,
+    pub format_version: u32,
+    pub exported_at: String,
+    pub appraisal: AppraisalInfo,
+    pub version: VersionInfo,
+    /// Blob name → base64 content.
+    pub blobs: BTreeMap<String, String>,
+    pub reviews: Vec<Review>,
+    pub annotations: Vec<Annotation>,
+    pub events: Vec<AnnotationEvent>,
+}
+
+/// What an import did.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct MergeReport {
+    pub version_id: String,
+    /// The version itself was new to this store.
+    pub version_added: bool,
+    pub reviews_added: usize,
+    pub annotations_added: usize,
+    pub events_added: usize,
+    /// Rows already here, identical.
+    pub duplicates: usize,
+    /// Rows whose id is here with different content, each described.
+    pub conflicts: Vec<String>,
+}
+
+impl Store {
+    /// Writes a review package of a version.
+    pub fn export_review(&self, version_id: &str, out: &Path) -> Result<Package, StoreError> {
+        let data = self.load_version(version_id)?;
+        let appraisal = self.appraisal(&data.info.appraisal_id)?;
+        let threads = self.threads(version_id)?;
+        let pkg = Package {
+            format: FORMAT.into(),
+            format_version: FORMAT_VERSION,
+            exported_at: now(),
+            appraisal,
+            version: data.info.clone(),
+            blobs: data
+                .blobs
+                .iter()
+                .map(|(k, v)| (k.clone(), B64.encode(v)))
+                .collect(),
+            reviews: self.reviews(version_id)?,
+            annotations: threads.iter().map(|t| t.annotation.clone()).collect(),
+            events: threads.iter().flat_map(|t| t.events.clone()).collect(),
+        };
+        let text = serde_json::to_string_pretty(&pkg)?;
+        // Write beside, then rename: a crash never leaves half a package under the real name.
+        let tmp = out.with_extension("partial");
+        std::fs::write(&tmp, text)
+            .and_then(|_| std::fs::rename(&tmp, out))
+            .map_err(|e| StoreError::Package {
+                path: out.display().to_string(),
+                message: e.to_string(),
+            })?;
+        Ok(pkg)
+    }
+
+    /// Merges a review package into this store.
+    pub fn import_review(&mut self, path: &Path, actor: &str) -> Result<MergeReport, StoreError> {
+        let shown = path.display().to_string();
+        let bad = |message: String| StoreError::Package {
+            path: shown.clone(),
+            message,
+        };
+        let text = std::fs::read_to_string(path).map_err(|e| bad(format!("cannot read: {e}")))?;
+        let pkg: Package =
+            serde_json::from_str(&text).map_err(|e| bad(format!("not a review package: {e}")))?;
+        if pkg.format != FORMAT {
+            return Err(bad(format!(
+                "not a review package (format \"{}\")",
+                pkg.format
+            )));
+        }
+        if pkg.format_version > FORMAT_VERSION {
+            return Err(bad(format!(
+                "written by a newer patval (package format {})",
+                pkg.format_version
+            )));
+        }
+        let mut blobs = BTreeMap::new();
+        for (k, v) in &pkg.blobs {
+            blobs.insert(
+                k.clone(),
+                B64.decode(v).map_err(|e| bad(format!("blob {k}: {e}")))?,
+            );
+        }
+        if fingerprint(&pkg.version, &blobs) != pkg.version.fingerprint {
+            return Err(bad(format!(
+                "version {} does not match its fingerprint: the package was altered",
+                pkg.version.id
+            )));
+        }
+        if row_hash(&pkg.appraisal.fields()).is_empty() {
+            return Err(bad("empty appraisal".into()));
+        }
+        let source = shown.clone();
+        self.write(|tx| {
+            let mut rep = MergeReport { version_id: pkg.version.id.clone(), ..Default::default() };
+            let conflict = |tx: &rusqlite::Transaction<'_>, entity: &str, id: &str, local: String, incoming: String, rep: &mut MergeReport| -> Result<(), StoreError> {
+                let cid = new_id();
+                let at = now();
+                tx.execute(
+                    "INSERT INTO conflicts (id, entity, entity_id, local_json, incoming_json, source, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                    params![cid, entity, id, local, incoming, source, at],
+                )?;
+                let fields = [cid.as_str(), entity, id, &local, &incoming, &source, &at];
+                audit::append(tx, actor, "conflict", "conflict", &cid, &row_hash(&fields))?;
+                rep.conflicts.push(format!("{entity} {id}: the package's copy differs from this store's; both are kept (see `patval show`)"));
+                Ok(())
+            };
+            // Appraisal and version.
+            let local_app = audit::current_payload(tx, "appraisal", &pkg.appraisal.id)?;
+            match local_app {
+                None => {
+                    insert_appraisal(tx, &pkg.appraisal)?;
+                    audit::append(tx, actor, "import", "appraisal", &pkg.appraisal.id, &row_hash(&pkg.appraisal.fields()))?;
+                }
+                Some(h) if h == row_hash(&pkg.appraisal.fields()) => {}
+                Some(_) => {
+                    return Err(StoreError::Package {
+                        path: source.clone(),
+                        message: format!("appraisal {} differs from this store's copy", pkg.appraisal.id),
+                    });
+                }
+            }
+            match audit::current_payload(tx, "version", &pkg.version.id)? {
+                None => {
+                    insert_version(tx, &pkg.version, &blobs)?;
+                    audit::append(tx, actor, "import", "version", &pkg.version.id, &pkg.version.fingerprint)?;
+                    rep.version_added = true;
+                }
+                Some(fp) if fp == pkg.version.fingerprint => {}
+                Some(fp) => {
+                    return Err(StoreError::Package {
+                        path: source.clone(),
+                        message: format!("version {} here has fingerprint {fp}, the package's is {}", pkg.version.id, pkg.version.fingerprint),
+                    });
+                }
+            }
+            for r in &pkg.reviews {
+                if r.version_id != pkg.version.id {
+                    continue;
+                }
+                match audit::current_payload(tx, "review", &r.id)? {
+                    None => {
+                        insert_review(tx, r)?;
+                        audit::append(tx, actor, "import", "review", &r.id, &row_hash(&r.fields()))?;
+                        rep.reviews_added += 1;
+                    }
+                    Some(h) if h == row_hash(&r.fields()) => rep.duplicates += 1,
+                    Some(_) => {
+                        let local = local_json(tx, "reviews", &r.id)?;
+                        conflict(tx, "review", &r.id, local, serde_json::to_string(r)?, &mut rep)?;
+                    }
+                }
+            }
+            let mut known_annotations = std::collections::HashSet::new();
+            for a in &pkg.annotations {
+                if a.version_id != pkg.version.id {
+                    continue;
+                }
+                match audit::current_payload(tx, "annotation", &a.id)? {
+                    None => {
+                        insert_annotation(tx, a)?;
+                        audit::append(tx, actor, "import", "annotation", &a.id, &row_hash(&a.fields()))?;
+                        rep.annotations_added += 1;
+                        known_annotations.insert(a.id.clone());
+                    }
+                    Some(h) if h == row_hash(&a.fields()) => {
+                        rep.duplicates += 1;
+                        known_annotations.insert(a.id.clone());
+                    }
+                    Some(_) => {
+                        let local = local_json(tx, "annotations", &a.id)?;
+                        conflict(tx, "annotation", &a.id, local, serde_json::to_string(a)?, &mut rep)?;
+                        known_annotations.insert(a.id.clone());
+                    }
+                }
+            }
+            for e in &pkg.events {
+                if !known_annotations.contains(&e.annotation_id) {
+                    continue;
+                }
+                match audit::current_payload(tx, "annotation_event", &e.id)? {
+                    None => {
+                        insert_event(tx, e)?;
+                        audit::append(tx, actor, "import", "annotation_event", &e.id, &row_hash(&e.fields()))?;
+                        rep.events_added += 1;
+                    }
+                    Some(h) if h == row_hash(&e.fields()) => rep.duplicates += 1,
+                    Some(_) => {
+                        let local = local_json(tx, "annotation_events", &e.id)?;
+                        conflict(tx, "annotation_event", &e.id, local, serde_json::to_string(e)?, &mut rep)?;
+                    }
+                }
+            }
+            Ok(rep)
+        })
+    }
+}
+
+/// A row as JSON (all columns), for the conflict record.
+fn local_json(tx: &rusqlite::Transaction<'_>, table: &str, id: &str) -> Result<String, StoreError> {
+    let mut stmt = tx.prepare(&format!("SELECT * FROM {table} WHERE id = ?1"))?;
+    let names: Vec<String> = stmt.column_names().map(|s| s.to_string()).collect();
+    let row = stmt.query_row([id], |r| {
+        let mut m = serde_json::Map::new();
+        for (i, n) in names.iter().enumerate() {
+            let v: Option<String> = r.get(i).ok();
+            m.insert(
+                n.clone(),
+                v.map_or(serde_json::Value::Null, serde_json::Value::String),
+            );
+        }
+        Ok(serde_json::Value::Object(m))
+    })?;
+    Ok(row.to_string())
+}

@@ -1,0 +1,133 @@
+//! Schema migrations, applied in order; `PRAGMA user_version` records how many ran.
+//!
+//! Every table is append-only: triggers refuse UPDATE and DELETE, so a saved report version, a
+//! review or an annotation can only be superseded, never changed. An annotation's status is the
+//! last resolve/reopen event in `annotation_events`.
+
+/// Tables whose rows are immutable, each with its two guard triggers.
+pub const IMMUTABLE_TABLES: &[&str] = &[
+    "appraisals",
+    "versions",
+    "version_blobs",
+    "reviews",
+    "annotations",
+    "annotation_events",
+    "audit_log",
+    "conflicts",
+];
+
+fn guards(table: &str) -> String {
+    format!(
+        "CREATE TRIGGER {table}_no_update BEFORE UPDATE ON {table} BEGIN SELECT RAISE(ABORT, '{table} rows are immutable'); END;\n\
+         CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table} BEGIN SELECT RAISE(ABORT, '{table} rows are immutable'); END;\n"
+    )
+}
+
+/// Schema 1: cases, versions and their blobs, reviews, annotations and their events, the audit log.
+pub fn v1() -> String {
+    let mut sql = String::from(
+        "
+CREATE TABLE appraisals (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    borrower TEXT NOT NULL,
+    purpose TEXT NOT NULL,
+    valuation_date TEXT NOT NULL,
+    appraiser TEXT NOT NULL,
+    firm TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE versions (
+    id TEXT PRIMARY KEY,
+    appraisal_id TEXT NOT NULL REFERENCES appraisals(id),
+    number INTEGER NOT NULL,
+    parent_id TEXT REFERENCES versions(id),
+    created_at TEXT NOT NULL,
+    author TEXT NOT NULL,
+    note TEXT NOT NULL,
+    software_version TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    UNIQUE (appraisal_id, number)
+);
+CREATE TABLE version_blobs (
+    version_id TEXT NOT NULL REFERENCES versions(id),
+    name TEXT NOT NULL,
+    content BLOB NOT NULL,
+    sha256 TEXT NOT NULL,
+    PRIMARY KEY (version_id, name)
+);
+CREATE TABLE reviews (
+    id TEXT PRIMARY KEY,
+    version_id TEXT NOT NULL REFERENCES versions(id),
+    reviewer TEXT NOT NULL,
+    role TEXT NOT NULL,
+    verdict TEXT NOT NULL,
+    comment TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE annotations (
+    id TEXT PRIMARY KEY,
+    version_id TEXT NOT NULL REFERENCES versions(id),
+    anchor_kind TEXT NOT NULL,
+    anchor TEXT NOT NULL,
+    severity TEXT NOT NULL,
+    comment TEXT NOT NULL,
+    author TEXT NOT NULL,
+    role TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE annotation_events (
+    id TEXT PRIMARY KEY,
+    annotation_id TEXT NOT NULL REFERENCES annotations(id),
+    kind TEXT NOT NULL,
+    author TEXT NOT NULL,
+    text TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE audit_log (
+    seq INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    action TEXT NOT NULL,
+    entity TEXT NOT NULL,
+    entity_id TEXT NOT NULL,
+    payload_sha256 TEXT NOT NULL,
+    prev_hash TEXT NOT NULL,
+    hash TEXT NOT NULL
+);
+",
+    );
+    for t in &IMMUTABLE_TABLES[..7] {
+        sql.push_str(&guards(t));
+    }
+    sql
+}
+
+/// Schema 2: conflicts met when merging review packages, and indexes for browsing.
+pub fn v2() -> String {
+    let mut sql = String::from(
+        "
+CREATE TABLE conflicts (
+    id TEXT PRIMARY KEY,
+    entity TEXT NOT NULL,
+    entity_id TEXT NOT NULL,
+    local_json TEXT NOT NULL,
+    incoming_json TEXT NOT NULL,
+    source TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX versions_by_appraisal ON versions (appraisal_id, number);
+CREATE INDEX reviews_by_version ON reviews (version_id);
+CREATE INDEX annotations_by_version ON annotations (version_id);
+CREATE INDEX events_by_annotation ON annotation_events (annotation_id);
+CREATE INDEX audit_by_entity ON audit_log (entity, entity_id);
+",
+    );
+    sql.push_str(&guards("conflicts"));
+    sql
+}
+
+/// All migrations; schema version N is reached by running the first N.
+pub fn migrations() -> Vec<String> {
+    vec![v1(), v2()]
+}
