@@ -1,87 +1,401 @@
-//! The desktop workstation (egui/eframe). It holds no valuation logic: it calls the library.
+//! The desktop workstation (egui/eframe). It holds no valuation logic: it calls the library, and
+//! every slow step (import, valuation, simulation, store access) runs in a [`jobs::Job`] off the
+//! UI thread with progress and cancel.
 //!
-//! For now a single window opens on the bundled sample case and shows what was loaded; the full
-//! workstation (browse, assumptions, results, review) is built on top of this.
+//! Panels, one file each: data (open inputs, see problems), browse (portfolio table and detail),
+//! assumptions (editor), results (totals, per-patent table, trace, charts), review (save
+//! versions, browse and compare them, annotations, verdicts).
 
-use std::sync::mpsc;
+pub mod assumptions_panel;
+pub mod browse;
+pub mod data_panel;
+pub mod fonts;
+pub mod i18n;
+pub mod jobs;
+pub mod results_panel;
+pub mod review_panel;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use eframe::egui;
+use serde::{Deserialize, Serialize};
 
-use crate::import::{Dataset, TableKind};
+use crate::import::{Dataset, Problem, TableKind};
+use crate::model::Assumptions;
+use crate::model::money::{MoneyUnit, format_money};
+use crate::valuation::sensitivity::Bar;
+use crate::valuation::{Engine, Methods, Valuation};
+pub use i18n::{Lang, tr};
+use jobs::Jobs;
 
-/// Loading state of the data set shown in the window.
-enum Load {
-    Loading(mpsc::Receiver<Result<Dataset, String>>),
-    Ready(Box<Dataset>),
-    Failed(String),
+/// The panels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum Panel {
+    Data,
+    Browse,
+    Assumptions,
+    #[default]
+    Results,
+    Review,
+}
+
+impl Panel {
+    pub const ALL: [Panel; 5] = [
+        Panel::Data,
+        Panel::Browse,
+        Panel::Assumptions,
+        Panel::Results,
+        Panel::Review,
+    ];
+
+    pub fn label(self, lang: Lang) -> &'static str {
+        match self {
+            Panel::Data => tr(lang, "Data"),
+            Panel::Browse => tr(lang, "Browse"),
+            Panel::Assumptions => tr(lang, "Assumptions"),
+            Panel::Results => tr(lang, "Results"),
+            Panel::Review => tr(lang, "Review"),
+        }
+    }
+}
+
+/// What persists between runs.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    pub lang: Lang,
+    pub unit: MoneyUnit,
+    pub panel: Panel,
+    pub recent: Vec<PathBuf>,
+    pub store: Option<PathBuf>,
+    pub reviewer: String,
+    pub role: String,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            lang: Lang::Zh,
+            unit: MoneyUnit::Wan,
+            panel: Panel::Results,
+            recent: Vec::new(),
+            store: crate::store::Store::default_path(),
+            reviewer: String::new(),
+            role: "analyst".into(),
+        }
+    }
+}
+
+/// A finished valuation and what was derived from it.
+pub struct Valued {
+    pub engine: Engine,
+    pub valuation: Valuation,
+    pub tornado: Vec<Bar>,
+    /// The assumptions it was computed with.
+    pub assumptions: Assumptions,
+}
+
+/// The loaded inputs.
+#[derive(Default)]
+pub struct Loaded {
+    pub dataset: Option<Arc<Dataset>>,
+    /// Files, per table (None = bundled sample or not loaded).
+    pub files: Vec<(TableKind, String)>,
+    pub assumptions_file: Option<PathBuf>,
+    pub problems: Vec<Problem>,
 }
 
 /// The application.
 pub struct PatvalApp {
-    load: Load,
+    pub settings: Settings,
+    pub loaded: Loaded,
+    /// Assumptions being edited; a change re-runs the valuation.
+    pub assumptions: Option<Assumptions>,
+    /// Assumptions as loaded from file (for "reset").
+    pub assumptions_loaded: Option<Assumptions>,
+    pub methods: Methods,
+    pub valued: Option<Arc<Valued>>,
+    pub jobs: Jobs,
+    /// When the assumptions last changed; the valuation re-runs once they rest.
+    pub revalue_at: Option<Instant>,
+    pub browse: browse::BrowseState,
+    pub results: results_panel::ResultsState,
+    pub review: review_panel::ReviewState,
+    pub data: data_panel::DataState,
+    pub status: String,
+    pub last_frame: Duration,
 }
 
 impl PatvalApp {
-    /// Starts loading the bundled sample case off the UI thread.
-    pub fn new(ctx: &egui::Context) -> Self {
-        let (tx, rx) = mpsc::channel();
-        let ctx = ctx.clone();
-        std::thread::spawn(move || {
-            let r = crate::sample::load().map_err(|e| e.to_string());
-            let _ = tx.send(r);
-            ctx.request_repaint();
+    /// A new app: settings from storage, then the bundled sample case loads and values.
+    pub fn new(ctx: &egui::Context, storage: Option<&dyn eframe::Storage>) -> Self {
+        let settings: Settings = storage
+            .and_then(|s| eframe::get_value(s, eframe::APP_KEY))
+            .unwrap_or_default();
+        Self::with_settings(ctx, settings)
+    }
+
+    /// A new app with given settings (tests point the store at a temporary file this way).
+    pub fn with_settings(ctx: &egui::Context, mut settings: Settings) -> Self {
+        fonts::install(ctx);
+        if let Ok(lang) = std::env::var("PATVAL_LANG") {
+            settings.lang = if lang.starts_with("en") {
+                Lang::En
+            } else {
+                Lang::Zh
+            };
+        }
+        if let Ok(panel) = std::env::var("PATVAL_PANEL") {
+            settings.panel = match panel.as_str() {
+                "data" => Panel::Data,
+                "browse" => Panel::Browse,
+                "assumptions" => Panel::Assumptions,
+                "review" => Panel::Review,
+                _ => Panel::Results,
+            };
+        }
+        let mut app = Self {
+            settings,
+            loaded: Loaded::default(),
+            assumptions: None,
+            assumptions_loaded: None,
+            methods: Methods::default(),
+            valued: None,
+            jobs: Jobs::default(),
+            revalue_at: None,
+            browse: browse::BrowseState::default(),
+            results: results_panel::ResultsState::default(),
+            review: review_panel::ReviewState::default(),
+            data: data_panel::DataState::default(),
+            status: String::new(),
+            last_frame: Duration::ZERO,
+        };
+        app.load_sample(ctx);
+        review_panel::refresh(&mut app, ctx);
+        app
+    }
+
+    pub fn lang(&self) -> Lang {
+        self.settings.lang
+    }
+
+    pub fn money(&self, yuan: f64) -> String {
+        format_money(yuan, self.settings.unit)
+    }
+
+    /// Loads the bundled sample case (off the UI thread), then values it.
+    pub fn load_sample(&mut self, ctx: &egui::Context) {
+        self.jobs.spawn(ctx, "load".into(), |_p| {
+            let r = crate::sample::load();
+            Box::new(move |app: &mut PatvalApp, _: &egui::Context| match r {
+                Ok(ds) => {
+                    let files = TableKind::ALL
+                        .iter()
+                        .filter(|k| ds.table(**k).is_some())
+                        .map(|k| (*k, format!("sample_data ({})", k.name())))
+                        .collect();
+                    app.set_dataset(ds, files, Vec::new(), None);
+                }
+                Err(e) => app.status = e.to_string(),
+            })
         });
-        Self {
-            load: Load::Loading(rx),
+    }
+
+    /// Takes a newly loaded data set and values it.
+    pub fn set_dataset(
+        &mut self,
+        ds: Dataset,
+        files: Vec<(TableKind, String)>,
+        problems: Vec<Problem>,
+        assumptions_file: Option<PathBuf>,
+    ) {
+        if let Some(a) = &ds.assumptions {
+            self.assumptions = Some(a.clone());
+            self.assumptions_loaded = Some(a.clone());
+        }
+        self.loaded = Loaded {
+            dataset: Some(Arc::new(ds)),
+            files,
+            assumptions_file,
+            problems,
+        };
+        self.browse.invalidate();
+        self.results.selected = None;
+        self.revalue_at = Some(Instant::now() - Duration::from_secs(1));
+    }
+
+    /// Starts a valuation of the loaded data with the edited assumptions, cancelling any running one.
+    pub fn start_valuation(&mut self, ctx: &egui::Context) {
+        let (Some(ds), Some(a)) = (self.loaded.dataset.clone(), self.assumptions.clone()) else {
+            return;
+        };
+        self.jobs.cancel("value");
+        let mut methods = self.methods;
+        methods.income &= ds.forecasts.is_some();
+        methods.market &= ds.comparables.is_some();
+        self.jobs.spawn(ctx, "value".into(), move |p| {
+            let r = Engine::new(&ds, &a, methods, Some(p)).and_then(|e| {
+                let v = e.run(Some(p))?;
+                p.start("sensitivity", 1);
+                let tornado = crate::valuation::sensitivity::tornado(&e);
+                Ok(Valued {
+                    engine: e,
+                    valuation: v,
+                    tornado,
+                    assumptions: a,
+                })
+            });
+            Box::new(move |app: &mut PatvalApp, _: &egui::Context| match r {
+                Ok(v) => {
+                    app.valued = Some(Arc::new(v));
+                    app.results.trace = None;
+                    app.results.simulation = None;
+                }
+                Err(e) => app.status = e.to_string(),
+            })
+        });
+    }
+
+    fn poll_jobs(&mut self, ctx: &egui::Context) {
+        for apply in self.jobs.finished() {
+            apply(self, ctx);
+        }
+        if let Some(t) = self.revalue_at
+            && t.elapsed() >= Duration::from_millis(300)
+        {
+            self.revalue_at = None;
+            self.start_valuation(ctx);
+        }
+        if self.revalue_at.is_some() || !self.jobs.running.is_empty() {
+            ctx.request_repaint_after(Duration::from_millis(50));
         }
     }
 
-    fn poll(&mut self) {
-        if let Load::Loading(rx) = &self.load
-            && let Ok(r) = rx.try_recv()
-        {
-            self.load = match r {
-                Ok(ds) => Load::Ready(Box::new(ds)),
-                Err(e) => Load::Failed(e),
+    fn top_bar(&mut self, ui: &mut egui::Ui) {
+        let lang = self.lang();
+        ui.horizontal(|ui| {
+            ui.heading(tr(lang, "patval — patent valuation workstation"));
+            ui.separator();
+            for p in Panel::ALL {
+                let key = match p {
+                    Panel::Data => "1",
+                    Panel::Browse => "2",
+                    Panel::Assumptions => "3",
+                    Panel::Results => "4",
+                    Panel::Review => "5",
+                };
+                ui.selectable_value(&mut self.settings.panel, p, p.label(lang))
+                    .on_hover_text(format!("Ctrl+{key}"));
+            }
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                egui::ComboBox::from_id_salt("unit")
+                    .selected_text(self.settings.unit.suffix())
+                    .show_ui(ui, |ui| {
+                        for u in MoneyUnit::ALL {
+                            ui.selectable_value(&mut self.settings.unit, u, u.suffix());
+                        }
+                    });
+                ui.label(tr(lang, "Unit"));
+                ui.selectable_value(&mut self.settings.lang, Lang::En, "English");
+                ui.selectable_value(&mut self.settings.lang, Lang::Zh, "中文");
+                ui.label(tr(lang, "Language"));
+            });
+        });
+    }
+
+    fn status_bar(&mut self, ui: &mut egui::Ui) {
+        let lang = self.lang();
+        ui.horizontal(|ui| {
+            let mut cancel = None;
+            for j in &self.jobs.running {
+                ui.spinner();
+                let stage = j.progress.stage();
+                ui.label(if stage.is_empty() {
+                    j.label.clone()
+                } else {
+                    stage
+                });
+                ui.add(
+                    egui::ProgressBar::new(j.progress.fraction())
+                        .desired_width(160.0)
+                        .show_percentage(),
+                );
+                if ui.button(tr(lang, "Cancel")).clicked() {
+                    cancel = Some(j.label.clone());
+                }
+            }
+            if let Some(c) = cancel {
+                self.jobs.cancel(&c);
+            }
+            if self.jobs.running.is_empty() {
+                ui.label(tr(lang, "Ready"));
+            }
+            if !self.status.is_empty() {
+                ui.separator();
+                ui.colored_label(ui.visuals().warn_fg_color, &self.status);
+            }
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                ui.weak(format!(
+                    "{} {:.1} ms",
+                    tr(lang, "frame"),
+                    self.last_frame.as_secs_f64() * 1000.0
+                ));
+            });
+        });
+    }
+
+    fn shortcuts(&mut self, ctx: &egui::Context) {
+        let (panel, revalue) = ctx.input(|i| {
+            let cmd = i.modifiers.command;
+            let p = if !cmd {
+                None
+            } else if i.key_pressed(egui::Key::Num1) {
+                Some(Panel::Data)
+            } else if i.key_pressed(egui::Key::Num2) {
+                Some(Panel::Browse)
+            } else if i.key_pressed(egui::Key::Num3) {
+                Some(Panel::Assumptions)
+            } else if i.key_pressed(egui::Key::Num4) {
+                Some(Panel::Results)
+            } else if i.key_pressed(egui::Key::Num5) {
+                Some(Panel::Review)
+            } else {
+                None
             };
+            (p, cmd && i.key_pressed(egui::Key::R))
+        });
+        if let Some(p) = panel {
+            self.settings.panel = p;
+        }
+        if revalue {
+            self.start_valuation(ctx);
         }
     }
 }
 
 impl eframe::App for PatvalApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
-        self.poll();
-        egui::Panel::top("title").show(ui, |ui| {
-            ui.heading("patval — patent valuation workstation");
+        let started = Instant::now();
+        let ctx = ui.ctx().clone();
+        self.poll_jobs(&ctx);
+        self.shortcuts(&ctx);
+        data_panel::accept_dropped_files(self, &ctx);
+        egui::Panel::top("top").show(ui, |ui| self.top_bar(ui));
+        egui::Panel::bottom("status").show(ui, |ui| self.status_bar(ui));
+        egui::CentralPanel::default().show(ui, |ui| match self.settings.panel {
+            Panel::Data => data_panel::ui(self, ui),
+            Panel::Browse => browse::ui(self, ui),
+            Panel::Assumptions => assumptions_panel::ui(self, ui),
+            Panel::Results => results_panel::ui(self, ui),
+            Panel::Review => review_panel::ui(self, ui),
         });
-        egui::CentralPanel::default().show(ui, |ui| match &self.load {
-            Load::Loading(_) => {
-                ui.spinner();
-                ui.label("Loading the sample case…");
-            }
-            Load::Failed(e) => {
-                ui.colored_label(egui::Color32::RED, e);
-            }
-            Load::Ready(ds) => {
-                if let Some(a) = &ds.assumptions {
-                    ui.label(format!("Valuation date: {}", a.valuation_date));
-                }
-                egui::Grid::new("tables").striped(true).show(ui, |ui| {
-                    ui.strong("Table");
-                    ui.strong("File");
-                    ui.strong("Rows");
-                    ui.end_row();
-                    for kind in TableKind::ALL {
-                        if let Some(t) = ds.table(kind) {
-                            ui.label(kind.name());
-                            ui.label(&t.file);
-                            ui.label(t.df.height().to_string());
-                            ui.end_row();
-                        }
-                    }
-                });
-            }
-        });
+        self.last_frame = started.elapsed();
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        eframe::set_value(storage, eframe::APP_KEY, &self.settings);
     }
 }
 
@@ -90,12 +404,14 @@ pub fn run() -> Result<(), eframe::Error> {
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("patval")
-            .with_inner_size([1280.0, 800.0]),
+            .with_inner_size([1360.0, 860.0])
+            .with_min_inner_size([900.0, 600.0])
+            .with_drag_and_drop(true),
         ..Default::default()
     };
     eframe::run_native(
         "patval",
         options,
-        Box::new(|cc| Ok(Box::new(PatvalApp::new(&cc.egui_ctx)))),
+        Box::new(|cc| Ok(Box::new(PatvalApp::new(&cc.egui_ctx, cc.storage)))),
     )
 }

@@ -131,6 +131,19 @@ pub enum NoValue {
 }
 
 impl NoValue {
+    /// The reason in Chinese.
+    pub fn describe_zh(&self) -> String {
+        match self {
+            NoValue::Off => "方法未启用".into(),
+            NoValue::NoForecast => "所属资产组没有收益预测".into(),
+            NoValue::NoProfitMargin { year } => format!("利润分成需要 {year} 年的利润率"),
+            NoValue::NoCostData => "没有成本明细，也没有研发成本".into(),
+            NoValue::TooFewComparables { found, needed } => {
+                format!("可用交易案例 {found} 个，至少需要 {needed} 个")
+            }
+        }
+    }
+
     pub fn describe(&self) -> String {
         match self {
             NoValue::Off => "method switched off".into(),

@@ -151,26 +151,39 @@ impl Valuation {
 
 /// Why methods gave no value for a patent, joined; empty when all did.
 pub fn note(e: &Engine, i: usize, v: &PatentValue) -> String {
+    note_in(e, i, v, false)
+}
+
+/// [`note`] in Chinese (`zh`) or English.
+pub fn note_in(e: &Engine, i: usize, v: &PatentValue, zh: bool) -> String {
     let mut parts = Vec::new();
     let p = &e.inputs.patents[i];
-    match p.status {
-        LegalStatus::Lapsed | LegalStatus::Invalidated => {
+    let gp = e.assumptions.economic_life.grant_probability;
+    match (p.status, zh) {
+        (LegalStatus::Lapsed | LegalStatus::Invalidated, false) => {
             parts.push(format!("{}: valued at zero", p.status.label_en()))
         }
-        LegalStatus::Pending => parts.push(format!(
-            "pending: values × grant probability {}",
-            e.assumptions.economic_life.grant_probability
-        )),
-        LegalStatus::Granted => {}
+        (LegalStatus::Lapsed | LegalStatus::Invalidated, true) => {
+            parts.push(format!("{}：按零计", p.status.label_zh()))
+        }
+        (LegalStatus::Pending, false) => {
+            parts.push(format!("pending: values × grant probability {gp}"))
+        }
+        (LegalStatus::Pending, true) => parts.push(format!("审中：各方法结果乘以授权概率 {gp}")),
+        (LegalStatus::Granted, _) => {}
     }
     for m in Method::ALL {
         if let Err(why) = v.method(m)
             && why != NoValue::Off
         {
-            parts.push(format!("{}: {}", m.label_en(), why.describe()));
+            if zh {
+                parts.push(format!("{}：{}", m.label_zh(), why.describe_zh()));
+            } else {
+                parts.push(format!("{}: {}", m.label_en(), why.describe()));
+            }
         }
     }
-    parts.join("; ")
+    parts.join(if zh { "；" } else { "; " })
 }
 
 fn warnings(e: &Engine, patents: &[PatentValue]) -> Vec<String> {

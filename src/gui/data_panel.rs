@@ -1,0 +1,277 @@
+//! Data panel: open inputs by file dialog, drag and drop, a typed path or the recent list; see
+//! every import problem with file, row and column, and the offending row itself.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use eframe::egui;
+
+use super::{PatvalApp, tr};
+use crate::import::{self, Dataset, Problem, ReadOptions, TableKind};
+use crate::model::Assumptions;
+
+/// State of the data panel.
+#[derive(Default)]
+pub struct DataState {
+    /// Path typed by hand.
+    pub typed: String,
+    /// Bytes of files whose problems are listed, to show the offending row.
+    pub sources: HashMap<String, Arc<Vec<u8>>>,
+    /// The problem whose row is shown.
+    pub shown: Option<usize>,
+}
+
+/// Loads files off the UI thread and merges them into the current data set: each CSV replaces the
+/// table of its kind, a `.toml` replaces the assumptions.
+pub fn open_files(app: &mut PatvalApp, ctx: &egui::Context, paths: Vec<PathBuf>) {
+    if paths.is_empty() {
+        return;
+    }
+    for p in &paths {
+        app.settings.recent.retain(|r| r != p);
+        app.settings.recent.insert(0, p.clone());
+    }
+    app.settings.recent.truncate(10);
+    let current = app.loaded.dataset.clone();
+    let current_assumptions = app.assumptions.clone();
+    let mut files = app.loaded.files.clone();
+    let mut assumptions_file = app.loaded.assumptions_file.clone();
+    app.jobs.spawn(ctx, "load".into(), move |progress| {
+        let mut ds: Dataset = current.map(|d| (*d).clone()).unwrap_or_default();
+        let mut problems: Vec<Problem> = Vec::new();
+        let mut sources = HashMap::new();
+        // Assumptions first: their valuation date bounds the tables' dates.
+        for p in paths.iter().filter(|p| is_toml(p)) {
+            match Assumptions::load(p) {
+                Ok(a) => {
+                    ds.assumptions = Some(a);
+                    assumptions_file = Some(p.clone());
+                }
+                Err(e) => {
+                    problems.push(Problem::file_error(&p.display().to_string(), e.to_string()))
+                }
+            }
+        }
+        let a = ds
+            .assumptions
+            .clone()
+            .or(current_assumptions)
+            .unwrap_or_else(|| Assumptions::with_date(chrono::Local::now().date_naive()));
+        ds.assumptions = Some(a.clone());
+        let opts = ReadOptions::new(a.valuation_date);
+        for p in paths.iter().filter(|p| !is_toml(p)) {
+            let name = p.display().to_string();
+            let bytes = match std::fs::read(p) {
+                Ok(b) => Arc::new(b),
+                Err(e) => {
+                    problems.push(Problem::file_error(
+                        &name,
+                        format!("cannot read the file: {e}"),
+                    ));
+                    continue;
+                }
+            };
+            sources.insert(name.clone(), bytes.clone());
+            let Some(kind) = import::detect_kind(&bytes) else {
+                problems.push(Problem::file_error(
+                    &name,
+                    "cannot tell which table this is: its header names too few known columns",
+                ));
+                continue;
+            };
+            match import::read_table_shared(kind, bytes, &name, &opts, Some(progress)) {
+                Ok(t) => {
+                    problems.extend(t.warnings.iter().cloned());
+                    files.retain(|(k, _)| *k != kind);
+                    files.push((kind, name));
+                    ds.set_table(t);
+                }
+                Err(e) => problems.extend(e.problems),
+            }
+        }
+        problems.extend(ds.cross_check());
+        Box::new(move |app: &mut PatvalApp, _: &egui::Context| {
+            app.data.sources = sources;
+            app.data.shown = None;
+            let cancelled = problems.iter().any(|p| p.message == "cancelled");
+            if !cancelled {
+                app.set_dataset(ds, files, problems, assumptions_file);
+            }
+        })
+    });
+}
+
+fn is_toml(p: &Path) -> bool {
+    p.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("toml"))
+}
+
+/// Files dropped on the window open like files from the dialog.
+pub fn accept_dropped_files(app: &mut PatvalApp, ctx: &egui::Context) {
+    let dropped: Vec<PathBuf> = ctx.input(|i| {
+        i.raw
+            .dropped_files
+            .iter()
+            .map(|f| f.path().to_path_buf())
+            .filter(|p| !p.as_os_str().is_empty())
+            .collect()
+    });
+    if !dropped.is_empty() {
+        app.settings.panel = super::Panel::Data;
+        open_files(app, ctx, dropped);
+    }
+}
+
+/// Shows the native file dialog on its own thread, then opens what was picked.
+fn pick_files(app: &mut PatvalApp, ctx: &egui::Context) {
+    app.jobs.spawn(ctx, "dialog".into(), |_| {
+        let picked = rfd::FileDialog::new()
+            .add_filter("CSV / TOML", &["csv", "tsv", "txt", "toml"])
+            .pick_files()
+            .unwrap_or_default();
+        Box::new(move |app: &mut PatvalApp, ctx: &egui::Context| open_files(app, ctx, picked))
+    });
+}
+
+pub fn ui(app: &mut PatvalApp, ui: &mut egui::Ui) {
+    let lang = app.lang();
+    let ctx = ui.ctx().clone();
+    ui.heading(tr(lang, "Open data"));
+    ui.horizontal(|ui| {
+        if ui.button(tr(lang, "Open…")).clicked() {
+            pick_files(app, &ctx);
+        }
+        if ui.button(tr(lang, "Load the sample case")).clicked() {
+            app.load_sample(&ctx);
+        }
+        ui.add(
+            egui::TextEdit::singleline(&mut app.data.typed)
+                .hint_text("/path/to/portfolio.csv")
+                .desired_width(360.0),
+        );
+        if ui.button("↵").clicked()
+            || (ui.input(|i| i.key_pressed(egui::Key::Enter)) && !app.data.typed.trim().is_empty())
+        {
+            let p = PathBuf::from(app.data.typed.trim());
+            app.data.typed.clear();
+            open_files(app, &ctx, vec![p]);
+        }
+    });
+    ui.weak(tr(
+        lang,
+        "Drop CSV or TOML files here, or open them with the buttons.",
+    ));
+    ui.add_space(8.0);
+    egui::Grid::new("loaded")
+        .striped(true)
+        .num_columns(3)
+        .show(ui, |ui| {
+            let ds = app.loaded.dataset.clone();
+            for kind in TableKind::ALL {
+                let label = match kind {
+                    TableKind::Portfolio => tr(lang, "Portfolio"),
+                    TableKind::Forecasts => tr(lang, "Forecasts"),
+                    TableKind::CostItems => tr(lang, "Cost items"),
+                    TableKind::Comparables => tr(lang, "Comparables"),
+                };
+                ui.strong(label);
+                match ds.as_ref().and_then(|d| d.table(kind)) {
+                    Some(t) => {
+                        let file = app
+                            .loaded
+                            .files
+                            .iter()
+                            .find(|(k, _)| *k == kind)
+                            .map_or(t.file.clone(), |f| f.1.clone());
+                        ui.label(file);
+                        ui.label(format!(
+                            "{} {}, {}",
+                            t.df.height(),
+                            tr(lang, "rows"),
+                            t.encoding.label()
+                        ));
+                    }
+                    None => {
+                        ui.weak(tr(lang, "not loaded"));
+                        ui.label("");
+                    }
+                }
+                ui.end_row();
+            }
+            ui.strong(tr(lang, "Assumptions file"));
+            ui.label(app.loaded.assumptions_file.as_ref().map_or_else(
+                || "sample_data/assumptions.toml".to_string(),
+                |p| p.display().to_string(),
+            ));
+            ui.label(app.assumptions.as_ref().map_or(String::new(), |a| {
+                format!("{} {}", tr(lang, "Valuation date"), a.valuation_date)
+            }));
+            ui.end_row();
+        });
+    ui.add_space(8.0);
+    if !app.settings.recent.is_empty() {
+        ui.collapsing(tr(lang, "Recent files"), |ui| {
+            let mut open = None;
+            for p in &app.settings.recent {
+                if ui.link(p.display().to_string()).clicked() {
+                    open = Some(p.clone());
+                }
+            }
+            if let Some(p) = open {
+                open_files(app, &ctx, vec![p]);
+            }
+        });
+    }
+    ui.separator();
+    ui.heading(format!(
+        "{} ({})",
+        tr(lang, "Problems"),
+        app.loaded.problems.len()
+    ));
+    if app.loaded.problems.is_empty() {
+        ui.label(tr(lang, "No problems."));
+        return;
+    }
+    egui::ScrollArea::vertical()
+        .max_height(ui.available_height() * 0.6)
+        .show(ui, |ui| {
+            for (i, p) in app.loaded.problems.iter().enumerate() {
+                let color = if p.is_error() {
+                    ui.visuals().error_fg_color
+                } else {
+                    ui.visuals().warn_fg_color
+                };
+                let resp = ui.add(
+                    egui::Label::new(egui::RichText::new(p.to_string()).color(color))
+                        .sense(egui::Sense::click()),
+                );
+                if resp.clicked() {
+                    app.data.shown = Some(i);
+                }
+            }
+        });
+    if let Some(p) = app.data.shown.and_then(|i| app.loaded.problems.get(i)) {
+        ui.separator();
+        ui.strong(tr(lang, "Offending row"));
+        let line = p.row.and_then(|row| {
+            let bytes = app.data.sources.get(&p.file)?;
+            let text = import::encoding::decode(bytes).ok()?;
+            let header = text.lines().next().map(str::to_string)?;
+            let line = text
+                .lines()
+                .nth(row.saturating_sub(1))
+                .map(str::to_string)?;
+            Some((header, line))
+        });
+        match line {
+            Some((header, line)) => {
+                ui.monospace(format!("1: {header}"));
+                ui.monospace(format!("{}: {line}", p.row.unwrap_or(0)));
+            }
+            None => {
+                ui.weak(p.to_string());
+            }
+        }
+    }
+}

@@ -1,0 +1,263 @@
+//! Chinese and English UI text. The English phrase is the key; `tr` returns it or its Chinese.
+//! A test checks that every phrase the GUI passes to `tr` has a Chinese translation.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use serde::{Deserialize, Serialize};
+
+/// UI language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum Lang {
+    #[default]
+    Zh,
+    En,
+}
+
+/// English → Chinese.
+pub const TABLE: &[(&str, &str)] = &[
+    (
+        "patval — patent valuation workstation",
+        "patval 专利价值评估工作台",
+    ),
+    ("Data", "数据"),
+    ("Browse", "浏览"),
+    ("Assumptions", "评估假设"),
+    ("Results", "评估结果"),
+    ("Review", "评审"),
+    ("Language", "语言"),
+    ("Unit", "单位"),
+    ("Open data", "打开数据"),
+    ("Open…", "打开…"),
+    ("Load the sample case", "载入示例案例"),
+    ("Recent files", "最近打开"),
+    (
+        "Drop CSV or TOML files here, or open them with the buttons.",
+        "将 CSV 或 TOML 文件拖放到此处，或用按钮打开。",
+    ),
+    ("Portfolio", "专利清单"),
+    ("Forecasts", "收益预测"),
+    ("Cost items", "成本明细"),
+    ("Comparables", "交易案例"),
+    ("Assumptions file", "假设文件"),
+    ("not loaded", "未载入"),
+    ("rows", "行"),
+    ("Problems", "问题"),
+    ("No problems.", "没有问题。"),
+    ("Offending row", "出错的行"),
+    ("Filter", "筛选"),
+    ("patents", "件专利"),
+    ("Patent no.", "专利号"),
+    ("Title", "名称"),
+    ("Type", "类型"),
+    ("Status", "法律状态"),
+    ("Filing date", "申请日"),
+    ("Asset group", "资产组"),
+    ("Claims", "权利要求数"),
+    ("Citations", "被引次数"),
+    ("Selected patent", "所选专利"),
+    ("Select a patent in the table.", "请在表格中选择一件专利。"),
+    ("Valuation date", "评估基准日"),
+    ("Tax rate", "所得税率"),
+    ("Discount rate build-up", "折现率（累加法）"),
+    ("Risk-free rate", "无风险报酬率"),
+    ("Technology risk", "技术风险报酬率"),
+    ("Market risk", "市场风险报酬率"),
+    ("Funding risk", "资金风险报酬率"),
+    ("Management risk", "管理风险报酬率"),
+    ("Premiums from the scorecard", "风险报酬率取自价值度评分"),
+    ("Discount rate", "折现率"),
+    ("Share rate", "分成率"),
+    ("Basis", "分成基数"),
+    ("revenue", "销售收入"),
+    ("profit", "利润"),
+    ("Low", "下限"),
+    ("High", "上限"),
+    ("Annual decay", "年衰减率"),
+    ("Mid-year discounting", "年中折现"),
+    ("Position in range", "取值位置"),
+    ("midpoint", "中值"),
+    ("scorecard", "按价值度"),
+    ("Allocation among patents", "在专利间分配"),
+    ("equal", "平均"),
+    ("claims", "按权利要求数"),
+    ("Method weights", "方法权重"),
+    ("Cost approach", "成本法"),
+    ("Income approach", "收益法"),
+    ("Market approach", "市场法"),
+    ("Economic life", "经济寿命"),
+    ("Share of legal term, invention", "发明：占剩余法定期限比例"),
+    (
+        "Share of legal term, utility model",
+        "实用新型：占剩余法定期限比例",
+    ),
+    (
+        "Share of legal term, design",
+        "外观设计：占剩余法定期限比例",
+    ),
+    ("Maximum years", "最长年限"),
+    ("Grant probability (pending)", "授权概率（审中）"),
+    ("Developer's profit rate", "成本利润率"),
+    ("Functional obsolescence", "功能性贬值率"),
+    ("Economic obsolescence", "经济性贬值率"),
+    ("Minimum comparables", "最少案例数"),
+    ("Maximum comparables", "最多案例数"),
+    ("Minimum similarity", "最低相似度"),
+    ("Load TOML…", "载入 TOML…"),
+    ("Save TOML…", "保存 TOML…"),
+    ("Reset to file", "恢复为文件值"),
+    ("Valuing…", "正在评估…"),
+    ("Cancel", "取消"),
+    ("Re-value", "重新评估"),
+    ("Portfolio summary", "组合汇总"),
+    ("Method", "方法"),
+    ("Total", "合计"),
+    ("Valued", "已评估"),
+    ("Reconciled value", "评估结论"),
+    ("Range", "区间"),
+    ("Per-patent results", "单件专利结果"),
+    ("Reconciled", "结论"),
+    ("Note", "说明"),
+    ("Trace", "计算过程"),
+    ("Remaining economic life", "剩余经济寿命"),
+    ("years", "年"),
+    ("Value degree", "价值度"),
+    ("Year", "年度"),
+    ("Revenue", "营业收入"),
+    ("Cash flow", "现金流"),
+    ("Discount factor", "折现系数"),
+    ("Present value", "现值"),
+    ("Deal", "交易"),
+    ("Similarity", "相似度"),
+    ("Price", "价格"),
+    ("Adjusted", "修正后"),
+    ("Item", "项目"),
+    ("Amount", "金额"),
+    ("Restated", "重置金额"),
+    ("Replacement cost", "重置成本"),
+    ("Depreciation rate", "贬值率"),
+    ("No value", "无评估值"),
+    ("Charts", "图表"),
+    ("Cash flows", "现金流"),
+    ("Method comparison", "方法对比"),
+    ("Sensitivity", "敏感性分析"),
+    ("Monte Carlo", "蒙特卡洛模拟"),
+    (
+        "Comparables: price vs remaining life",
+        "交易案例：价格与剩余寿命",
+    ),
+    ("Run simulation", "运行模拟"),
+    ("draws", "次"),
+    ("Reviewer", "评审人"),
+    ("Name", "姓名"),
+    ("Role", "角色"),
+    ("analyst", "评估师"),
+    ("bank_valuer", "银行评估人员"),
+    ("expert", "评审专家"),
+    ("Store", "存储库"),
+    ("Choose…", "选择…"),
+    ("Save as a new version", "保存为新版本"),
+    ("Case", "案例"),
+    ("Case name", "案例名称"),
+    ("Borrower", "借款人"),
+    ("Appraiser", "评估师"),
+    ("Firm", "评估机构"),
+    ("Version note", "版本说明"),
+    ("New case", "新案例"),
+    ("Cases and versions", "案例与版本"),
+    ("Refresh", "刷新"),
+    ("Compare with", "对比版本"),
+    ("Changed", "变化"),
+    ("Annotations", "批注"),
+    ("Add annotation", "添加批注"),
+    ("Anchor", "对象"),
+    ("patent", "专利"),
+    ("assumption", "假设"),
+    ("method", "方法"),
+    ("version", "整个版本"),
+    ("Severity", "严重程度"),
+    ("info", "提示"),
+    ("minor", "一般"),
+    ("major", "重要"),
+    ("Comment", "意见"),
+    ("Reply", "回复"),
+    ("Resolve", "标记已解决"),
+    ("Reopen", "重新打开"),
+    ("open", "未解决"),
+    ("resolved", "已解决"),
+    ("Verdict", "评审结论"),
+    ("approve", "同意"),
+    ("revise", "修改后再审"),
+    ("reject", "不同意"),
+    ("Give verdict", "提交评审结论"),
+    ("Select a version.", "请选择一个版本。"),
+    (
+        "Enter your name and role once; they are remembered.",
+        "首次请填写姓名和角色，之后会记住。",
+    ),
+    ("The store cannot be opened", "无法打开存储库"),
+    ("Saved version", "已保存版本"),
+    ("Inputs", "输入数据"),
+    ("same", "相同"),
+    ("different", "不同"),
+    ("Export", "导出"),
+    (
+        "Report export arrives with the report exporter.",
+        "报告导出功能将随报告导出模块提供。",
+    ),
+    ("Ready", "就绪"),
+    ("Loading", "正在载入"),
+    ("frame", "帧耗时"),
+    ("Reviews", "评审意见"),
+    ("pending: × grant probability", "审中：乘以授权概率"),
+    ("lapsed: valued at zero", "已失效：按零计"),
+];
+
+fn zh_map() -> &'static HashMap<&'static str, &'static str> {
+    static MAP: OnceLock<HashMap<&'static str, &'static str>> = OnceLock::new();
+    MAP.get_or_init(|| TABLE.iter().copied().collect())
+}
+
+/// The phrase in `lang`.
+pub fn tr(lang: Lang, en: &'static str) -> &'static str {
+    match lang {
+        Lang::En => en,
+        Lang::Zh => zh_map().get(en).copied().unwrap_or(en),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every `tr(…, "phrase")` in the GUI sources has a Chinese entry.
+    #[test]
+    fn every_phrase_is_translated() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/gui");
+        let mut missing = Vec::new();
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            let text = std::fs::read_to_string(&path).unwrap();
+            for part in text.split("tr(").skip(1) {
+                let Some(rest) = part.split_once(", \"").map(|x| x.1) else {
+                    continue;
+                };
+                let Some((phrase, _)) = rest.split_once("\")") else {
+                    continue;
+                };
+                if phrase.contains('"') || phrase.contains('\n') {
+                    continue;
+                }
+                if !zh_map().contains_key(phrase) {
+                    missing.push(format!("{}: {phrase}", path.display()));
+                }
+            }
+        }
+        assert!(missing.is_empty(), "untranslated: {missing:#?}");
+        let mut keys: Vec<&str> = TABLE.iter().map(|x| x.0).collect();
+        keys.sort();
+        let n = keys.len();
+        keys.dedup();
+        assert_eq!(n, keys.len(), "a phrase appears twice in the table");
+    }
+}

@@ -1,0 +1,175 @@
+//! Drives the real app with egui_kittest (no GPU): load the sample, change the discount rate and
+//! see the value change, save a version, add an annotation, switch language.
+
+use std::time::{Duration, Instant};
+
+use eframe::egui::accesskit::Role;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use patval::gui::{Lang, PatvalApp, Settings};
+
+fn app(store: &std::path::Path) -> Harness<'static, PatvalApp> {
+    let settings = Settings {
+        lang: Lang::En,
+        store: Some(store.to_path_buf()),
+        reviewer: String::new(),
+        ..Settings::default()
+    };
+    Harness::builder()
+        .with_size(eframe::egui::Vec2::new(1400.0, 900.0))
+        .build_eframe(move |cc| PatvalApp::with_settings(&cc.egui_ctx, settings))
+}
+
+/// Steps frames (background jobs run on their own threads) until `done` holds.
+fn wait(h: &mut Harness<'static, PatvalApp>, what: &str, done: impl Fn(&PatvalApp) -> bool) {
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_secs(60) {
+        h.step();
+        if done(h.state()) && h.state().jobs.running.is_empty() {
+            h.step();
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    panic!("timed out waiting for {what}");
+}
+
+fn total(app: &PatvalApp) -> f64 {
+    app.valued
+        .as_ref()
+        .map_or(0.0, |v| v.valuation.summary.reconciled)
+}
+
+#[test]
+fn a_user_values_revalues_saves_annotates_and_switches_language() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = app(&dir.path().join("store.sqlite3"));
+
+    // 1. The sample case loads and values on its own.
+    wait(&mut h, "the sample valuation", |a| a.valued.is_some());
+    let before = total(h.state());
+    assert!(before > 0.0);
+    let shown = h.state().money(before);
+    h.get_by_label(&shown);
+
+    // 2. Raise the risk-free rate in the assumptions editor: the value falls.
+    h.get_by_role_and_label(Role::Button, "Assumptions").click();
+    h.step();
+    h.get_by_role_and_label(Role::SpinButton, "Risk-free rate")
+        .set_value_accesskit(5.0);
+    h.step();
+    assert!(
+        (h.state()
+            .assumptions
+            .as_ref()
+            .unwrap()
+            .discount
+            .risk_free_rate
+            - 0.05)
+            .abs()
+            < 1e-12
+    );
+    wait(&mut h, "the re-valuation", |a| {
+        a.valued
+            .as_ref()
+            .is_some_and(|v| (v.assumptions.discount.risk_free_rate - 0.05).abs() < 1e-12)
+    });
+    let after = total(h.state());
+    assert!(
+        after < before,
+        "a higher discount rate must lower the value: {before} → {after}"
+    );
+    h.get_by_role_and_label(Role::Button, "Results").click();
+    h.step();
+    let shown = h.state().money(after);
+    h.get_by_label(&shown);
+
+    // 3. Save the valuation as a new version of a new case.
+    h.get_by_role_and_label(Role::Button, "Review").click();
+    h.step();
+    h.get_by_role_and_label(Role::TextInput, "Name").click();
+    h.step();
+    h.get_by_role_and_label(Role::TextInput, "Name")
+        .type_text("王专家");
+    h.step();
+    for (field, text) in [
+        ("Case name", "星河智联专利质押"),
+        ("Borrower", "深圳市星河智联科技有限公司"),
+        ("Appraiser", "李评估"),
+    ] {
+        h.get_by_role_and_label(Role::TextInput, field).click();
+        h.step();
+        h.get_by_role_and_label(Role::TextInput, field)
+            .type_text(text);
+        h.step();
+    }
+    h.get_by_role_and_label(Role::Button, "Save as a new version")
+        .click();
+    h.step();
+    wait(&mut h, "the saved version", |a| a.review.detail.is_some());
+    let detail = h.state().review.detail.as_ref().unwrap();
+    assert_eq!(detail.info.number, 1);
+    assert!(
+        (detail.results.summary.reconciled - after).abs() < 1e-6,
+        "the stored figures are the ones shown"
+    );
+    assert_eq!(h.state().review.cases.len(), 1);
+
+    // 4. Annotate the version.
+    h.get_by_role_and_label(Role::MultilineTextInput, "Comment")
+        .click();
+    h.step();
+    h.get_by_role_and_label(Role::MultilineTextInput, "Comment")
+        .type_text("剩余寿命需复核");
+    h.step();
+    h.get_by_role_and_label(Role::Button, "Add annotation")
+        .click();
+    h.step();
+    wait(&mut h, "the annotation", |a| {
+        a.review
+            .detail
+            .as_ref()
+            .is_some_and(|d| d.threads.len() == 1)
+    });
+    let t = &h.state().review.detail.as_ref().unwrap().threads[0];
+    assert_eq!(
+        (
+            t.annotation.author.as_str(),
+            t.annotation.comment.as_str(),
+            t.status.as_str()
+        ),
+        ("王专家", "剩余寿命需复核", "open")
+    );
+    assert_eq!(t.annotation.anchor_kind, "patent");
+    assert!(
+        t.annotation.anchor.starts_with("CN"),
+        "anchored to the selected patent: {}",
+        t.annotation.anchor
+    );
+
+    // 5. Switch to Chinese: the labels change.
+    h.get_by_label("中文").click();
+    h.step();
+    h.step();
+    assert_eq!(h.state().settings.lang, Lang::Zh);
+    h.get_by_role_and_label(Role::Button, "评估结果").click();
+    h.step();
+    h.get_by_label("组合汇总");
+    h.get_by_label("评估结论");
+}
+
+#[test]
+fn a_store_that_cannot_be_opened_is_reported_and_the_app_still_works() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("not-a-store.sqlite3");
+    std::fs::write(&bad, vec![0x42u8; 4096]).unwrap();
+    let mut h = app(&bad);
+    wait(&mut h, "the sample valuation", |a| {
+        a.valued.is_some() && a.review.store_error.is_some()
+    });
+    let e = h.state().review.store_error.clone().unwrap();
+    assert!(e.contains("not a database, or a damaged one"), "{e}");
+    h.get_by_role_and_label(Role::Button, "Review").click();
+    h.step();
+    h.get_by_label_contains("The store cannot be opened");
+}
