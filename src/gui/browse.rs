@@ -262,6 +262,29 @@ pub fn ui(app: &mut PatvalApp, ui: &mut egui::Ui) {
     }
 }
 
+/// The UI name of a portfolio column.
+fn field_label(col: &str, lang: super::Lang) -> &str {
+    let en = match col {
+        "patent_no" => "Patent no.",
+        "title" => "Title",
+        "patent_type" => "Type",
+        "legal_status" => "Status",
+        "filing_date" => "Filing date",
+        "grant_date" => "Grant date",
+        "asset_group" => "Asset group",
+        "claims" => "Claims",
+        "independent_claims" => "Independent claims",
+        "family_size" => "Family size",
+        "forward_citations" => "Citations",
+        "owner" => "Owner",
+        "ipc" => "IPC",
+        "remaining_life" => "Remaining economic life",
+        "rd_cost" => "R&D cost",
+        other => return other,
+    };
+    tr(lang, en)
+}
+
 fn detail(app: &PatvalApp, ui: &mut egui::Ui, df: &DataFrame) {
     let lang = app.lang();
     ui.heading(tr(lang, "Selected patent"));
@@ -278,7 +301,7 @@ fn detail(app: &PatvalApp, ui: &mut egui::Ui, df: &DataFrame) {
                     if c.as_str() == SOURCE_ROW {
                         continue;
                     }
-                    ui.weak(c.as_str());
+                    ui.weak(field_label(c.as_str(), lang));
                     let text = cell(df, c.as_str(), i);
                     ui.label(
                         if c.as_str() == "patent_type" || c.as_str() == "legal_status" {

@@ -150,7 +150,7 @@ pub fn ui(app: &mut PatvalApp, ui: &mut egui::Ui) {
                 .hint_text("/path/to/portfolio.csv")
                 .desired_width(360.0),
         );
-        if ui.button("↵").clicked()
+        if ui.button(tr(lang, "Open")).clicked()
             || (ui.input(|i| i.key_pressed(egui::Key::Enter)) && !app.data.typed.trim().is_empty())
         {
             let p = PathBuf::from(app.data.typed.trim());

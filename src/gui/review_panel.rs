@@ -207,7 +207,7 @@ fn left(app: &mut PatvalApp, ui: &mut egui::Ui, ctx: &egui::Context) {
         ui.label(tr(lang, "Role"));
         ui.horizontal(|ui| {
             for r in ROLES {
-                ui.radio_value(&mut app.settings.role, r.to_string(), tr(lang, r));
+                ui.radio_value(&mut app.settings.role, r.to_string(), tr(lang, role_key(r)));
             }
         });
         ui.end_row();
@@ -422,6 +422,10 @@ fn right(app: &mut PatvalApp, ui: &mut egui::Ui, ctx: &egui::Context) {
             .striped(true)
             .num_columns(3)
             .show(ui, |ui| {
+                ui.label("");
+                ui.strong(format!("v{}", d.info.number));
+                ui.strong(format!("v{}", o.info.number));
+                ui.end_row();
                 ui.strong(tr(lang, "Inputs"));
                 ui.end_row();
                 let names: std::collections::BTreeSet<&String> =
@@ -542,8 +546,13 @@ fn right(app: &mut PatvalApp, ui: &mut egui::Ui, ctx: &egui::Context) {
     annotations(app, ui, ctx, &version_id);
 }
 
+/// The phrase for a role code (`bank_valuer` reads "bank valuer").
 fn role_key(r: &str) -> &'static str {
-    ROLES.into_iter().find(|x| *x == r).unwrap_or("analyst")
+    match r {
+        "bank_valuer" => "bank valuer",
+        "expert" => "expert",
+        _ => "analyst",
+    }
 }
 
 fn verdict_key(v: &str) -> &'static str {
