@@ -8,7 +8,7 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
-use patval::import::{Dataset, ReadOptions, TableKind, read_table};
+use patval::import::Dataset;
 use patval::model::Assumptions;
 use patval::synth::{SynthSpec, generate};
 use patval::valuation::{Engine, Methods, simulation};
@@ -20,18 +20,7 @@ fn load(patents: usize) -> Dataset {
     if !dir.join("assumptions.toml").exists() {
         generate(&spec, &dir, None).expect("generate");
     }
-    let opts = ReadOptions::new(spec.valuation_date);
-    let mut ds = Dataset::default();
-    for (k, f) in [
-        (TableKind::Portfolio, "portfolio.csv"),
-        (TableKind::Forecasts, "forecasts.csv"),
-        (TableKind::CostItems, "cost_items.csv"),
-        (TableKind::Comparables, "comparables.csv"),
-    ] {
-        ds.set_table(read_table(k, &dir.join(f), &opts, None).expect("import"));
-    }
-    ds.assumptions = Some(Assumptions::load(&dir.join("assumptions.toml")).expect("assumptions"));
-    ds
+    patval::import::load_directory(&dir).expect("load the data set")
 }
 
 fn value(patents: usize, runs: usize) {

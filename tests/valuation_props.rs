@@ -4,7 +4,7 @@
 
 use std::sync::OnceLock;
 
-use patval::import::{Dataset, ReadOptions, TableKind, read_table};
+use patval::import::Dataset;
 use patval::model::{Assumptions, LegalStatus};
 use patval::synth::{SynthSpec, generate};
 use patval::valuation::{Engine, Methods, Tweak};
@@ -17,18 +17,7 @@ fn dataset() -> &'static Dataset {
         let mut spec = SynthSpec::new(120);
         spec.seed = 9;
         generate(&spec, dir.path(), None).unwrap();
-        let opts = ReadOptions::new(spec.valuation_date);
-        let mut ds = Dataset::default();
-        for (k, f) in [
-            (TableKind::Portfolio, "portfolio.csv"),
-            (TableKind::Forecasts, "forecasts.csv"),
-            (TableKind::CostItems, "cost_items.csv"),
-            (TableKind::Comparables, "comparables.csv"),
-        ] {
-            ds.set_table(read_table(k, &dir.path().join(f), &opts, None).unwrap());
-        }
-        ds.assumptions = Some(Assumptions::load(&dir.path().join("assumptions.toml")).unwrap());
-        ds
+        patval::import::load_directory(dir.path()).unwrap()
     })
 }
 

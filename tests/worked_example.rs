@@ -5,8 +5,6 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use patval::import::{Dataset, ReadOptions, TableKind, read_table};
-use patval::model::Assumptions;
 use patval::valuation::{Engine, Method, Methods};
 
 fn doc_checks() -> HashMap<String, f64> {
@@ -32,20 +30,8 @@ fn doc_checks() -> HashMap<String, f64> {
 
 fn engine() -> Engine {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/worked");
-    let a = Assumptions::load(&dir.join("assumptions.toml")).unwrap();
-    let opts = ReadOptions::new(a.valuation_date);
-    let mut ds = Dataset {
-        assumptions: Some(a.clone()),
-        ..Dataset::default()
-    };
-    for (k, f) in [
-        (TableKind::Portfolio, "portfolio.csv"),
-        (TableKind::Forecasts, "forecasts.csv"),
-        (TableKind::CostItems, "cost_items.csv"),
-        (TableKind::Comparables, "comparables.csv"),
-    ] {
-        ds.set_table(read_table(k, &dir.join(f), &opts, None).unwrap());
-    }
+    let ds = patval::import::load_directory(&dir).unwrap();
+    let a = ds.assumptions.clone().unwrap();
     Engine::new(&ds, &a, Methods::default(), None).unwrap()
 }
 

@@ -147,29 +147,23 @@ pub enum AnnotateCmd {
         json: bool,
     },
     /// Mark an annotation resolved.
-    Resolve {
-        annotation: String,
-        #[command(flatten)]
-        db: DbArg,
-        #[arg(long)]
-        author: String,
-        #[arg(long, default_value = "")]
-        text: String,
-        #[arg(long)]
-        json: bool,
-    },
+    Resolve(StatusArgs),
     /// Reopen a resolved annotation.
-    Reopen {
-        annotation: String,
-        #[command(flatten)]
-        db: DbArg,
-        #[arg(long)]
-        author: String,
-        #[arg(long, default_value = "")]
-        text: String,
-        #[arg(long)]
-        json: bool,
-    },
+    Reopen(StatusArgs),
+}
+
+/// Resolve or reopen an annotation.
+#[derive(Debug, clap::Args)]
+pub struct StatusArgs {
+    pub annotation: String,
+    #[command(flatten)]
+    pub db: DbArg,
+    #[arg(long)]
+    pub author: String,
+    #[arg(long, default_value = "")]
+    pub text: String,
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -493,21 +487,13 @@ pub fn annotate(cmd: &AnnotateCmd) -> Result<ExitCode, CliError> {
             text,
             author,
             json: js,
-        } => event(db, annotation, "reply", author, text, *js)?,
-        AnnotateCmd::Resolve {
-            annotation,
-            db,
-            author,
-            text,
-            json: js,
-        } => event(db, annotation, "resolve", author, text, *js)?,
-        AnnotateCmd::Reopen {
-            annotation,
-            db,
-            author,
-            text,
-            json: js,
-        } => event(db, annotation, "reopen", author, text, *js)?,
+        } => return event(db, annotation, "reply", author, text, *js),
+        AnnotateCmd::Resolve(a) => {
+            return event(&a.db, &a.annotation, "resolve", &a.author, &a.text, a.json);
+        }
+        AnnotateCmd::Reopen(a) => {
+            return event(&a.db, &a.annotation, "reopen", &a.author, &a.text, a.json);
+        }
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -519,26 +505,14 @@ fn event(
     author: &str,
     text: &str,
     js: bool,
-) -> Result<(), CliError> {
-    let mut store = match db.open() {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("error: {e}");
-            std::process::exit(1);
-        }
-    };
-    let result = store
-        .resolve_annotation(annotation)
-        .and_then(|id| store.add_event(&id, kind, author, text));
-    match result {
-        Ok(e) => print(js, json!(e), || {
-            format!("{kind} recorded on annotation {}", e.annotation_id)
-        }),
-        Err(e) => {
-            eprintln!("error: {e}");
-            std::process::exit(1);
-        }
-    }
+) -> Result<ExitCode, CliError> {
+    let mut store = try_store!(db.open());
+    let id = try_store!(store.resolve_annotation(annotation));
+    let e = try_store!(store.add_event(&id, kind, author, text));
+    print(js, json!(e), || {
+        format!("{kind} recorded on annotation {}", e.annotation_id)
+    })?;
+    Ok(ExitCode::SUCCESS)
 }
 
 pub fn verify(a: &VerifyArgs) -> Result<ExitCode, CliError> {

@@ -203,6 +203,40 @@ pub fn detect_kind(bytes: &[u8]) -> Option<TableKind> {
     (score(best).1 >= 2).then_some(best)
 }
 
+/// A directory of inputs could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum DirectoryError {
+    #[error(transparent)]
+    Assumptions(#[from] crate::model::assumptions::AssumptionsError),
+    #[error(transparent)]
+    Import(#[from] ImportError),
+}
+
+/// File names of a data-set directory, as `gen-sample` writes them and report versions keep them.
+pub const DIRECTORY_FILES: [(TableKind, &str); 4] = [
+    (TableKind::Portfolio, "portfolio.csv"),
+    (TableKind::Forecasts, "forecasts.csv"),
+    (TableKind::CostItems, "cost_items.csv"),
+    (TableKind::Comparables, "comparables.csv"),
+];
+
+/// Loads `assumptions.toml` and whichever of the [`DIRECTORY_FILES`] a directory holds.
+pub fn load_directory(dir: &Path) -> Result<Dataset, DirectoryError> {
+    let a = Assumptions::load(&dir.join("assumptions.toml"))?;
+    let opts = ReadOptions::new(a.valuation_date);
+    let mut ds = Dataset {
+        assumptions: Some(a),
+        ..Dataset::default()
+    };
+    for (kind, name) in DIRECTORY_FILES {
+        let path = dir.join(name);
+        if path.exists() {
+            ds.set_table(read_table(kind, &path, &opts, None)?);
+        }
+    }
+    Ok(ds)
+}
+
 /// The inputs of one valuation, as loaded.
 #[derive(Debug, Clone, Default)]
 pub struct Dataset {
