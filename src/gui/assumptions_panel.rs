@@ -7,7 +7,10 @@ use eframe::egui;
 
 use super::{PatvalApp, tr};
 use crate::model::Assumptions;
-use crate::model::assumptions::{Allocation, PremiumSource, ShareBasis, SharePosition};
+use crate::model::DealKind;
+use crate::model::assumptions::{
+    Allocation, Distribution, IncomeVariant, PremiumSource, ShareBasis, SharePosition,
+};
 
 /// A rate edited in percent. Returns whether it changed.
 fn pct(ui: &mut egui::Ui, label: &str, v: &mut f64, max: f64, tip: &str) -> bool {
@@ -141,6 +144,11 @@ pub fn ui(app: &mut PatvalApp, ui: &mut egui::Ui) {
         ui.columns(2, |cols| {
             changed |= left_column(&mut cols[0], &mut a, lang);
             changed |= right_column(&mut cols[1], &mut a, lang);
+        });
+        ui.separator();
+        ui.columns(2, |cols| {
+            changed |= scorecard_and_income(&mut cols[0], &mut a, lang);
+            changed |= uncertainty_and_index(&mut cols[1], &mut a, lang);
         });
     });
     let problems = a.problems();
@@ -423,6 +431,335 @@ fn right_column(ui: &mut egui::Ui, a: &mut Assumptions, lang: super::Lang) -> bo
             "",
             "comparables less similar than this are not used",
         );
+    });
+    c
+}
+
+fn scorecard_and_income(ui: &mut egui::Ui, a: &mut Assumptions, lang: super::Lang) -> bool {
+    let mut c = false;
+    ui.strong(tr(lang, "Income approach"));
+    egui::Grid::new("income").num_columns(2).show(ui, |ui| {
+        let i = &mut a.income;
+        ui.label(tr(lang, "Variant"));
+        ui.horizontal(|ui| {
+            c |= ui
+                .radio_value(
+                    &mut i.variant,
+                    IncomeVariant::Share,
+                    tr(lang, "share of revenue or profit"),
+                )
+                .changed();
+            c |= ui
+                .radio_value(
+                    &mut i.variant,
+                    IncomeVariant::ReliefFromRoyalty,
+                    tr(lang, "relief from royalty"),
+                )
+                .changed();
+        });
+        ui.end_row();
+        c |= pct(
+            ui,
+            tr(lang, "Royalty rate"),
+            &mut i.royalty_rate,
+            1.0,
+            "royalty on revenue a licensee would pay (relief from royalty)",
+        );
+        c |= ui
+            .checkbox(&mut i.apply_tax, tr(lang, "Deduct income tax"))
+            .changed();
+        ui.end_row();
+    });
+    ui.add_space(8.0);
+    ui.strong(tr(lang, "Patent value degree weights"));
+    egui::Grid::new("scorecard").num_columns(2).show(ui, |ui| {
+        let sc = &mut a.scorecard;
+        c |= num(
+            ui,
+            tr(lang, "Legal"),
+            &mut sc.legal_weight,
+            0.0..=1.0,
+            "",
+            "weight of the legal value degree",
+        );
+        c |= num(
+            ui,
+            tr(lang, "Technical"),
+            &mut sc.technical_weight,
+            0.0..=1.0,
+            "",
+            "weight of the technical value degree",
+        );
+        c |= num(
+            ui,
+            tr(lang, "Economic"),
+            &mut sc.economic_weight,
+            0.0..=1.0,
+            "",
+            "weight of the economic value degree",
+        );
+        for (k, name) in [
+            "legal status",
+            "remaining legal term",
+            "claim breadth",
+            "family",
+        ]
+        .iter()
+        .enumerate()
+        {
+            c |= num(
+                ui,
+                &format!("{} · {}", tr(lang, "Legal"), tr(lang, name)),
+                &mut sc.legal[k],
+                0.0..=1.0,
+                "",
+                "legal factor weight (docs/methods.md §5)",
+            );
+        }
+        for (k, name) in ["forward citations", "number of claims", "patent type"]
+            .iter()
+            .enumerate()
+        {
+            c |= num(
+                ui,
+                &format!("{} · {}", tr(lang, "Technical"), tr(lang, name)),
+                &mut sc.technical[k],
+                0.0..=1.0,
+                "",
+                "technical factor weight (docs/methods.md §5)",
+            );
+        }
+        for (k, name) in ["remaining economic life", "market size"]
+            .iter()
+            .enumerate()
+        {
+            c |= num(
+                ui,
+                &format!("{} · {}", tr(lang, "Economic"), tr(lang, name)),
+                &mut sc.economic[k],
+                0.0..=1.0,
+                "",
+                "economic factor weight (docs/methods.md §5)",
+            );
+        }
+        c |= pct(
+            ui,
+            tr(lang, "Maximum technology premium"),
+            &mut sc.technology_risk_max,
+            0.3,
+            "with premiums from the scorecard: max × (1 − TVD/100)",
+        );
+        c |= pct(
+            ui,
+            tr(lang, "Maximum market premium"),
+            &mut sc.market_risk_max,
+            0.3,
+            "with premiums from the scorecard: max × (1 − EVD/100)",
+        );
+    });
+    ui.add_space(8.0);
+    ui.strong(tr(lang, "Market adjustments"));
+    egui::Grid::new("market-adj").num_columns(2).show(ui, |ui| {
+        let m = &mut a.market;
+        let sl = ui.label(tr(lang, "Subject valued as"));
+        let combo = egui::ComboBox::from_id_salt("subject-kind")
+            .selected_text(if lang == super::Lang::Zh {
+                m.subject_deal_kind.label_zh()
+            } else {
+                m.subject_deal_kind.label_en()
+            })
+            .show_ui(ui, |ui| {
+                for k in DealKind::ALL {
+                    c |= ui
+                        .selectable_value(
+                            &mut m.subject_deal_kind,
+                            *k,
+                            if lang == super::Lang::Zh {
+                                k.label_zh()
+                            } else {
+                                k.label_en()
+                            },
+                        )
+                        .changed();
+                }
+            });
+        combo.response.labelled_by(sl.id);
+        ui.end_row();
+        c |= num(
+            ui,
+            tr(lang, "Deal circumstances factor"),
+            &mut m.circumstance_factor,
+            0.1..=10.0,
+            "",
+            "multiplies every comparable's price",
+        );
+        c |= num(
+            ui,
+            tr(lang, "Largest adjustment factor"),
+            &mut m.max_factor,
+            1.0..=10.0,
+            "",
+            "each factor is clamped to [1/max, max]",
+        );
+        let k = &mut m.deal_kind_factors;
+        for (label, v) in [
+            (DealKind::Assignment, &mut k.assignment),
+            (DealKind::ExclusiveLicence, &mut k.exclusive_licence),
+            (DealKind::SoleLicence, &mut k.sole_licence),
+            (DealKind::NonExclusiveLicence, &mut k.non_exclusive_licence),
+        ] {
+            let name = if lang == super::Lang::Zh {
+                label.label_zh()
+            } else {
+                label.label_en()
+            };
+            c |= num(
+                ui,
+                name,
+                v,
+                0.01..=10.0,
+                "",
+                "value of this deal kind relative to an assignment",
+            );
+        }
+    });
+    c
+}
+
+fn dist(ui: &mut egui::Ui, label: &str, d: &mut Distribution) -> bool {
+    let mut c = false;
+    let dl = ui.label(label);
+    ui.horizontal(|ui| {
+        let kind = match d {
+            Distribution::Fixed { .. } => 0,
+            Distribution::Triangular { .. } => 1,
+            Distribution::Normal { .. } => 2,
+            Distribution::Lognormal { .. } => 3,
+        };
+        let mut k = kind;
+        let combo = egui::ComboBox::from_id_salt(label)
+            .selected_text(["fixed", "triangular", "normal", "lognormal"][k])
+            .show_ui(ui, |ui| {
+                for (i, n) in ["fixed", "triangular", "normal", "lognormal"]
+                    .iter()
+                    .enumerate()
+                {
+                    ui.selectable_value(&mut k, i, *n);
+                }
+            });
+        combo.response.labelled_by(dl.id);
+        if k != kind {
+            *d = match k {
+                0 => Distribution::Fixed { value: 1.0 },
+                1 => Distribution::Triangular {
+                    low: 0.8,
+                    mode: 1.0,
+                    high: 1.2,
+                },
+                2 => Distribution::Normal {
+                    mean: 0.0,
+                    sd: 0.01,
+                },
+                _ => Distribution::Lognormal {
+                    mu: 0.0,
+                    sigma: 0.15,
+                },
+            };
+            c = true;
+        }
+        let mut field = |ui: &mut egui::Ui, name: &str, v: &mut f64| {
+            ui.label(name);
+            c |= ui
+                .add(egui::DragValue::new(v).speed(0.01).max_decimals(4))
+                .changed();
+        };
+        match d {
+            Distribution::Fixed { value } => field(ui, "value", value),
+            Distribution::Triangular { low, mode, high } => {
+                field(ui, "low", low);
+                field(ui, "mode", mode);
+                field(ui, "high", high);
+            }
+            Distribution::Normal { mean, sd } => {
+                field(ui, "mean", mean);
+                field(ui, "sd", sd);
+            }
+            Distribution::Lognormal { mu, sigma } => {
+                field(ui, "μ", mu);
+                field(ui, "σ", sigma);
+            }
+        }
+    });
+    ui.end_row();
+    c
+}
+
+fn uncertainty_and_index(ui: &mut egui::Ui, a: &mut Assumptions, lang: super::Lang) -> bool {
+    let mut c = false;
+    ui.strong(tr(lang, "Sensitivity"));
+    egui::Grid::new("sens").num_columns(2).show(ui, |ui| {
+        let s = &mut a.sensitivity;
+        c |= pct(
+            ui,
+            tr(lang, "Share rate ±"),
+            &mut s.share_rate,
+            0.9,
+            "relative step of the share rate",
+        );
+        c |= pct(
+            ui,
+            tr(lang, "Discount rate ±"),
+            &mut s.discount_rate,
+            0.1,
+            "absolute step of the discount rate",
+        );
+        c |= pct(
+            ui,
+            tr(lang, "Revenue ±"),
+            &mut s.revenue,
+            0.9,
+            "relative step of revenue",
+        );
+        c |= pct(
+            ui,
+            tr(lang, "Life ±"),
+            &mut s.life,
+            0.9,
+            "relative step of remaining economic life",
+        );
+    });
+    ui.add_space(8.0);
+    ui.strong(tr(lang, "Monte Carlo"));
+    egui::Grid::new("sim").num_columns(2).show(ui, |ui| {
+        let m = &mut a.simulation;
+        c |= count(
+            ui,
+            tr(lang, "Draws"),
+            &mut m.draws,
+            1..=1_000_000,
+            "number of Monte Carlo draws",
+        );
+        let l = ui.label(tr(lang, "Seed"));
+        c |= ui
+            .add(egui::DragValue::new(&mut m.seed))
+            .labelled_by(l.id)
+            .changed();
+        ui.end_row();
+        c |= dist(ui, tr(lang, "Share-rate multiplier"), &mut m.share_rate);
+        c |= dist(ui, tr(lang, "Discount-rate shift"), &mut m.discount_rate);
+        c |= dist(ui, tr(lang, "Revenue multiplier"), &mut m.revenue);
+        c |= dist(ui, tr(lang, "Life multiplier"), &mut m.life);
+    });
+    ui.add_space(8.0);
+    ui.strong(tr(lang, "Price index"));
+    egui::Grid::new("pi").num_columns(2).show(ui, |ui| {
+        for (year, v) in a.price_index.iter_mut() {
+            ui.label(year.as_str());
+            c |= ui
+                .add(egui::DragValue::new(v).speed(0.1).range(0.01..=10_000.0))
+                .changed();
+            ui.end_row();
+        }
     });
     c
 }

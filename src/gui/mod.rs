@@ -290,14 +290,17 @@ impl PatvalApp {
                     .on_hover_text(format!("Ctrl+{key}"));
             }
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                egui::ComboBox::from_id_salt("unit")
-                    .selected_text(self.settings.unit.suffix())
-                    .show_ui(ui, |ui| {
-                        for u in MoneyUnit::ALL {
-                            ui.selectable_value(&mut self.settings.unit, u, u.suffix());
-                        }
-                    });
-                ui.label(tr(lang, "Unit"));
+                ui.horizontal(|ui| {
+                    let l = ui.label(tr(lang, "Unit"));
+                    let combo = egui::ComboBox::from_id_salt("unit")
+                        .selected_text(self.settings.unit.suffix())
+                        .show_ui(ui, |ui| {
+                            for u in MoneyUnit::ALL {
+                                ui.selectable_value(&mut self.settings.unit, u, u.suffix());
+                            }
+                        });
+                    combo.response.labelled_by(l.id);
+                });
                 ui.selectable_value(&mut self.settings.lang, Lang::En, "English");
                 ui.selectable_value(&mut self.settings.lang, Lang::Zh, "中文");
                 ui.label(tr(lang, "Language"));

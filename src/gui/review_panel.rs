@@ -250,14 +250,14 @@ fn left(app: &mut PatvalApp, ui: &mut egui::Ui, ctx: &egui::Context) {
     ui.separator();
     ui.strong(tr(lang, "Save as a new version"));
     egui::Grid::new("save").num_columns(2).show(ui, |ui| {
-        ui.label(tr(lang, "Case"));
+        let cl = ui.label(tr(lang, "Case"));
         let current = app
             .review
             .case
             .as_ref()
             .and_then(|id| app.review.cases.iter().find(|(a, _)| &a.id == id))
             .map_or_else(|| tr(lang, "New case").to_string(), |(a, _)| a.name.clone());
-        egui::ComboBox::from_id_salt("case")
+        let combo = egui::ComboBox::from_id_salt("case")
             .selected_text(current)
             .show_ui(ui, |ui| {
                 ui.selectable_value(&mut app.review.case, None, tr(lang, "New case"));
@@ -265,6 +265,7 @@ fn left(app: &mut PatvalApp, ui: &mut egui::Ui, ctx: &egui::Context) {
                     ui.selectable_value(&mut app.review.case, Some(a.id.clone()), &a.name);
                 }
             });
+        combo.response.labelled_by(cl.id);
         ui.end_row();
         if app.review.case.is_none() {
             let n = &mut app.review.new_case;
