@@ -4,11 +4,13 @@
 //! ([`import`]), synthetic data ([`synth`]), and the command line ([`cli`]). The GUI lives in
 //! [`gui`] and only calls into the rest.
 
+pub mod assets;
 pub mod cli;
 pub mod gui;
 pub mod import;
 pub mod model;
 pub mod progress;
+pub mod report;
 pub mod sample;
 pub mod store;
 pub mod synth;

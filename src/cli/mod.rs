@@ -49,6 +49,8 @@ pub enum Command {
     Annotate(store::AnnotateCmd),
     /// Check a store: SQLite integrity, the audit chain, every row and fingerprint (exit 1 on tampering).
     Verify(store::VerifyArgs),
+    /// Export a report version as HTML (with charts), or its per-patent results as CSV or xlsx.
+    Export(store::ExportArgs),
     /// Write a self-contained review package of a version for offline review.
     ExportReview(store::ExportReviewArgs),
     /// Merge a review package into the store (exit 3 if conflicts were recorded).
@@ -120,6 +122,7 @@ pub fn run(command: Command) -> Result<ExitCode, CliError> {
         Command::Review(args) => store::review(&args),
         Command::Annotate(cmd) => store::annotate(&cmd),
         Command::Verify(args) => store::verify(&args),
+        Command::Export(args) => store::export(&args),
         Command::ExportReview(args) => store::export_review(&args),
         Command::ImportReview(args) => store::import_review(&args),
         Command::InternalSaveLoop(args) => store::save_loop(&args),

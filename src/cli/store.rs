@@ -167,9 +167,41 @@ pub struct StatusArgs {
 }
 
 #[derive(Debug, clap::Args)]
+pub struct ExportArgs {
+    /// Version id (or a unique prefix).
+    pub version: String,
+    /// html, csv or xlsx.
+    #[arg(long, value_enum, default_value = "html")]
+    pub format: FormatArg,
+    /// Report language.
+    #[arg(long, value_enum, default_value = "zh")]
+    pub lang: LangArg,
+    #[arg(long)]
+    pub out: PathBuf,
+    #[command(flatten)]
+    pub db: DbArg,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FormatArg {
+    Html,
+    Csv,
+    Xlsx,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LangArg {
+    Zh,
+    En,
+}
+
+#[derive(Debug, clap::Args)]
 pub struct VerifyArgs {
     /// Store file to check (default: --db or the user's store).
     pub file: Option<PathBuf>,
+    /// Check an exported report against the store instead.
+    #[arg(long)]
+    pub report: Option<PathBuf>,
     #[command(flatten)]
     pub db: DbArg,
     #[arg(long)]
@@ -515,7 +547,95 @@ fn event(
     Ok(ExitCode::SUCCESS)
 }
 
+pub fn export(a: &ExportArgs) -> Result<ExitCode, CliError> {
+    use crate::report::{self, Format, ReportLang};
+    let store = try_store!(a.db.open());
+    let id = try_store!(store.resolve_version(&a.version));
+    let started = std::time::Instant::now();
+    let data = try_store!(report::gather(&store, &id));
+    let format = match a.format {
+        FormatArg::Html => Format::Html,
+        FormatArg::Csv => Format::Csv,
+        FormatArg::Xlsx => Format::Xlsx,
+    };
+    let lang = if a.lang == LangArg::Zh {
+        ReportLang::Zh
+    } else {
+        ReportLang::En
+    };
+    match report::export(&data, format, lang, &a.out) {
+        Ok(n) => {
+            println!(
+                "wrote {} ({n} bytes) for version {} in {:.2} s",
+                a.out.display(),
+                id,
+                started.elapsed().as_secs_f64()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            Ok(ExitCode::from(1))
+        }
+    }
+}
+
+/// Checks that an exported report's embedded version and fingerprint match the store.
+fn verify_report(a: &VerifyArgs, report: &Path) -> Result<ExitCode, CliError> {
+    let bytes = match std::fs::read(report) {
+        Ok(b) => b,
+        Err(e) => {
+            return fail(StoreError::Invalid(format!(
+                "{}: cannot read: {e}",
+                report.display()
+            )));
+        }
+    };
+    let Some((version, fingerprint)) = crate::report::embedded_fingerprint(&bytes) else {
+        return fail(StoreError::Invalid(format!(
+            "{}: carries no patval fingerprint",
+            report.display()
+        )));
+    };
+    let path = match &a.file {
+        Some(p) => p.clone(),
+        None => try_store!(a.db.path()),
+    };
+    let store = try_store!(Store::open(&path));
+    let stored = try_store!(store.version(&version));
+    let problems = try_store!(store.check_version(&version));
+    let ok = stored.fingerprint == fingerprint && problems.is_empty();
+    print(
+        a.json,
+        json!({ "report": report.display().to_string(), "version": version, "fingerprint": fingerprint, "matches": ok, "problems": problems }),
+        || {
+            if ok {
+                format!(
+                    "{}: version {version}, fingerprint matches the store",
+                    report.display()
+                )
+            } else if stored.fingerprint != fingerprint {
+                format!(
+                    "TAMPERING: {}: fingerprint {fingerprint} differs from the store's {}",
+                    report.display(),
+                    stored.fingerprint
+                )
+            } else {
+                format!("TAMPERING: {}: {}", report.display(), problems.join("; "))
+            }
+        },
+    )?;
+    Ok(if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
 pub fn verify(a: &VerifyArgs) -> Result<ExitCode, CliError> {
+    if let Some(r) = &a.report {
+        return verify_report(a, r);
+    }
     let path = match &a.file {
         Some(p) => p.clone(),
         None => try_store!(a.db.path()),

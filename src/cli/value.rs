@@ -387,14 +387,7 @@ fn rows<'a>(e: &'a Engine, v: &'a Valuation) -> Vec<PatentRow<'a>> {
         .collect()
 }
 
-/// A text cell that a spreadsheet would run as a formula gets a leading apostrophe.
-pub fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
-    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        std::borrow::Cow::Owned(format!("'{cell}"))
-    } else {
-        std::borrow::Cow::Borrowed(cell)
-    }
-}
+pub use crate::report::neutralise;
 
 fn write_csv(path: &Path, e: &Engine, v: &Valuation) -> Result<(), csv::Error> {
     let mut w = csv::Writer::from_path(path)?;

@@ -3,8 +3,7 @@
 
 use eframe::egui;
 
-/// The subset: GB2312 hanzi, CJK punctuation and full-width forms (see assets/README.md).
-pub const CJK_FONT: &[u8] = include_bytes!("../../assets/NotoSansSC-subset.otf");
+use crate::assets::CJK_FONT;
 
 /// Adds the CJK fallback to both font families.
 pub fn install(ctx: &egui::Context) {

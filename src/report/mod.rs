@@ -1,0 +1,161 @@
+//! Appraisal reports from a stored version: HTML with charts, and per-patent tables as CSV or
+//! xlsx. The report is re-computed from the version's stored inputs and checked against its
+//! stored results before anything is written, so a report always shows the version's figures.
+
+pub mod charts;
+pub mod html;
+pub mod tables;
+
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::model::Assumptions;
+use crate::store::review::Thread;
+use crate::store::{AppraisalInfo, Review, Store, StoreError, VersionInfo};
+use crate::valuation::sensitivity::{self, Bar};
+use crate::valuation::simulation::{self, Simulation};
+use crate::valuation::{Engine, Valuation};
+
+/// Report language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum ReportLang {
+    Zh,
+    En,
+}
+
+impl ReportLang {
+    /// `zh` or `en`.
+    pub fn pick<'a>(self, zh: &'a str, en: &'a str) -> &'a str {
+        match self {
+            ReportLang::Zh => zh,
+            ReportLang::En => en,
+        }
+    }
+}
+
+/// Everything a report shows.
+pub struct ReportData {
+    pub appraisal: AppraisalInfo,
+    pub version: VersionInfo,
+    pub assumptions: Assumptions,
+    pub engine: Engine,
+    pub valuation: Valuation,
+    pub tornado: Vec<Bar>,
+    pub simulation: Simulation,
+    pub reviews: Vec<Review>,
+    pub threads: Vec<Thread>,
+    /// Patent titles, in portfolio order.
+    pub titles: Vec<String>,
+}
+
+/// Gathers a version's report data: re-computes it from the stored inputs and refuses if the
+/// figures differ from the stored results or the version fails its integrity check.
+pub fn gather(store: &Store, version_id: &str) -> Result<ReportData, StoreError> {
+    let problems = store.check_version(version_id)?;
+    if let Some(p) = problems.first() {
+        return Err(StoreError::StoredInput {
+            version: version_id.into(),
+            message: p.clone(),
+        });
+    }
+    let data = store.load_version(version_id)?;
+    let (ds, assumptions, methods) = store.dataset_of(&data)?;
+    let engine = Engine::new(&ds, &assumptions, methods, None)?;
+    let valuation = engine.run(None)?;
+    let now = crate::store::versions::StoredResults::from_valuation(&engine, &valuation);
+    if now != store.results(version_id)? {
+        return Err(StoreError::StoredInput {
+            version: version_id.into(),
+            message: "re-computing the stored inputs does not give the stored figures (see `patval show --recompute`)".into(),
+        });
+    }
+    let titles = ds
+        .portfolio
+        .as_ref()
+        .and_then(|t| t.df.column("title").ok())
+        .and_then(|c| {
+            c.str()
+                .ok()
+                .map(|s| s.iter().map(|v| v.unwrap_or("").to_string()).collect())
+        })
+        .unwrap_or_default();
+    let tornado = sensitivity::tornado(&engine);
+    let simulation = simulation::run(&engine, None, None)?;
+    Ok(ReportData {
+        appraisal: store.appraisal(&data.info.appraisal_id)?,
+        version: data.info,
+        assumptions,
+        engine,
+        valuation,
+        tornado,
+        simulation,
+        reviews: store.reviews(version_id)?,
+        threads: store.threads(version_id)?,
+        titles,
+    })
+}
+
+/// Output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Html,
+    Csv,
+    Xlsx,
+}
+
+/// Writes a report; returns the bytes written.
+pub fn export(
+    data: &ReportData,
+    format: Format,
+    lang: ReportLang,
+    out: &Path,
+) -> Result<usize, ReportError> {
+    let bytes = match format {
+        Format::Html => html::render(data, lang)?.into_bytes(),
+        Format::Csv => tables::csv(data, lang)?,
+        Format::Xlsx => tables::xlsx(data, lang)?,
+    };
+    // Write beside, then rename: a crash never leaves half a report under the real name.
+    let tmp = out.with_extension("partial");
+    std::fs::write(&tmp, &bytes)
+        .and_then(|_| std::fs::rename(&tmp, out))
+        .map_err(|e| ReportError::Write {
+            path: out.display().to_string(),
+            message: e.to_string(),
+        })?;
+    Ok(bytes.len())
+}
+
+/// Report failures.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    #[error("cannot write {path}: {message}")]
+    Write { path: String, message: String },
+    #[error("cannot draw a chart: {0}")]
+    Chart(String),
+    #[error("cannot build the table: {0}")]
+    Table(String),
+}
+
+/// The fingerprint embedded in an exported report, if any (`<meta name="patval-fingerprint">`
+/// in HTML).
+pub fn embedded_fingerprint(bytes: &[u8]) -> Option<(String, String)> {
+    let text = String::from_utf8_lossy(bytes);
+    let meta = |name: &str| -> Option<String> {
+        let tag = format!("<meta name=\"{name}\" content=\"");
+        let start = text.find(&tag)? + tag.len();
+        let end = text[start..].find('"')?;
+        Some(text[start..start + end].to_string())
+    };
+    Some((meta("patval-version")?, meta("patval-fingerprint")?))
+}
+
+/// A text cell that a spreadsheet would run as a formula gets a leading apostrophe.
+pub fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        std::borrow::Cow::Owned(format!("'{cell}"))
+    } else {
+        std::borrow::Cow::Borrowed(cell)
+    }
+}

@@ -1,0 +1,168 @@
+//! Per-patent results as CSV or xlsx. Text cells that a spreadsheet would run as a formula
+//! (starting with `=`, `+`, `-`, `@`) are neutralised with a leading apostrophe.
+
+use rust_xlsxwriter::{Format, Workbook};
+
+use super::{ReportData, ReportError, ReportLang, neutralise};
+
+/// Column headers.
+fn headers(lang: ReportLang) -> Vec<&'static str> {
+    match lang {
+        ReportLang::Zh => vec![
+            "专利号",
+            "专利名称",
+            "资产组",
+            "专利类型",
+            "法律状态",
+            "剩余经济寿命（年）",
+            "专利价值度",
+            "折现率",
+            "分成率",
+            "成本法（元）",
+            "收益法（元）",
+            "市场法（元）",
+            "评估结论（元）",
+            "下限（元）",
+            "上限（元）",
+            "说明",
+        ],
+        ReportLang::En => vec![
+            "patent_no",
+            "title",
+            "asset_group",
+            "patent_type",
+            "legal_status",
+            "remaining_economic_life",
+            "value_degree",
+            "discount_rate",
+            "share_rate",
+            "cost_value",
+            "income_value",
+            "market_value",
+            "reconciled_value",
+            "low",
+            "high",
+            "note",
+        ],
+    }
+}
+
+/// One row of text cells and one of numbers (None = blank), per patent.
+enum Cell {
+    Text(String),
+    Num(Option<f64>),
+}
+
+fn rows(d: &ReportData, lang: ReportLang) -> Vec<Vec<Cell>> {
+    let e = &d.engine;
+    let titles: Vec<String> = e
+        .inputs
+        .patent_nos
+        .iter()
+        .enumerate()
+        .map(|(i, _)| {
+            // The title is not part of the engine's inputs; read it from the stored portfolio.
+            d.titles.get(i).cloned().unwrap_or_default()
+        })
+        .collect();
+    d.valuation
+        .patents
+        .iter()
+        .enumerate()
+        .map(|(i, v)| {
+            let p = &e.inputs.patents[i];
+            let b = &e.base[i];
+            let zh = lang == ReportLang::Zh;
+            vec![
+                Cell::Text(e.inputs.patent_nos[i].clone()),
+                Cell::Text(titles[i].clone()),
+                Cell::Text(e.inputs.group_names[p.group_name as usize].clone()),
+                Cell::Text(
+                    if zh {
+                        p.patent_type.label_zh()
+                    } else {
+                        p.patent_type.code()
+                    }
+                    .into(),
+                ),
+                Cell::Text(
+                    if zh {
+                        p.status.label_zh()
+                    } else {
+                        p.status.code()
+                    }
+                    .into(),
+                ),
+                Cell::Num(Some(b.life.remaining_economic)),
+                Cell::Num(Some(b.score.overall)),
+                Cell::Num(Some(b.discount.rate)),
+                Cell::Num(Some(b.share_rate)),
+                Cell::Num(v.cost.ok()),
+                Cell::Num(v.income.ok()),
+                Cell::Num(v.market.ok()),
+                Cell::Num(v.reconciled),
+                Cell::Num(v.low),
+                Cell::Num(v.high),
+                Cell::Text(crate::valuation::results::note_in(e, i, v, zh)),
+            ]
+        })
+        .collect()
+}
+
+/// UTF-8 CSV with a BOM (so Excel on Chinese Windows opens it as UTF-8).
+pub fn csv(d: &ReportData, lang: ReportLang) -> Result<Vec<u8>, ReportError> {
+    let mut w = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
+    let t = |e: csv::Error| ReportError::Table(e.to_string());
+    w.write_record(headers(lang)).map_err(t)?;
+    for r in rows(d, lang) {
+        let cells: Vec<String> = r
+            .into_iter()
+            .map(|c| match c {
+                Cell::Text(s) => neutralise(&s).into_owned(),
+                Cell::Num(Some(x)) => format!("{x:.6}")
+                    .trim_end_matches('0')
+                    .trim_end_matches('.')
+                    .to_string(),
+                Cell::Num(None) => String::new(),
+            })
+            .collect();
+        w.write_record(&cells).map_err(t)?;
+    }
+    w.into_inner()
+        .map_err(|e| ReportError::Table(e.to_string()))
+}
+
+/// An xlsx workbook: numbers as numbers (money with two decimals), text neutralised.
+pub fn xlsx(d: &ReportData, lang: ReportLang) -> Result<Vec<u8>, ReportError> {
+    let t = |e: rust_xlsxwriter::XlsxError| ReportError::Table(e.to_string());
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name(lang.pick("单件专利结果", "per-patent results"))
+        .map_err(t)?;
+    let bold = Format::new().set_bold();
+    let money = Format::new().set_num_format("#,##0.00");
+    for (c, h) in headers(lang).iter().enumerate() {
+        ws.write_string_with_format(0, c as u16, *h, &bold)
+            .map_err(t)?;
+    }
+    for (r, row) in rows(d, lang).into_iter().enumerate() {
+        let r = r as u32 + 1;
+        for (c, cell) in row.into_iter().enumerate() {
+            let c = c as u16;
+            match cell {
+                Cell::Text(s) => {
+                    ws.write_string(r, c, neutralise(&s).as_ref()).map_err(t)?;
+                }
+                Cell::Num(Some(x)) if c >= 9 => {
+                    ws.write_number_with_format(r, c, x, &money).map_err(t)?;
+                }
+                Cell::Num(Some(x)) => {
+                    ws.write_number(r, c, x).map_err(t)?;
+                }
+                Cell::Num(None) => {}
+            }
+        }
+    }
+    ws.set_freeze_panes(1, 1).map_err(t)?;
+    wb.save_to_buffer().map_err(t)
+}

@@ -1,0 +1,219 @@
+//! Report export from a stored version: HTML in both languages with key figures and headings,
+//! CSV/xlsx with formula cells neutralised, and verification of an exported file.
+
+use std::process::{Command, Output};
+
+use patval::model::money::{MoneyUnit, format_money};
+use patval::report::{self, Format, ReportLang};
+use patval::store::{NewAppraisal, Store};
+use patval::valuation::{Engine, Methods};
+
+fn patval(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_patval"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("run patval")
+}
+
+/// Saves the sample case, optionally with the first patent's title replaced.
+fn saved(store: &mut Store, first_title: Option<&str>) -> String {
+    let mut ds = patval::sample::load().unwrap();
+    if let Some(title) = first_title {
+        let text = String::from_utf8(patval::sample::PORTFOLIO.to_vec()).unwrap();
+        let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+        let mut cells: Vec<String> = lines[1].split(',').map(str::to_string).collect();
+        cells[1] = format!("\"{}\"", title.replace('"', "\"\""));
+        lines[1] = cells.join(",");
+        let bytes = (lines.join("\n") + "\n").into_bytes();
+        let a = ds.assumptions.clone().unwrap();
+        let t = patval::import::read_table_bytes(
+            patval::import::TableKind::Portfolio,
+            &bytes,
+            "portfolio.csv",
+            &patval::import::ReadOptions::new(a.valuation_date),
+            None,
+        )
+        .unwrap();
+        ds.set_table(t);
+    }
+    let a = ds.assumptions.clone().unwrap();
+    let e = Engine::new(&ds, &a, Methods::default(), None).unwrap();
+    let v = e.run(None).unwrap();
+    let app = store
+        .create_appraisal(
+            &NewAppraisal {
+                name: "星河智联专利质押".into(),
+                borrower: "深圳市星河智联科技有限公司".into(),
+                purpose: "质押融资".into(),
+                appraiser: "李评估".into(),
+                firm: "某评估公司".into(),
+            },
+            "2026-09-30",
+            "李评估",
+        )
+        .unwrap();
+    store
+        .save_version(
+            &app.id,
+            "李评估",
+            "初评",
+            &ds,
+            &a,
+            Methods::default(),
+            &e,
+            &v,
+        )
+        .unwrap()
+        .id
+}
+
+#[test]
+fn html_reports_carry_the_figures_and_headings_in_both_languages() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("s.db")).unwrap();
+    let vid = saved(&mut store, None);
+    store
+        .add_review(&vid, "王专家", "expert", "revise", "折现率依据需补充")
+        .unwrap();
+    store
+        .add_annotation(
+            &vid,
+            "patent",
+            "CN201710500001.6",
+            "major",
+            "剩余经济寿命偏长",
+            "王专家",
+            "expert",
+        )
+        .unwrap();
+    let data = report::gather(&store, &vid).unwrap();
+    let total = format_money(data.valuation.summary.reconciled, MoneyUnit::Wan);
+    let fp = data.version.fingerprint.clone();
+    for (lang, heads) in [
+        (
+            ReportLang::Zh,
+            [
+                "专利资产评估报告",
+                "评估结论",
+                "评估假设与参数",
+                "评估方法",
+                "图表",
+                "单件专利评估结果与价值度",
+                "专家评审意见与批注",
+                "蒙特卡洛模拟",
+            ],
+        ),
+        (
+            ReportLang::En,
+            [
+                "Patent valuation report",
+                "Conclusion",
+                "Assumptions",
+                "Methods",
+                "Charts",
+                "Per-patent results and value degree",
+                "Expert review and annotations",
+                "Monte Carlo",
+            ],
+        ),
+    ] {
+        let out = dir.path().join(format!("r-{lang:?}.html"));
+        report::export(&data, Format::Html, lang, &out).unwrap();
+        let html = std::fs::read_to_string(&out).unwrap();
+        for h in heads {
+            assert!(html.contains(h), "{lang:?}: missing {h}");
+        }
+        assert!(
+            html.contains(&total),
+            "{lang:?}: the reconciled total {total}"
+        );
+        assert!(html.contains(&format!(
+            "<meta name=\"patval-fingerprint\" content=\"{fp}\">"
+        )));
+        assert_eq!(html.matches("<svg").count(), 5, "five charts");
+        for no in &data.engine.inputs.patent_nos {
+            assert!(html.contains(no.as_str()), "{no}");
+        }
+        assert!(html.contains("剩余经济寿命偏长") && html.contains("折现率依据需补充"));
+        assert_eq!(
+            report::embedded_fingerprint(html.as_bytes()),
+            Some((vid.clone(), fp.clone()))
+        );
+    }
+}
+
+#[test]
+fn tables_neutralise_formula_cells() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("s.db")).unwrap();
+    let vid = saved(&mut store, Some("=HYPERLINK(\"http://evil\",\"x\")"));
+    let data = report::gather(&store, &vid).unwrap();
+    let csv_path = dir.path().join("r.csv");
+    report::export(&data, Format::Csv, ReportLang::Zh, &csv_path).unwrap();
+    let csv = std::fs::read(&csv_path).unwrap();
+    assert!(csv.starts_with(b"\xEF\xBB\xBF"), "BOM for Excel");
+    let text = String::from_utf8(csv).unwrap();
+    assert!(
+        text.contains("\"'=HYPERLINK(\"\"http://evil\"\",\"\"x\"\")\""),
+        "{}",
+        &text[..400]
+    );
+    assert!(!text.contains(",=HYPERLINK"));
+    assert!(text.lines().next().unwrap().contains("评估结论（元）"));
+    let xlsx_path = dir.path().join("r.xlsx");
+    report::export(&data, Format::Xlsx, ReportLang::En, &xlsx_path).unwrap();
+    assert!(
+        std::fs::read(&xlsx_path).unwrap().starts_with(b"PK"),
+        "an xlsx is a zip"
+    );
+    assert_eq!(report::neutralise("+1"), "'+1");
+    assert_eq!(report::neutralise("@SUM(A1)"), "'@SUM(A1)");
+    assert_eq!(report::neutralise("-2"), "'-2");
+    assert_eq!(report::neutralise("专利"), "专利");
+}
+
+#[test]
+fn an_exported_report_is_verified_against_the_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    let vid = saved(&mut Store::open(&db).unwrap(), None);
+    let out = dir.path().join("r.html");
+    let o = patval(&[
+        "export",
+        &vid[..8],
+        "--db",
+        db.to_str().unwrap(),
+        "--format",
+        "html",
+        "--lang",
+        "en",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let ok = patval(&[
+        "verify",
+        "--report",
+        out.to_str().unwrap(),
+        db.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        ok.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&ok.stdout)
+    );
+    let html = std::fs::read_to_string(&out).unwrap();
+    let fp = report::embedded_fingerprint(html.as_bytes()).unwrap().1;
+    let forged = html.replace(&fp, &"0".repeat(64));
+    std::fs::write(&out, forged).unwrap();
+    let bad = patval(&[
+        "verify",
+        "--report",
+        out.to_str().unwrap(),
+        db.to_str().unwrap(),
+    ]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&bad.stdout).starts_with("TAMPERING:"));
+}
