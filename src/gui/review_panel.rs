@@ -409,6 +409,20 @@ fn right(app: &mut PatvalApp, ui: &mut egui::Ui, ctx: &egui::Context) {
         d.info.number,
         &d.info.fingerprint[..16]
     ));
+    let version_for_export = d.info.id.clone();
+    let mut export_clicked = None;
+    ui.horizontal(|ui| {
+        ui.label(tr(lang, "Export"));
+        for (label, format, ext) in [
+            ("HTML", crate::report::Format::Html, "html"),
+            ("CSV", crate::report::Format::Csv, "csv"),
+            ("xlsx", crate::report::Format::Xlsx, "xlsx"),
+        ] {
+            if ui.button(format!("{label}…")).clicked() {
+                export_clicked = Some((format, ext));
+            }
+        }
+    });
     ui.label(format!(
         "{} {} · {} · {}",
         tr(lang, "Reconciled value"),
@@ -544,6 +558,9 @@ fn right(app: &mut PatvalApp, ui: &mut egui::Ui, ctx: &egui::Context) {
         }
     });
     ui.separator();
+    if let Some((format, ext)) = export_clicked {
+        export(app, ctx, version_for_export, format, ext);
+    }
     annotations(app, ui, ctx, &version_id);
 }
 
@@ -736,4 +753,41 @@ fn anchor_key(k: &str) -> &'static str {
 
 fn severity_key(s: &str) -> &'static str {
     SEVERITIES.into_iter().find(|x| *x == s).unwrap_or("minor")
+}
+
+/// Asks where to write, then exports the version off the UI thread.
+fn export(
+    app: &mut PatvalApp,
+    ctx: &egui::Context,
+    version: String,
+    format: crate::report::Format,
+    ext: &'static str,
+) {
+    let Some(store) = store_path(app) else { return };
+    let lang = if app.lang() == super::Lang::Zh {
+        crate::report::ReportLang::Zh
+    } else {
+        crate::report::ReportLang::En
+    };
+    app.jobs.spawn(ctx, "export".into(), move |p| {
+        let picked = rfd::FileDialog::new()
+            .add_filter(ext, &[ext])
+            .set_file_name(format!("report.{ext}"))
+            .save_file();
+        let r = picked.map(|out| {
+            p.start("export", 1);
+            Store::open(&store)
+                .and_then(|s| crate::report::gather(&s, &version))
+                .map_err(|e| e.to_string())
+                .and_then(|data| {
+                    crate::report::export(&data, format, lang, &out).map_err(|e| e.to_string())
+                })
+                .map(|n| format!("{} ({n} bytes)", out.display()))
+        });
+        Box::new(move |app: &mut PatvalApp, _: &egui::Context| match r {
+            Some(Ok(msg)) => app.review.message = msg,
+            Some(Err(e)) => app.status = e,
+            None => {}
+        })
+    });
 }

@@ -64,6 +64,7 @@ pub fn methods(d: &ReportData, lang: ReportLang) -> Result<String, ReportError> 
         wan(s.reconciled),
     ));
     let max = bars.iter().map(|b| b.1).fold(0.0, f64::max).max(1.0) * 1.15;
+    let n = bars.len();
     svg(|root| {
         let mut c = ChartBuilder::on(&root)
             .caption(
@@ -73,35 +74,39 @@ pub fn methods(d: &ReportData, lang: ReportLang) -> Result<String, ReportError> 
             .margin(12)
             .x_label_area_size(30)
             .y_label_area_size(70)
-            .build_cartesian_2d((0..bars.len()).into_segmented(), 0.0..max)
+            .build_cartesian_2d(-0.5..n as f64 - 0.5, 0.0..max)
             .map_err(err)?;
         let names = bars.iter().map(|b| b.0.clone()).collect::<Vec<_>>();
         c.configure_mesh()
             .disable_x_mesh()
-            .x_label_formatter(&|x| match x {
-                SegmentValue::CenterOf(i) => names.get(*i).cloned().unwrap_or_default(),
-                _ => String::new(),
+            .x_labels(n)
+            .x_label_formatter(&|x| {
+                at_index(*x)
+                    .and_then(|i| names.get(i))
+                    .cloned()
+                    .unwrap_or_default()
             })
             .label_style((FONT, 13))
             .draw()
             .map_err(err)?;
         c.draw_series(bars.iter().enumerate().map(|(i, b)| {
-            let color = if i + 1 == bars.len() {
+            let color = if i + 1 == n {
                 RGBColor(200, 80, 40)
             } else {
                 RGBColor(40, 100, 170)
             };
-            Rectangle::new(
-                [
-                    (SegmentValue::Exact(i), 0.0),
-                    (SegmentValue::Exact(i + 1), b.1),
-                ],
-                color.mix(0.8).filled(),
-            )
+            let x = i as f64;
+            Rectangle::new([(x - 0.3, 0.0), (x + 0.3, b.1)], color.mix(0.8).filled())
         }))
         .map_err(err)?;
         Ok(())
     })
+}
+
+/// The index a tick at `x` labels, if it falls on a whole number.
+fn at_index(x: f64) -> Option<usize> {
+    let i = x.round();
+    ((x - i).abs() < 1e-6 && i >= 0.0).then_some(i as usize)
 }
 
 /// The portfolio's income-approach cash flows and present values by year, 万元.
@@ -170,6 +175,7 @@ pub fn cash_flows(d: &ReportData, lang: ReportLang) -> Result<String, ReportErro
         .label(lang.pick("现值", "present value"))
         .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 10, y + 5)], pv.filled()));
         c.configure_series_labels()
+            .position(SeriesLabelPosition::UpperLeft)
             .label_font((FONT, 13))
             .background_style(WHITE.mix(0.8))
             .border_style(BLACK)
@@ -179,7 +185,7 @@ pub fn cash_flows(d: &ReportData, lang: ReportLang) -> Result<String, ReportErro
     })
 }
 
-/// One-at-a-time sensitivity: change of the reconciled total, 万元.
+/// One-at-a-time sensitivity: change of the reconciled total, 万元; the widest bar on top.
 pub fn tornado(d: &ReportData, lang: ReportLang) -> Result<String, ReportError> {
     let bars = &d.tornado;
     if bars.is_empty() {
@@ -204,7 +210,7 @@ pub fn tornado(d: &ReportData, lang: ReportLang) -> Result<String, ReportError> 
             .margin(12)
             .x_label_area_size(30)
             .y_label_area_size(130)
-            .build_cartesian_2d(-span..span, (0..n).into_segmented())
+            .build_cartesian_2d(-span..span, -0.5..n as f64 - 0.5)
             .map_err(err)?;
         let names: Vec<String> = bars
             .iter()
@@ -215,32 +221,26 @@ pub fn tornado(d: &ReportData, lang: ReportLang) -> Result<String, ReportError> 
             .collect();
         c.configure_mesh()
             .disable_y_mesh()
-            .y_label_formatter(&|y| match y {
-                SegmentValue::CenterOf(i) => n
-                    .checked_sub(1 + *i)
+            .y_labels(n)
+            .y_label_formatter(&|y| {
+                at_index(*y)
+                    .and_then(|i| (n - 1).checked_sub(i))
                     .and_then(|k| names.get(k))
                     .cloned()
-                    .unwrap_or_default(),
-                _ => String::new(),
+                    .unwrap_or_default()
             })
             .label_style((FONT, 13))
             .draw()
             .map_err(err)?;
         c.draw_series(bars.iter().enumerate().flat_map(|(k, b)| {
-            let i = n - 1 - k;
+            let y = (n - 1 - k) as f64;
             [
                 Rectangle::new(
-                    [
-                        (0.0, SegmentValue::Exact(i)),
-                        (wan(b.down - b.base), SegmentValue::Exact(i + 1)),
-                    ],
+                    [(0.0, y - 0.3), (wan(b.down - b.base), y + 0.3)],
                     RGBColor(200, 80, 40).mix(0.8).filled(),
                 ),
                 Rectangle::new(
-                    [
-                        (0.0, SegmentValue::Exact(i)),
-                        (wan(b.up - b.base), SegmentValue::Exact(i + 1)),
-                    ],
+                    [(0.0, y - 0.3), (wan(b.up - b.base), y + 0.3)],
                     RGBColor(40, 100, 170).mix(0.8).filled(),
                 ),
             ]
