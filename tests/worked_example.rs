@@ -159,3 +159,50 @@ fn cli_prints_the_same_figures() {
     );
     assert_eq!(v["traces"][0]["market"]["comparables"][0]["deal_id"], "C1");
 }
+
+#[test]
+fn value_out_writes_the_per_patent_csv() {
+    let dir = "tests/data/worked";
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("results.csv");
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_patval"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args([
+            "value",
+            "--portfolio",
+            &format!("{dir}/portfolio.csv"),
+            "--forecasts",
+            &format!("{dir}/forecasts.csv"),
+            "--cost-items",
+            &format!("{dir}/cost_items.csv"),
+            "--comparables",
+            &format!("{dir}/comparables.csv"),
+            "--assumptions",
+            &format!("{dir}/assumptions.toml"),
+            "--out",
+            out.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = std::fs::read_to_string(&out).unwrap();
+    let mut lines = text.trim_start_matches('\u{feff}').lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let row: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let col = |name: &str| row[header.iter().position(|h| *h == name).unwrap()];
+    assert_eq!(col("patent_no"), "CN202010123456.2");
+    assert_eq!(col("title"), "一种门锁临时密码的离线生成方法");
+    let checks = doc_checks();
+    assert_close(
+        "income",
+        col("income_value").parse().unwrap(),
+        checks["income"],
+        2,
+    );
+    assert_close(
+        "reconciled",
+        col("reconciled_value").parse().unwrap(),
+        checks["reconciled"],
+        2,
+    );
+}

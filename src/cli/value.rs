@@ -277,11 +277,15 @@ pub fn load_and_value(args: &InputArgs) -> Result<Result<Valued, ExitCode>, CliE
 
 pub fn run(args: &ValueArgs) -> Result<ExitCode, CliError> {
     let Valued {
-        engine, valuation, ..
+        engine,
+        valuation,
+        dataset,
+        ..
     } = match load_and_value(&args.inputs)? {
         Ok(v) => v,
         Err(code) => return Ok(code),
     };
+    let titles = dataset.titles();
     let progress = Progress::new();
     let mut traces = Vec::new();
     let trace_ids: Vec<usize> = if args.trace_all {
@@ -322,7 +326,7 @@ pub fn run(args: &ValueArgs) -> Result<ExitCode, CliError> {
         None
     };
     if let Some(out) = &args.out
-        && let Err(e) = write_csv(out, &engine, &valuation)
+        && let Err(e) = write_csv(out, &engine, &valuation, &titles)
     {
         eprintln!("error: cannot write {}: {e}", out.display());
         return Ok(ExitCode::from(1));
@@ -389,47 +393,10 @@ fn rows<'a>(e: &'a Engine, v: &'a Valuation) -> Vec<PatentRow<'a>> {
 
 pub use crate::report::neutralise;
 
-fn write_csv(path: &Path, e: &Engine, v: &Valuation) -> Result<(), csv::Error> {
-    let mut w = csv::Writer::from_path(path)?;
-    w.write_record([
-        "patent_no",
-        "asset_group",
-        "patent_type",
-        "legal_status",
-        "remaining_economic_life",
-        "value_degree",
-        "discount_rate",
-        "share_rate",
-        "cost_value",
-        "income_value",
-        "market_value",
-        "reconciled_value",
-        "low",
-        "high",
-        "note",
-    ])?;
-    let money = |x: Option<f64>| x.map(|v| format!("{v:.2}")).unwrap_or_default();
-    for r in rows(e, v) {
-        w.write_record([
-            neutralise(r.patent_no).as_ref(),
-            neutralise(r.asset_group).as_ref(),
-            r.patent_type,
-            r.legal_status,
-            &format!("{:.4}", r.remaining_economic_life),
-            &format!("{:.2}", r.value_degree),
-            &format!("{:.6}", r.discount_rate),
-            &format!("{:.6}", r.share_rate),
-            &money(r.cost),
-            &money(r.income),
-            &money(r.market),
-            &money(r.reconciled),
-            &money(r.low),
-            &money(r.high),
-            neutralise(&r.note).as_ref(),
-        ])?;
-    }
-    w.flush()?;
-    Ok(())
+fn write_csv(path: &Path, e: &Engine, v: &Valuation, titles: &[String]) -> Result<(), String> {
+    let bytes = crate::report::tables::csv_of(e, v, titles, crate::report::ReportLang::En)
+        .map_err(|e| e.to_string())?;
+    std::fs::write(path, bytes).map_err(|e| e.to_string())
 }
 
 fn print_text(

@@ -257,6 +257,19 @@ impl Dataset {
         }
     }
 
+    /// Patent titles in portfolio order (empty without a portfolio).
+    pub fn titles(&self) -> Vec<String> {
+        self.portfolio
+            .as_ref()
+            .and_then(|t| t.df.column("title").ok())
+            .and_then(|c| {
+                c.str()
+                    .ok()
+                    .map(|s| s.iter().map(|v| v.unwrap_or("").to_string()).collect())
+            })
+            .unwrap_or_default()
+    }
+
     pub fn set_table(&mut self, t: Table) {
         let slot = match t.kind {
             TableKind::Portfolio => &mut self.portfolio,

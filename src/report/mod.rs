@@ -70,16 +70,7 @@ pub fn gather(store: &Store, version_id: &str) -> Result<ReportData, StoreError>
             message: "re-computing the stored inputs does not give the stored figures (see `patval show --recompute`)".into(),
         });
     }
-    let titles = ds
-        .portfolio
-        .as_ref()
-        .and_then(|t| t.df.column("title").ok())
-        .and_then(|c| {
-            c.str()
-                .ok()
-                .map(|s| s.iter().map(|v| v.unwrap_or("").to_string()).collect())
-        })
-        .unwrap_or_default();
+    let titles = ds.titles();
     let tornado = sensitivity::tornado(&engine);
     let simulation = simulation::run(&engine, None, None)?;
     Ok(ReportData {

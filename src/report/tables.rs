@@ -4,6 +4,7 @@
 use rust_xlsxwriter::{Format, Workbook};
 
 use super::{ReportData, ReportError, ReportLang, neutralise};
+use crate::valuation::{Engine, Valuation};
 
 /// Column headers.
 fn headers(lang: ReportLang) -> Vec<&'static str> {
@@ -53,19 +54,8 @@ enum Cell {
     Num(Option<f64>),
 }
 
-fn rows(d: &ReportData, lang: ReportLang) -> Vec<Vec<Cell>> {
-    let e = &d.engine;
-    let titles: Vec<String> = e
-        .inputs
-        .patent_nos
-        .iter()
-        .enumerate()
-        .map(|(i, _)| {
-            // The title is not part of the engine's inputs; read it from the stored portfolio.
-            d.titles.get(i).cloned().unwrap_or_default()
-        })
-        .collect();
-    d.valuation
+fn rows(e: &Engine, valuation: &Valuation, titles: &[String], lang: ReportLang) -> Vec<Vec<Cell>> {
+    valuation
         .patents
         .iter()
         .enumerate()
@@ -75,7 +65,7 @@ fn rows(d: &ReportData, lang: ReportLang) -> Vec<Vec<Cell>> {
             let zh = lang == ReportLang::Zh;
             vec![
                 Cell::Text(e.inputs.patent_nos[i].clone()),
-                Cell::Text(titles[i].clone()),
+                Cell::Text(titles.get(i).cloned().unwrap_or_default()),
                 Cell::Text(e.inputs.group_names[p.group_name as usize].clone()),
                 Cell::Text(
                     if zh {
@@ -109,12 +99,23 @@ fn rows(d: &ReportData, lang: ReportLang) -> Vec<Vec<Cell>> {
         .collect()
 }
 
-/// UTF-8 CSV with a BOM (so Excel on Chinese Windows opens it as UTF-8).
+/// The per-patent table of a report version as CSV.
 pub fn csv(d: &ReportData, lang: ReportLang) -> Result<Vec<u8>, ReportError> {
+    csv_of(&d.engine, &d.valuation, &d.titles, lang)
+}
+
+/// Per-patent results as UTF-8 CSV with a BOM (so Excel on Chinese Windows opens it as UTF-8);
+/// also what `patval value --out` writes.
+pub fn csv_of(
+    e: &Engine,
+    valuation: &Valuation,
+    titles: &[String],
+    lang: ReportLang,
+) -> Result<Vec<u8>, ReportError> {
     let mut w = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
     let t = |e: csv::Error| ReportError::Table(e.to_string());
     w.write_record(headers(lang)).map_err(t)?;
-    for r in rows(d, lang) {
+    for r in rows(e, valuation, titles, lang) {
         let cells: Vec<String> = r
             .into_iter()
             .map(|c| match c {
@@ -145,7 +146,10 @@ pub fn xlsx(d: &ReportData, lang: ReportLang) -> Result<Vec<u8>, ReportError> {
         ws.write_string_with_format(0, c as u16, *h, &bold)
             .map_err(t)?;
     }
-    for (r, row) in rows(d, lang).into_iter().enumerate() {
+    for (r, row) in rows(&d.engine, &d.valuation, &d.titles, lang)
+        .into_iter()
+        .enumerate()
+    {
         let r = r as u32 + 1;
         for (c, cell) in row.into_iter().enumerate() {
             let c = c as u16;
