@@ -109,29 +109,32 @@ fn worked_example_matches_the_doc_to_the_cent() {
     }
 }
 
+/// Runs `patval value` on the worked example with extra arguments.
+fn value_cli(extra: &[&str]) -> std::process::Output {
+    let dir = "tests/data/worked";
+    let files = [
+        ("--portfolio", "portfolio.csv"),
+        ("--forecasts", "forecasts.csv"),
+        ("--cost-items", "cost_items.csv"),
+        ("--comparables", "comparables.csv"),
+        ("--assumptions", "assumptions.toml"),
+    ];
+    let mut args: Vec<String> = vec!["value".into()];
+    for (flag, file) in files {
+        args.push(flag.into());
+        args.push(format!("{dir}/{file}"));
+    }
+    args.extend(extra.iter().map(|s| s.to_string()));
+    std::process::Command::new(env!("CARGO_BIN_EXE_patval"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(&args)
+        .output()
+        .unwrap()
+}
+
 #[test]
 fn cli_prints_the_same_figures() {
-    let dir = "tests/data/worked";
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_patval"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args([
-            "value",
-            "--portfolio",
-            &format!("{dir}/portfolio.csv"),
-            "--forecasts",
-            &format!("{dir}/forecasts.csv"),
-            "--cost-items",
-            &format!("{dir}/cost_items.csv"),
-            "--comparables",
-            &format!("{dir}/comparables.csv"),
-            "--assumptions",
-            &format!("{dir}/assumptions.toml"),
-            "--trace",
-            "CN202010123456.2",
-            "--json",
-        ])
-        .output()
-        .unwrap();
+    let out = value_cli(&["--trace", "CN202010123456.2", "--json"]);
     assert!(
         out.status.success(),
         "{}",
@@ -162,28 +165,9 @@ fn cli_prints_the_same_figures() {
 
 #[test]
 fn value_out_writes_the_per_patent_csv() {
-    let dir = "tests/data/worked";
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("results.csv");
-    let o = std::process::Command::new(env!("CARGO_BIN_EXE_patval"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args([
-            "value",
-            "--portfolio",
-            &format!("{dir}/portfolio.csv"),
-            "--forecasts",
-            &format!("{dir}/forecasts.csv"),
-            "--cost-items",
-            &format!("{dir}/cost_items.csv"),
-            "--comparables",
-            &format!("{dir}/comparables.csv"),
-            "--assumptions",
-            &format!("{dir}/assumptions.toml"),
-            "--out",
-            out.to_str().unwrap(),
-        ])
-        .output()
-        .unwrap();
+    let o = value_cli(&["--out", out.to_str().unwrap()]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let text = std::fs::read_to_string(&out).unwrap();
     let mut lines = text.trim_start_matches('\u{feff}').lines();

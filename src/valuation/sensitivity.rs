@@ -69,57 +69,30 @@ pub fn tornado(e: &Engine) -> Vec<Bar> {
     let mut bars: Vec<Bar> = Parameter::ALL
         .into_iter()
         .map(|p| {
-            let (step, down, up) = match p {
-                Parameter::ShareRate => (
-                    s.share_rate,
-                    Tweak {
-                        share_mult: 1.0 - s.share_rate,
-                        ..Tweak::IDENTITY
-                    },
-                    Tweak {
-                        share_mult: 1.0 + s.share_rate,
-                        ..Tweak::IDENTITY
-                    },
-                ),
-                Parameter::DiscountRate => (
-                    s.discount_rate,
-                    Tweak {
-                        discount_shift: -s.discount_rate,
-                        ..Tweak::IDENTITY
-                    },
-                    Tweak {
-                        discount_shift: s.discount_rate,
-                        ..Tweak::IDENTITY
-                    },
-                ),
-                Parameter::Revenue => (
-                    s.revenue,
-                    Tweak {
-                        revenue_mult: 1.0 - s.revenue,
-                        ..Tweak::IDENTITY
-                    },
-                    Tweak {
-                        revenue_mult: 1.0 + s.revenue,
-                        ..Tweak::IDENTITY
-                    },
-                ),
-                Parameter::Life => (
-                    s.life,
-                    Tweak {
-                        life_mult: 1.0 - s.life,
-                        ..Tweak::IDENTITY
-                    },
-                    Tweak {
-                        life_mult: 1.0 + s.life,
-                        ..Tweak::IDENTITY
-                    },
-                ),
+            // Each parameter's step and how a signed step becomes a tweak.
+            let (step, tweak): (f64, fn(f64) -> Tweak) = match p {
+                Parameter::ShareRate => (s.share_rate, |d| Tweak {
+                    share_mult: 1.0 + d,
+                    ..Tweak::IDENTITY
+                }),
+                Parameter::DiscountRate => (s.discount_rate, |d| Tweak {
+                    discount_shift: d,
+                    ..Tweak::IDENTITY
+                }),
+                Parameter::Revenue => (s.revenue, |d| Tweak {
+                    revenue_mult: 1.0 + d,
+                    ..Tweak::IDENTITY
+                }),
+                Parameter::Life => (s.life, |d| Tweak {
+                    life_mult: 1.0 + d,
+                    ..Tweak::IDENTITY
+                }),
             };
             Bar {
                 parameter: p,
                 step,
-                down: e.total(&down),
-                up: e.total(&up),
+                down: e.total(&tweak(-step)),
+                up: e.total(&tweak(step)),
                 base,
             }
         })
