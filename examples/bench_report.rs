@@ -1,5 +1,5 @@
-//! Report export benchmark (issue #6): a 1,000-patent version exported as HTML (with five charts
-//! and a 10,000-draw simulation), CSV and xlsx. Target: ≤ 5 s in release.
+//! Report export benchmark (issue #6): a 1,000-patent version exported as PDF and HTML (with five
+//! charts and a 10,000-draw simulation), CSV and xlsx. Target: ≤ 5 s in release.
 //!
 //! Run: `cargo run --release --example bench_report`. Prints the figures; not a timed test.
 
@@ -41,6 +41,7 @@ fn main() {
         .save_version(&app.id, "a", "", &ds, &a, Methods::default(), &e, &v)
         .expect("save");
     for (format, name) in [
+        (Format::Pdf, "pdf"),
         (Format::Html, "html"),
         (Format::Csv, "csv"),
         (Format::Xlsx, "xlsx"),

@@ -1,4 +1,5 @@
-//! Report export from a stored version: HTML in both languages with key figures and headings,
+//! Report export from a stored version: PDF and HTML in both languages with key figures and
+//! headings (the PDF's text is extracted),
 //! CSV/xlsx with formula cells neutralised, and verification of an exported file.
 
 use std::process::{Command, Output};
@@ -68,8 +69,26 @@ fn saved(store: &mut Store, first_title: Option<&str>) -> String {
         .id
 }
 
+/// The text a reader sees: the HTML source, or the text extracted from the PDF.
+fn rendered_text(
+    data: &report::ReportData,
+    format: Format,
+    lang: ReportLang,
+    out: &std::path::Path,
+) -> String {
+    report::export(data, format, lang, out).unwrap();
+    let bytes = std::fs::read(out).unwrap();
+    match format {
+        Format::Pdf => {
+            assert!(bytes.starts_with(b"%PDF-"));
+            pdf_extract::extract_text_from_mem(&bytes).unwrap()
+        }
+        _ => String::from_utf8(bytes).unwrap(),
+    }
+}
+
 #[test]
-fn html_reports_carry_the_figures_and_headings_in_both_languages() {
+fn pdf_and_html_reports_carry_the_figures_and_headings_in_both_languages() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open(&dir.path().join("s.db")).unwrap();
     let vid = saved(&mut store, None);
@@ -90,7 +109,7 @@ fn html_reports_carry_the_figures_and_headings_in_both_languages() {
     let data = report::gather(&store, &vid).unwrap();
     let total = format_money(data.valuation.summary.reconciled, MoneyUnit::Wan);
     let fp = data.version.fingerprint.clone();
-    for (lang, heads) in [
+    for (lang, heads, page_one) in [
         (
             ReportLang::Zh,
             [
@@ -103,6 +122,7 @@ fn html_reports_carry_the_figures_and_headings_in_both_languages() {
                 "专家评审意见与批注",
                 "蒙特卡洛模拟",
             ],
+            "第1页/共",
         ),
         (
             ReportLang::En,
@@ -116,30 +136,58 @@ fn html_reports_carry_the_figures_and_headings_in_both_languages() {
                 "Expert review and annotations",
                 "Monte Carlo",
             ],
+            "Page1of",
         ),
     ] {
-        let out = dir.path().join(format!("r-{lang:?}.html"));
-        report::export(&data, Format::Html, lang, &out).unwrap();
-        let html = std::fs::read_to_string(&out).unwrap();
-        for h in heads {
-            assert!(html.contains(h), "{lang:?}: missing {h}");
+        for format in [Format::Html, Format::Pdf] {
+            let out = dir.path().join(format!("r-{lang:?}.{format:?}"));
+            let text = rendered_text(&data, format, lang, &out);
+            // PDF text extraction puts spaces between glyphs that were placed one by one (chart
+            // labels), so compare without white space.
+            let compact: String = text.split_whitespace().collect();
+            let has =
+                |needle: &str| compact.contains(&needle.split_whitespace().collect::<String>());
+            for h in heads {
+                assert!(has(h), "{lang:?} {format:?}: missing {h}");
+            }
+            assert!(
+                has(&total),
+                "{lang:?} {format:?}: the reconciled total {total}"
+            );
+            for no in &data.engine.inputs.patent_nos {
+                assert!(has(no.as_str()), "{lang:?} {format:?}: {no}");
+            }
+            assert!(
+                has("剩余经济寿命偏长") && has("折现率依据需补充"),
+                "{lang:?} {format:?}: review and annotation"
+            );
+            let bytes = std::fs::read(&out).unwrap();
+            assert_eq!(
+                report::embedded_fingerprint(&bytes),
+                Some((vid.clone(), fp.clone())),
+                "{lang:?} {format:?}"
+            );
+            if format == Format::Html {
+                assert!(text.contains(&format!(
+                    "<meta name=\"patval-fingerprint\" content=\"{fp}\">"
+                )));
+                assert_eq!(text.matches("<svg").count(), 5, "five charts");
+            } else {
+                assert!(has(page_one), "{lang:?}: page numbers");
+                // The fingerprint is printed in every page's footer (wrapped, so look for its
+                // first half).
+                let pages = pdf_extract::extract_text_from_mem_by_pages(&bytes).unwrap();
+                assert!(pages.len() >= 6, "cover + sections: {} pages", pages.len());
+                for (i, p) in pages.iter().enumerate() {
+                    assert!(p.contains(&fp[..16]), "{lang:?}: page {} footer", i + 1);
+                }
+                // Chart labels are real text too.
+                let chart = lang.pick("各方法评估值（万元）", "Value by method (10k yuan)");
+                assert!(has(chart), "{lang:?}: chart text");
+                let axis = lang.pick("剩余寿命（年）", "remaining life (years)");
+                assert!(has(axis), "{lang:?}: chart axis");
+            }
         }
-        assert!(
-            html.contains(&total),
-            "{lang:?}: the reconciled total {total}"
-        );
-        assert!(html.contains(&format!(
-            "<meta name=\"patval-fingerprint\" content=\"{fp}\">"
-        )));
-        assert_eq!(html.matches("<svg").count(), 5, "five charts");
-        for no in &data.engine.inputs.patent_nos {
-            assert!(html.contains(no.as_str()), "{no}");
-        }
-        assert!(html.contains("剩余经济寿命偏长") && html.contains("折现率依据需补充"));
-        assert_eq!(
-            report::embedded_fingerprint(html.as_bytes()),
-            Some((vid.clone(), fp.clone()))
-        );
     }
 }
 
@@ -216,4 +264,65 @@ fn an_exported_report_is_verified_against_the_store() {
     ]);
     assert_eq!(bad.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&bad.stdout).starts_with("TAMPERING:"));
+}
+
+#[test]
+fn an_exported_pdf_is_verified_against_the_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    let vid = saved(&mut Store::open(&db).unwrap(), None);
+    let out = dir.path().join("报告.pdf");
+    // The format comes from the extension.
+    let o = patval(&[
+        "export",
+        &vid[..8],
+        "--db",
+        db.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let bytes = std::fs::read(&out).unwrap();
+    assert!(bytes.starts_with(b"%PDF-"));
+    let ok = patval(&[
+        "verify",
+        "--report",
+        out.to_str().unwrap(),
+        db.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        ok.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&ok.stdout)
+    );
+    let fp = report::embedded_fingerprint(&bytes).unwrap().1;
+    // Replace in the raw bytes (the PDF is binary): same length, so offsets stay valid.
+    let mut raw = bytes.clone();
+    let mut at = 0;
+    while let Some(i) = raw[at..].windows(64).position(|w| w == fp.as_bytes()) {
+        raw[at + i..at + i + 64].copy_from_slice("0".repeat(64).as_bytes());
+        at += i + 64;
+    }
+    assert!(at > 0, "the fingerprint is in the file");
+    std::fs::write(&out, &raw).unwrap();
+    let bad = patval(&[
+        "verify",
+        "--report",
+        out.to_str().unwrap(),
+        db.to_str().unwrap(),
+    ]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&bad.stdout).starts_with("TAMPERING:"));
+    // An unknown extension without --format is refused with a message.
+    let o = patval(&[
+        "export",
+        &vid[..8],
+        "--db",
+        db.to_str().unwrap(),
+        "--out",
+        dir.path().join("r.doc").to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("cannot tell the format"));
 }

@@ -49,7 +49,7 @@ pub enum Command {
     Annotate(store::AnnotateCmd),
     /// Check a store: SQLite integrity, the audit chain, every row and fingerprint (exit 1 on tampering).
     Verify(store::VerifyArgs),
-    /// Export a report version as HTML (with charts), or its per-patent results as CSV or xlsx.
+    /// Export a report version as PDF or HTML (with charts), or its per-patent results as CSV or xlsx.
     Export(store::ExportArgs),
     /// Write a self-contained review package of a version for offline review.
     ExportReview(store::ExportReviewArgs),

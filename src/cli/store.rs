@@ -170,9 +170,9 @@ pub struct StatusArgs {
 pub struct ExportArgs {
     /// Version id (or a unique prefix).
     pub version: String,
-    /// html, csv or xlsx.
-    #[arg(long, value_enum, default_value = "html")]
-    pub format: FormatArg,
+    /// pdf, html, csv or xlsx (default: from the --out file's extension).
+    #[arg(long, value_enum)]
+    pub format: Option<FormatArg>,
     /// Report language.
     #[arg(long, value_enum, default_value = "zh")]
     pub lang: LangArg,
@@ -184,6 +184,7 @@ pub struct ExportArgs {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum FormatArg {
+    Pdf,
     Html,
     Csv,
     Xlsx,
@@ -553,7 +554,18 @@ pub fn export(a: &ExportArgs) -> Result<ExitCode, CliError> {
     let id = try_store!(store.resolve_version(&a.version));
     let started = std::time::Instant::now();
     let data = try_store!(report::gather(&store, &id));
-    let format = match a.format {
+    let Some(format) = a.format.or_else(|| {
+        let ext = a.out.extension()?.to_str()?.to_ascii_lowercase();
+        <FormatArg as clap::ValueEnum>::from_str(&ext, true).ok()
+    }) else {
+        eprintln!(
+            "error: {}: cannot tell the format from the extension; give --format pdf|html|csv|xlsx",
+            a.out.display()
+        );
+        return Ok(ExitCode::from(2));
+    };
+    let format = match format {
+        FormatArg::Pdf => Format::Pdf,
         FormatArg::Html => Format::Html,
         FormatArg::Csv => Format::Csv,
         FormatArg::Xlsx => Format::Xlsx,

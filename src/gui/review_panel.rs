@@ -414,6 +414,7 @@ fn right(app: &mut PatvalApp, ui: &mut egui::Ui, ctx: &egui::Context) {
     ui.horizontal(|ui| {
         ui.label(tr(lang, "Export"));
         for (label, format, ext) in [
+            ("PDF", crate::report::Format::Pdf, "pdf"),
             ("HTML", crate::report::Format::Html, "html"),
             ("CSV", crate::report::Format::Csv, "csv"),
             ("xlsx", crate::report::Format::Xlsx, "xlsx"),

@@ -254,6 +254,7 @@ impl Dataset {
             TableKind::Forecasts => self.forecasts.as_ref(),
             TableKind::CostItems => self.cost_items.as_ref(),
             TableKind::Comparables => self.comparables.as_ref(),
+            TableKind::External => None,
         }
     }
 
@@ -270,12 +271,14 @@ impl Dataset {
             .unwrap_or_default()
     }
 
+    /// Puts a table in its slot. An external appraisal is no part of a data set and is ignored.
     pub fn set_table(&mut self, t: Table) {
         let slot = match t.kind {
             TableKind::Portfolio => &mut self.portfolio,
             TableKind::Forecasts => &mut self.forecasts,
             TableKind::CostItems => &mut self.cost_items,
             TableKind::Comparables => &mut self.comparables,
+            TableKind::External => return,
         };
         *slot = Some(t);
     }

@@ -115,5 +115,6 @@ pub fn check_row(kind: TableKind, vals: &[Val<'_>], ctx: &RowCtx<'_>, problems: 
             }
         }
         TableKind::Comparables => after("deal_date", problems),
+        TableKind::External => {}
     }
 }

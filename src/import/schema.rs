@@ -92,6 +92,9 @@ pub enum TableKind {
     Forecasts,
     CostItems,
     Comparables,
+    /// An outside firm's appraisal: per-patent values and the assumptions it stated (bank
+    /// cross-check). Not part of a valuation data set, so not in [`TableKind::ALL`].
+    External,
 }
 
 impl TableKind {
@@ -108,6 +111,7 @@ impl TableKind {
             TableKind::Forecasts => "forecasts",
             TableKind::CostItems => "cost items",
             TableKind::Comparables => "comparables",
+            TableKind::External => "external appraisal",
         }
     }
 
@@ -117,6 +121,7 @@ impl TableKind {
             TableKind::Forecasts => FORECASTS,
             TableKind::CostItems => COST_ITEMS,
             TableKind::Comparables => COMPARABLES,
+            TableKind::External => EXTERNAL,
         }
     }
 
@@ -127,6 +132,7 @@ impl TableKind {
             TableKind::Forecasts => &["asset_group", "year"],
             TableKind::CostItems => &[],
             TableKind::Comparables => &["deal_id"],
+            TableKind::External => &["patent_no"],
         }
     }
 
@@ -177,6 +183,55 @@ const REMAINING_LIFE: &[&str] = &[
     "剩余寿命",
     "剩余经济年限",
     "剩余年限",
+];
+
+/// External appraisal: one row per patent, as the outside firm reported it.
+pub const EXTERNAL: &[ColumnSpec] = &[
+    ColumnSpec {
+        name: "patent_no",
+        kind: Kind::PatentNo,
+        required: true,
+        aliases: PATENT_NO,
+        doc: "patent or application number, as in the portfolio",
+    },
+    ColumnSpec {
+        name: "value",
+        kind: Kind::Money { positive: false },
+        required: true,
+        aliases: &[
+            "appraised value",
+            "external value",
+            "评估值",
+            "评估价值",
+            "评估结论",
+            "外部评估值",
+        ],
+        doc: "the firm's value of the patent, yuan (header may say 万元)",
+    },
+    ColumnSpec {
+        name: "discount_rate",
+        kind: Kind::Rate {
+            min: 0.001,
+            max: 1.0,
+        },
+        required: false,
+        aliases: &["discount", "折现率"],
+        doc: "the discount rate the firm used for this patent",
+    },
+    ColumnSpec {
+        name: "share_rate",
+        kind: Kind::Rate { min: 0.0, max: 1.0 },
+        required: false,
+        aliases: &["royalty rate", "分成率", "提成率"],
+        doc: "the share (royalty) rate the firm used",
+    },
+    ColumnSpec {
+        name: "remaining_life",
+        kind: Kind::Years { max: 30.0 },
+        required: false,
+        aliases: REMAINING_LIFE,
+        doc: "the remaining economic life the firm used, years",
+    },
 ];
 
 /// Portfolio: one row per patent.
@@ -568,7 +623,7 @@ mod tests {
     #[test]
     fn input_formats_doc_matches_the_code() {
         let doc = include_str!("../../docs/input-formats.md");
-        for kind in TableKind::ALL {
+        for kind in TableKind::ALL.into_iter().chain([TableKind::External]) {
             let tag = format!("<!-- columns:{kind:?} -->\n");
             let start = doc
                 .find(&tag)
@@ -589,7 +644,7 @@ mod tests {
 
     #[test]
     fn no_header_maps_to_two_columns_of_a_table() {
-        for t in TableKind::ALL {
+        for t in TableKind::ALL.into_iter().chain([TableKind::External]) {
             let mut seen = std::collections::HashMap::new();
             for c in t.columns() {
                 for a in std::iter::once(&c.name).chain(c.aliases) {

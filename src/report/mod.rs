@@ -1,9 +1,11 @@
-//! Appraisal reports from a stored version: HTML with charts, and per-patent tables as CSV or
-//! xlsx. The report is re-computed from the version's stored inputs and checked against its
+//! Appraisal reports from a stored version: PDF and HTML with charts (both rendered from the same
+//! blocks, see [`doc`]), and per-patent tables as CSV or xlsx. The report is re-computed from the version's stored inputs and checked against its
 //! stored results before anything is written, so a report always shows the version's figures.
 
 pub mod charts;
+pub mod doc;
 pub mod html;
+pub mod pdf;
 pub mod tables;
 
 use std::path::Path;
@@ -90,6 +92,7 @@ pub fn gather(store: &Store, version_id: &str) -> Result<ReportData, StoreError>
 /// Output formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
+    Pdf,
     Html,
     Csv,
     Xlsx,
@@ -103,6 +106,7 @@ pub fn export(
     out: &Path,
 ) -> Result<usize, ReportError> {
     let bytes = match format {
+        Format::Pdf => pdf::render_doc(&doc::build(data, lang)?)?,
         Format::Html => html::render(data, lang)?.into_bytes(),
         Format::Csv => tables::csv(data, lang)?,
         Format::Xlsx => tables::xlsx(data, lang)?,
@@ -127,10 +131,13 @@ pub enum ReportError {
     Chart(String),
     #[error("cannot build the table: {0}")]
     Table(String),
+    #[error("cannot write the PDF: {0}")]
+    Pdf(String),
 }
 
-/// The fingerprint embedded in an exported report, if any (`<meta name="patval-fingerprint">`
-/// in HTML).
+/// The version id and fingerprint embedded in an exported report, if any: `<meta
+/// name="patval-version|patval-fingerprint">` in HTML, the `patval-version:` and
+/// `patval-fingerprint:` keywords of a PDF's document information.
 pub fn embedded_fingerprint(bytes: &[u8]) -> Option<(String, String)> {
     let text = String::from_utf8_lossy(bytes);
     let meta = |name: &str| -> Option<String> {
@@ -139,6 +146,18 @@ pub fn embedded_fingerprint(bytes: &[u8]) -> Option<(String, String)> {
         let end = text[start..].find('"')?;
         Some(text[start..start + end].to_string())
     };
+    let keyword = |name: &str| -> Option<String> {
+        let tag = format!("{name}:");
+        let start = text.find(&tag)? + tag.len();
+        let value: String = text[start..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
+            .collect();
+        (!value.is_empty()).then_some(value)
+    };
+    if bytes.starts_with(b"%PDF") {
+        return Some((keyword("patval-version")?, keyword("patval-fingerprint")?));
+    }
     Some((meta("patval-version")?, meta("patval-fingerprint")?))
 }
 
