@@ -9,6 +9,7 @@ pub mod cli;
 pub mod gui;
 pub mod import;
 pub mod model;
+pub mod pledge;
 pub mod progress;
 pub mod report;
 pub mod sample;

@@ -2,30 +2,15 @@
 //! from the doc itself (the number after each `<!--check:NAME-->` marker), so the doc and the
 //! code cannot drift apart.
 
+mod common;
+
 use std::collections::HashMap;
 use std::path::Path;
 
 use patval::valuation::{Engine, Method, Methods};
 
 fn doc_checks() -> HashMap<String, f64> {
-    let doc =
-        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/methods.md"))
-            .unwrap();
-    let mut out = HashMap::new();
-    for part in doc.split("<!--check:").skip(1) {
-        let (name, rest) = part.split_once("-->").expect("marker closes");
-        let number: String = rest
-            .chars()
-            .take_while(|c| c.is_ascii_digit() || *c == ',' || *c == '.')
-            .collect();
-        let v: f64 = number
-            .trim_end_matches(['.', ','])
-            .replace(',', "")
-            .parse()
-            .unwrap_or_else(|_| panic!("check:{name} is not followed by a number"));
-        out.insert(name.to_string(), v);
-    }
-    out
+    common::doc_checks("docs/methods.md")
 }
 
 fn engine() -> Engine {
@@ -35,15 +20,7 @@ fn engine() -> Engine {
     Engine::new(&ds, &a, Methods::default(), None).unwrap()
 }
 
-/// `got` equals `want` (as printed in the doc, `decimals` places) after rounding.
-fn assert_close(name: &str, got: f64, want: f64, decimals: i32) {
-    let scale = 10f64.powi(decimals);
-    assert_eq!(
-        (got * scale).round() / scale,
-        want,
-        "{name}: computed {got}, the doc says {want}"
-    );
-}
+use common::assert_close;
 
 #[test]
 fn worked_example_matches_the_doc_to_the_cent() {

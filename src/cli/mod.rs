@@ -1,6 +1,7 @@
 //! The command line: `patval <command>`. Every command that prints results takes `--json`
 //! (schemas in `docs/cli.md`). The GUI starts when no command is given.
 
+pub mod bank;
 pub mod store;
 mod validate;
 pub mod value;
@@ -55,6 +56,12 @@ pub enum Command {
     ExportReview(store::ExportReviewArgs),
     /// Merge a review package into the store (exit 3 if conflicts were recorded).
     ImportReview(store::ImportReviewArgs),
+    /// Cross-check an outside appraisal against the bank's valuation: deviations and value bridge.
+    Crosscheck(Box<bank::CrosscheckArgs>),
+    /// Credit limit, liquidation value, coverage and expected loss of a pledge loan.
+    Pledge(Box<bank::PledgeArgs>),
+    /// Post-loan monitoring: re-value a stored version at a new date with updated inputs.
+    Monitor(Box<bank::MonitorArgs>),
     /// Save the sample case in a loop (for crash tests).
     #[command(hide = true)]
     InternalSaveLoop(store::SaveLoopArgs),
@@ -125,6 +132,9 @@ pub fn run(command: Command) -> Result<ExitCode, CliError> {
         Command::Export(args) => store::export(&args),
         Command::ExportReview(args) => store::export_review(&args),
         Command::ImportReview(args) => store::import_review(&args),
+        Command::Crosscheck(args) => bank::crosscheck_cmd(&args),
+        Command::Pledge(args) => bank::pledge_cmd(&args),
+        Command::Monitor(args) => bank::monitor_cmd(&args),
         Command::InternalSaveLoop(args) => store::save_loop(&args),
     }
 }

@@ -21,7 +21,7 @@ pub struct IpcKey {
 }
 
 /// Interns IPC prefixes so comparisons are integer compares.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct IpcInterner {
     ids: HashMap<String, u32>,
 }
@@ -117,7 +117,7 @@ pub struct Comparable {
 }
 
 /// Everything the methods read, indexed by patent.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Inputs {
     pub patents: Vec<Patent>,
     pub patent_nos: Vec<String>,

@@ -59,7 +59,7 @@ pub fn similarity(p: &Patent, life: f64, c: &Comparable) -> f64 {
 }
 
 /// The comparables chosen for every patent, best first.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Selection {
     offsets: Vec<u32>,
     picks: Vec<u32>,

@@ -234,6 +234,7 @@ impl PatentValue {
 }
 
 /// The engine: inputs, per-patent base figures and selected comparables.
+#[derive(Clone)]
 pub struct Engine {
     pub assumptions: Assumptions,
     pub methods: Methods,

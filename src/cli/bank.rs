@@ -1,0 +1,442 @@
+//! Bank-side commands: crosscheck, pledge, monitor.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use super::CliError;
+use super::store::DbArg;
+use super::value::{InputArgs, load};
+use crate::import::{self, ReadOptions, TableKind};
+use crate::model::money::{MoneyUnit, format_money};
+use crate::pledge::credit::{Accept, accepted_values};
+use crate::pledge::crosscheck::{ExternalSide, crosscheck};
+use crate::pledge::{Collateral, ExternalAppraisal, Loan, Policy, monitor};
+use crate::valuation::{Engine, Tweak};
+
+fn w(x: f64) -> String {
+    format_money(x, MoneyUnit::Wan)
+}
+
+fn pct(x: f64) -> String {
+    format!("{:.1}%", x * 100.0)
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ExternalArgs {
+    /// The outside firm's appraisal as CSV (per-patent values and the rates and lives it stated).
+    #[arg(long, conflicts_with = "external_version")]
+    pub external: Option<PathBuf>,
+    /// The outside firm's revenue forecasts (same columns as forecasts.csv).
+    #[arg(long, requires = "external")]
+    pub external_forecasts: Option<PathBuf>,
+    /// The outside firm's method weights: cost,income,market.
+    #[arg(long, requires = "external", value_delimiter = ',', num_args = 3)]
+    pub external_weights: Option<Vec<f64>>,
+    /// Or: a stored report version (id or prefix) as the external appraisal.
+    #[arg(long)]
+    pub external_version: Option<String>,
+    #[command(flatten)]
+    pub db: DbArg,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CrosscheckArgs {
+    /// The bank's inputs and assumptions.
+    #[command(flatten)]
+    pub inputs: InputArgs,
+    #[command(flatten)]
+    pub external: ExternalArgs,
+    /// Flag patents whose values differ by more than this share (0.2 = 20%).
+    #[arg(long, default_value_t = 0.2)]
+    pub threshold: f64,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CollateralArg {
+    IpOnly,
+    Mixed,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum AcceptArg {
+    Bank,
+    External,
+    Lower,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct LoanArgs {
+    /// Policy profile: a bundled id (shenzhen), a profile id in the user folder, or a TOML file.
+    #[arg(long, default_value = "shenzhen")]
+    pub policy: String,
+    /// Exposure at default: principal plus accrued interest (`5000000`, `500万元`).
+    #[arg(long, value_parser = parse_amount)]
+    pub exposure: f64,
+    /// Probability of default over the term (0.03 or 3%).
+    #[arg(long, value_parser = parse_share)]
+    pub pd: f64,
+    /// What secures the loan.
+    #[arg(long, value_enum, default_value = "ip-only")]
+    pub collateral: CollateralArg,
+    /// Share of the bank's shortfall a guarantor pays (0.4 or 40%).
+    #[arg(long, default_value = "0", value_parser = parse_share)]
+    pub guarantee: f64,
+}
+
+impl LoanArgs {
+    fn loan(&self) -> Loan {
+        Loan {
+            exposure: self.exposure,
+            pd: self.pd,
+            collateral: match self.collateral {
+                CollateralArg::IpOnly => Collateral::IpOnly,
+                CollateralArg::Mixed => Collateral::Mixed,
+            },
+            guarantee_share: self.guarantee,
+        }
+    }
+}
+
+#[derive(Debug, clap::Args)]
+pub struct PledgeArgs {
+    #[command(flatten)]
+    pub inputs: InputArgs,
+    #[command(flatten)]
+    pub loan: LoanArgs,
+    #[command(flatten)]
+    pub external: ExternalArgs,
+    /// With an external appraisal: which value to accept per patent.
+    #[arg(long, value_enum, default_value = "lower")]
+    pub accept: AcceptArg,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct MonitorArgs {
+    /// The stored version the loan was granted on (id or prefix).
+    pub version: String,
+    /// The monitoring date (the new valuation date).
+    #[arg(long, value_parser = super::parse_date_arg)]
+    pub valuation_date: chrono::NaiveDate,
+    /// Updated portfolio (legal status, etc.); otherwise the stored one.
+    #[arg(long)]
+    pub portfolio: Option<PathBuf>,
+    /// Updated forecasts; otherwise the stored ones.
+    #[arg(long)]
+    pub forecasts: Option<PathBuf>,
+    /// Updated comparables; otherwise the stored ones.
+    #[arg(long)]
+    pub comparables: Option<PathBuf>,
+    #[command(flatten)]
+    pub loan: LoanArgs,
+    #[command(flatten)]
+    pub db: DbArg,
+    #[arg(long)]
+    pub json: bool,
+}
+
+fn parse_amount(s: &str) -> Result<f64, String> {
+    import::cell::parse_money(s, 0).map_err(|e| format!("\"{s}\" {e}"))
+}
+
+fn parse_share(s: &str) -> Result<f64, String> {
+    let v = import::cell::parse_rate(s, false).map_err(|e| format!("\"{s}\" {e}"))?;
+    if (0.0..=1.0).contains(&v) {
+        Ok(v)
+    } else {
+        Err(format!("\"{s}\" is outside 0–1"))
+    }
+}
+
+fn err(e: impl std::fmt::Display) -> Result<ExitCode, CliError> {
+    eprintln!("error: {e}");
+    Ok(ExitCode::from(1))
+}
+
+macro_rules! try_or {
+    ($e:expr) => {
+        match $e {
+            Ok(v) => v,
+            Err(e) => return err(e),
+        }
+    };
+}
+
+/// The bank's engine from the inputs (problems printed, exit 1 on errors).
+fn bank_engine(
+    inputs: &InputArgs,
+) -> Result<Result<(crate::import::Dataset, Engine), ExitCode>, CliError> {
+    let methods = inputs.methods();
+    let (ds, a) = match load(inputs, methods)? {
+        Ok(x) => x,
+        Err(problems) => {
+            for p in problems {
+                eprintln!("{p}");
+            }
+            return Ok(Err(ExitCode::from(1)));
+        }
+    };
+    match Engine::new(&ds, &a, methods, None) {
+        Ok(e) => Ok(Ok((ds, e))),
+        Err(e) => {
+            eprintln!("error: {e}");
+            Ok(Err(ExitCode::from(1)))
+        }
+    }
+}
+
+/// The external side, if one was given.
+fn external_side(
+    x: &ExternalArgs,
+    ds: &crate::import::Dataset,
+    bank: &Engine,
+) -> Result<Option<ExternalSide>, String> {
+    let opts = ReadOptions::new(bank.assumptions.valuation_date);
+    if let Some(path) = &x.external {
+        let ext = ExternalAppraisal::read(path, &opts).map_err(|e| e.to_string())?;
+        let revenue = match &x.external_forecasts {
+            Some(f) => {
+                let t = import::read_table(TableKind::Forecasts, f, &opts, None)
+                    .map_err(|e| e.to_string())?;
+                let mut ds2 = ds.clone();
+                ds2.set_table(t);
+                Some(
+                    Engine::new(&ds2, &bank.assumptions, bank.methods, None)
+                        .map_err(|e| e.to_string())?,
+                )
+            }
+            None => None,
+        };
+        let weights =
+            x.external_weights
+                .as_ref()
+                .map(|v| crate::model::assumptions::MethodWeights {
+                    cost: v[0],
+                    income: v[1],
+                    market: v[2],
+                });
+        return Ok(Some(ExternalSide::from_csv(
+            bank,
+            &ext,
+            revenue.as_ref(),
+            weights,
+        )));
+    }
+    if let Some(v) = &x.external_version {
+        let store = x.db.open().map_err(|e| e.to_string())?;
+        let id = store.resolve_version(v).map_err(|e| e.to_string())?;
+        let data = store.load_version(&id).map_err(|e| e.to_string())?;
+        let (eds, ea, em) = store.dataset_of(&data).map_err(|e| e.to_string())?;
+        let e = Engine::new(&eds, &ea, em, None).map_err(|e| e.to_string())?;
+        return Ok(Some(ExternalSide::from_engine(&format!("version {id}"), e)));
+    }
+    Ok(None)
+}
+
+pub fn crosscheck_cmd(a: &CrosscheckArgs) -> Result<ExitCode, CliError> {
+    if !(a.threshold > 0.0 && a.threshold.is_finite()) {
+        return err(format!("--threshold {} must be above 0", a.threshold));
+    }
+    let (ds, bank) = match bank_engine(&a.inputs)? {
+        Ok(x) => x,
+        Err(code) => return Ok(code),
+    };
+    let ext = match try_or!(external_side(&a.external, &ds, &bank)) {
+        Some(x) => x,
+        None => return err("give --external FILE or --external-version VERSION"),
+    };
+    let c = crosscheck(&bank, &ext, a.threshold);
+    if a.json {
+        println!("{}", serde_json::to_string_pretty(&c)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!(
+        "cross-check of {} against the bank's valuation",
+        c.external_label
+    );
+    println!(
+        "external total {}   bank total {}   gap (bank − external) {}",
+        w(c.external_total),
+        w(c.bank_total),
+        w(c.gap)
+    );
+    println!("\nkey assumptions (mean over patents)   external   bank");
+    for p in &c.assumptions {
+        let f = |x: f64| {
+            if p.key == "remaining_life" {
+                format!("{x:.2} y")
+            } else {
+                pct(x)
+            }
+        };
+        println!("  {:<34} {:>9} {:>9}", p.key, f(p.external), f(p.bank));
+    }
+    println!("\nvalue bridge (external → bank)");
+    println!(
+        "  {:<52} {:>16}",
+        "external reported total",
+        w(c.external_total)
+    );
+    for s in &c.bridge {
+        println!("  {:<52} {:>16}", s.step.label_en(), w(s.delta));
+        if let Some(n) = &s.note {
+            println!("      ({n})");
+        }
+    }
+    println!("  {:<52} {:>16}", "bank total", w(c.bank_total));
+    println!(
+        "\n{} of {} patents deviate by more than {}:",
+        c.flagged,
+        c.deviations.len(),
+        pct(c.threshold)
+    );
+    for d in c.deviations.iter().filter(|d| d.flagged) {
+        println!(
+            "  {:<20} external {:>14}  bank {:>14}  {:>8}  {}",
+            d.patent_no,
+            d.external.map_or("—".into(), w),
+            d.bank.map_or("—".into(), w),
+            d.relative.map_or("—".into(), pct),
+            d.reason
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn pledge_cmd(a: &PledgeArgs) -> Result<ExitCode, CliError> {
+    let policy = try_or!(Policy::load(&a.loan.policy));
+    let (ds, bank) = match bank_engine(&a.inputs)? {
+        Ok(x) => x,
+        Err(code) => return Ok(code),
+    };
+    let ext = try_or!(external_side(&a.external, &ds, &bank));
+    let values: Vec<f64> = bank
+        .evaluate_all(&Tweak::IDENTITY)
+        .iter()
+        .map(|v| v.reconciled.unwrap_or(0.0))
+        .collect();
+    let rule = match a.accept {
+        AcceptArg::Bank => Accept::Bank,
+        AcceptArg::External => Accept::External,
+        AcceptArg::Lower => Accept::Lower,
+    };
+    let accepted = accepted_values(&bank, &values, ext.as_ref(), rule);
+    let r = try_or!(crate::pledge::pledge(
+        &bank,
+        &accepted,
+        &policy,
+        &a.loan.loan()
+    ));
+    if a.json {
+        println!("{}", serde_json::to_string_pretty(&r)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!("{} ({})", policy.name_en, policy.id);
+    println!(
+        "accepted value {}   credit limit {}   liquidation value {}",
+        w(r.accepted_total),
+        w(r.credit_limit),
+        w(r.liquidation_value)
+    );
+    println!(
+        "exposure {}   coverage {}   liquidation coverage {}   headroom {}",
+        w(r.loan.exposure),
+        pct(r.coverage),
+        pct(r.liquidation_coverage),
+        w(r.headroom)
+    );
+    println!("\ndisposal paths              weight    recovery (PV)");
+    for d in &r.recoveries {
+        println!(
+            "  {:<26} {:>6}  {:>14}",
+            d.name_en,
+            pct(d.weight),
+            w(d.present_value)
+        );
+    }
+    let al = &r.allocation;
+    println!("\nafter a default (waterfall)");
+    for (k, v) in [
+        ("expected disposal proceeds", al.proceeds),
+        ("1. to the bank", al.to_bank),
+        ("2. to other parties (surplus)", al.to_others),
+        ("3. guarantor", al.guarantor),
+        ("4. risk-compensation fund", al.fund),
+        ("5. bank's loss", al.bank_loss),
+    ] {
+        println!("  {k:<32} {:>14}", w(v));
+    }
+    if al.fund_capped {
+        println!(
+            "  (the fund pays {} of the loss, capped at {} per loan)",
+            pct(al.fund_share),
+            w(policy.compensation.cap_per_loan)
+        );
+    }
+    println!(
+        "\nPD {}   LGD {}   expected loss {}",
+        pct(r.loan.pd),
+        pct(r.lgd),
+        w(r.expected_loss)
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn monitor_cmd(a: &MonitorArgs) -> Result<ExitCode, CliError> {
+    let policy = try_or!(Policy::load(&a.loan.policy));
+    let store = try_or!(a.db.open());
+    let id = try_or!(store.resolve_version(&a.version));
+    let data = try_or!(store.load_version(&id));
+    let (ds, assumptions, methods) = try_or!(store.dataset_of(&data));
+    let before = try_or!(Engine::new(&ds, &assumptions, methods, None));
+    let mut later = assumptions.clone();
+    later.valuation_date = a.valuation_date;
+    let opts = ReadOptions::new(a.valuation_date);
+    let mut ds2 = ds.clone();
+    for (kind, path) in [
+        (TableKind::Portfolio, &a.portfolio),
+        (TableKind::Forecasts, &a.forecasts),
+        (TableKind::Comparables, &a.comparables),
+    ] {
+        if let Some(p) = path {
+            ds2.set_table(try_or!(import::read_table(kind, p, &opts, None)));
+        }
+    }
+    let after = try_or!(Engine::new(&ds2, &later, methods, None));
+    let m = try_or!(monitor::monitor(&before, &after, &policy, &a.loan.loan()));
+    if a.json {
+        println!("{}", serde_json::to_string_pretty(&m)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!(
+        "monitoring version {id} at {} ({})",
+        a.valuation_date, policy.name_en
+    );
+    println!(
+        "accepted value {} → {}   credit limit {} → {}   coverage {} → {} ({:+.1} points)",
+        w(m.before.accepted_total),
+        w(m.after.accepted_total),
+        w(m.before.credit_limit),
+        w(m.after.credit_limit),
+        pct(m.before.coverage),
+        pct(m.after.coverage),
+        m.coverage_change * 100.0
+    );
+    if m.flags.is_empty() {
+        println!("no patent needs attention");
+    }
+    for f in &m.flags {
+        println!(
+            "  {:<20} {:<14} {:>14} → {:<14} {}",
+            f.patent_no,
+            format!("{:?}", f.kind),
+            w(f.before),
+            w(f.after),
+            f.detail
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,346 @@
+//! Cross-check of an outside appraisal against the bank's own valuation: per-patent deviation
+//! with a threshold flag, the key assumptions side by side, and a value bridge that attributes
+//! the gap between the two totals to each assumption in turn (sequential substitution), in whole
+//! fen, so the steps sum exactly to the gap.
+//!
+//! The external side is patval's re-computation of the outside appraisal: the bank's data set
+//! with the rates and lives the firm stated (from CSV), or another stored report version. The
+//! bridge starts at the firm's reported total, moves to that re-computation (the "re-computation"
+//! step: method, data and coverage differences), then swaps in the bank's discount rates, share
+//! rates, revenue forecasts, remaining lives and method weights one after the other, and ends at
+//! the bank's total (the "other inputs" step: everything else that differs, such as comparables,
+//! cost records or scorecards).
+
+use serde::Serialize;
+
+use super::external::ExternalAppraisal;
+use super::{fen, yuan};
+use crate::model::assumptions::MethodWeights;
+use crate::valuation::{Engine, Tweak};
+
+/// The outside appraisal as patval re-computes it, with the values the firm reported.
+#[derive(Clone)]
+pub struct ExternalSide {
+    /// What it came from: a file name or a version id.
+    pub label: String,
+    pub engine: Engine,
+    /// Reported value per patent number (normalised), in the firm's order.
+    pub reported: Vec<(String, f64)>,
+}
+
+impl ExternalSide {
+    /// An external CSV applied to the bank's data set: each stated discount rate, share rate and
+    /// remaining life replaces the bank's figure for that patent; `revenue` (an engine built on
+    /// the firm's revenue forecasts) and `weights` replace the bank's when given.
+    pub fn from_csv(
+        bank: &Engine,
+        ext: &ExternalAppraisal,
+        revenue: Option<&Engine>,
+        weights: Option<MethodWeights>,
+    ) -> Self {
+        let mut e = bank.clone();
+        for r in &ext.rows {
+            let Some(i) = e.find(&r.patent_no) else {
+                continue;
+            };
+            let b = &mut e.base[i];
+            if let Some(d) = r.discount_rate {
+                b.discount.rate = d;
+            }
+            if let Some(s) = r.share_rate {
+                b.share_rate = s;
+            }
+            if let Some(l) = r.remaining_life {
+                b.life.remaining_economic = l.min(b.life.remaining_legal);
+                b.life.from_override = true;
+            }
+        }
+        if let Some(rev) = revenue
+            && rev.inputs.group_names == e.inputs.group_names
+        {
+            e.inputs.groups = rev.inputs.groups.clone();
+        }
+        if let Some(w) = weights {
+            e.assumptions.method_weights = w;
+        }
+        let reported = ext
+            .rows
+            .iter()
+            .map(|r| {
+                (
+                    crate::import::cell::normalize_patent_no(&r.patent_no),
+                    r.value,
+                )
+            })
+            .collect();
+        ExternalSide {
+            label: ext.file.clone(),
+            engine: e,
+            reported,
+        }
+    }
+
+    /// Another patval valuation (a stored version re-opened): its reconciled values are the
+    /// reported ones.
+    pub fn from_engine(label: &str, engine: Engine) -> Self {
+        let values = engine.evaluate_all(&Tweak::IDENTITY);
+        let reported = engine
+            .inputs
+            .patent_nos
+            .iter()
+            .zip(&values)
+            .map(|(no, v)| (no.clone(), v.reconciled.unwrap_or(0.0)))
+            .collect();
+        ExternalSide {
+            label: label.to_string(),
+            engine,
+            reported,
+        }
+    }
+}
+
+/// One patent compared.
+#[derive(Debug, Clone, Serialize)]
+pub struct Deviation {
+    pub patent_no: String,
+    pub external: Option<f64>,
+    pub bank: Option<f64>,
+    /// external − bank, yuan (a missing side counts as 0).
+    pub difference: f64,
+    /// (external − bank) / bank; `None` when the bank's value is 0 or missing.
+    pub relative: Option<f64>,
+    pub flagged: bool,
+    /// Why it is flagged, in English and Chinese.
+    pub reason: String,
+    pub reason_zh: String,
+}
+
+/// The parts of the bridge, in the order they are swapped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Step {
+    Recompute,
+    DiscountRate,
+    ShareRate,
+    Revenue,
+    Life,
+    Weights,
+    Other,
+}
+
+impl Step {
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Step::Recompute => "re-computation in patval (method, data, coverage)",
+            Step::DiscountRate => "discount rate",
+            Step::ShareRate => "share rate",
+            Step::Revenue => "revenue forecast",
+            Step::Life => "remaining economic life",
+            Step::Weights => "method weights",
+            Step::Other => "other inputs",
+        }
+    }
+
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Step::Recompute => "在 patval 中重算（方法、数据、范围差异）",
+            Step::DiscountRate => "折现率",
+            Step::ShareRate => "分成率",
+            Step::Revenue => "收入预测",
+            Step::Life => "剩余经济寿命",
+            Step::Weights => "方法权重",
+            Step::Other => "其他输入",
+        }
+    }
+}
+
+/// One step of the value bridge.
+#[derive(Debug, Clone, Serialize)]
+pub struct BridgeStep {
+    pub step: Step,
+    /// Total before and after the step, yuan (whole fen).
+    pub from: f64,
+    pub to: f64,
+    /// `to − from` in fen: the steps' fen add up to the gap exactly.
+    pub delta_fen: i64,
+    pub delta: f64,
+    /// A note when the step could not be isolated (e.g. different product lines).
+    pub note: Option<String>,
+}
+
+/// A key assumption on both sides: the mean over the bank's patents (value-weighted would hide
+/// the patents worth nothing).
+#[derive(Debug, Clone, Serialize)]
+pub struct AssumptionPair {
+    pub key: &'static str,
+    pub external: f64,
+    pub bank: f64,
+}
+
+/// The cross-check.
+#[derive(Debug, Clone, Serialize)]
+pub struct CrossCheck {
+    pub external_label: String,
+    pub threshold: f64,
+    pub external_total: f64,
+    pub bank_total: f64,
+    /// bank − external, fen.
+    pub gap_fen: i64,
+    pub gap: f64,
+    pub deviations: Vec<Deviation>,
+    pub flagged: usize,
+    pub assumptions: Vec<AssumptionPair>,
+    pub bridge: Vec<BridgeStep>,
+}
+
+fn mean(e: &Engine, f: impl Fn(&crate::valuation::Base) -> f64) -> f64 {
+    if e.base.is_empty() {
+        return 0.0;
+    }
+    e.base.iter().map(f).sum::<f64>() / e.base.len() as f64
+}
+
+/// Compares the external side with the bank's valuation. `threshold` is the relative deviation
+/// above which a patent is flagged (0.2 = 20%).
+pub fn crosscheck(bank: &Engine, ext: &ExternalSide, threshold: f64) -> CrossCheck {
+    let bank_values = bank.evaluate_all(&Tweak::IDENTITY);
+    let mut deviations = Vec::new();
+    let reported: std::collections::HashMap<&str, f64> = ext
+        .reported
+        .iter()
+        .map(|(no, v)| (no.as_str(), *v))
+        .collect();
+    let flag = |external: Option<f64>, bankv: Option<f64>| -> (bool, String, String) {
+        match (external, bankv) {
+            (None, _) => (
+                true,
+                "not in the external appraisal".into(),
+                "外部评估报告未包含".into(),
+            ),
+            (_, None) => (
+                true,
+                "not in the bank's portfolio".into(),
+                "银行评估组合中没有".into(),
+            ),
+            (Some(x), Some(b)) if b == 0.0 && x != 0.0 => (
+                true,
+                "the bank values it at 0".into(),
+                "银行评估值为 0".into(),
+            ),
+            (Some(x), Some(b)) if b != 0.0 && ((x - b) / b).abs() > threshold => (
+                true,
+                format!("deviation above {:.0}%", threshold * 100.0),
+                format!("偏离超过 {:.0}%", threshold * 100.0),
+            ),
+            _ => (false, String::new(), String::new()),
+        }
+    };
+    for (i, no) in bank.inputs.patent_nos.iter().enumerate() {
+        let b = bank_values[i].reconciled.unwrap_or(0.0);
+        let x = reported.get(no.as_str()).copied();
+        let (flagged, reason, reason_zh) = flag(x, Some(b));
+        deviations.push(Deviation {
+            patent_no: no.clone(),
+            external: x,
+            bank: Some(b),
+            difference: x.unwrap_or(0.0) - b,
+            relative: x.filter(|_| b != 0.0).map(|x| (x - b) / b),
+            flagged,
+            reason,
+            reason_zh,
+        });
+    }
+    for (no, v) in &ext.reported {
+        if bank.find(no).is_none() {
+            let (flagged, reason, reason_zh) = flag(Some(*v), None);
+            deviations.push(Deviation {
+                patent_no: no.clone(),
+                external: Some(*v),
+                bank: None,
+                difference: *v,
+                relative: None,
+                flagged,
+                reason,
+                reason_zh,
+            });
+        }
+    }
+
+    // The bridge, in fen.
+    let reported_fen: i64 = fen(ext.reported.iter().map(|(_, v)| v).sum());
+    let bank_fen = fen(bank_values.iter().filter_map(|v| v.reconciled).sum());
+    let mut cur = ext.engine.clone();
+    let mut bridge = Vec::new();
+    let mut last = reported_fen;
+    let mut push = |step: Step, to: i64, note: Option<String>, bridge: &mut Vec<BridgeStep>| {
+        bridge.push(BridgeStep {
+            step,
+            from: yuan(last),
+            to: yuan(to),
+            delta_fen: to - last,
+            delta: yuan(to - last),
+            note,
+        });
+        last = to;
+    };
+    let total = |e: &Engine| fen(e.total(&Tweak::IDENTITY));
+    push(Step::Recompute, total(&cur), None, &mut bridge);
+    let matched: Vec<(usize, usize)> = (0..cur.len())
+        .filter_map(|i| bank.find(&cur.inputs.patent_nos[i]).map(|j| (i, j)))
+        .collect();
+    for &(i, j) in &matched {
+        cur.base[i].discount = bank.base[j].discount;
+    }
+    push(Step::DiscountRate, total(&cur), None, &mut bridge);
+    for &(i, j) in &matched {
+        cur.base[i].share_rate = bank.base[j].share_rate;
+    }
+    cur.assumptions.share_rate = bank.assumptions.share_rate.clone();
+    push(Step::ShareRate, total(&cur), None, &mut bridge);
+    let note = if cur.inputs.group_names == bank.inputs.group_names {
+        cur.inputs.groups = bank.inputs.groups.clone();
+        None
+    } else {
+        Some("the two sides have different product lines; their revenue difference is under other inputs".into())
+    };
+    push(Step::Revenue, total(&cur), note, &mut bridge);
+    for &(i, j) in &matched {
+        cur.base[i].life = bank.base[j].life;
+    }
+    push(Step::Life, total(&cur), None, &mut bridge);
+    cur.assumptions.method_weights = bank.assumptions.method_weights.clone();
+    push(Step::Weights, total(&cur), None, &mut bridge);
+    push(Step::Other, bank_fen, None, &mut bridge);
+
+    let e = &ext.engine;
+    let assumptions = vec![
+        AssumptionPair {
+            key: "discount_rate",
+            external: mean(e, |b| b.discount.rate),
+            bank: mean(bank, |b| b.discount.rate),
+        },
+        AssumptionPair {
+            key: "share_rate",
+            external: mean(e, |b| b.share_rate),
+            bank: mean(bank, |b| b.share_rate),
+        },
+        AssumptionPair {
+            key: "remaining_life",
+            external: mean(e, |b| b.life.remaining_economic),
+            bank: mean(bank, |b| b.life.remaining_economic),
+        },
+    ];
+    let flagged = deviations.iter().filter(|d| d.flagged).count();
+    CrossCheck {
+        external_label: ext.label.clone(),
+        threshold,
+        external_total: yuan(reported_fen),
+        bank_total: yuan(bank_fen),
+        gap_fen: bank_fen - reported_fen,
+        gap: yuan(bank_fen - reported_fen),
+        deviations,
+        flagged,
+        assumptions,
+        bridge,
+    }
+}

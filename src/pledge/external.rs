@@ -1,0 +1,94 @@
+//! An outside firm's appraisal read from CSV (see docs/input-formats.md, "External appraisal"):
+//! per-patent values and the discount rate, share rate and remaining life it stated.
+
+use std::path::Path;
+
+use polars::prelude::*;
+
+use super::PledgeError;
+use crate::import::{self, ReadOptions, TableKind};
+
+/// One patent as the outside firm reported it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ExternalRow {
+    pub patent_no: String,
+    pub value: f64,
+    pub discount_rate: Option<f64>,
+    pub share_rate: Option<f64>,
+    pub remaining_life: Option<f64>,
+    /// 1-based row in the file (the header is row 1).
+    pub source_row: u32,
+}
+
+/// The outside firm's appraisal.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ExternalAppraisal {
+    pub file: String,
+    pub rows: Vec<ExternalRow>,
+}
+
+impl ExternalAppraisal {
+    /// Reads and validates the CSV; problems name the file, row and column.
+    pub fn read(path: &Path, opts: &ReadOptions) -> Result<Self, PledgeError> {
+        let t = import::read_table(TableKind::External, path, opts, None)?;
+        Self::from_table(&t)
+    }
+
+    /// From CSV bytes (tests, the GUI).
+    pub fn from_bytes(bytes: &[u8], file: &str, opts: &ReadOptions) -> Result<Self, PledgeError> {
+        let t = import::read_table_bytes(TableKind::External, bytes, file, opts, None)?;
+        Self::from_table(&t)
+    }
+
+    fn from_table(t: &import::Table) -> Result<Self, PledgeError> {
+        let internal = |e: PolarsError| PledgeError::Other(format!("{}: {e}", t.file));
+        let df = &t.df;
+        let nos = df
+            .column("patent_no")
+            .map_err(internal)?
+            .str()
+            .map_err(internal)?;
+        let f = |name: &str| -> Result<Vec<Option<f64>>, PledgeError> {
+            Ok(df
+                .column(name)
+                .map_err(internal)?
+                .f64()
+                .map_err(internal)?
+                .iter()
+                .collect())
+        };
+        let (value, disc, share, life) = (
+            f("value")?,
+            f("discount_rate")?,
+            f("share_rate")?,
+            f("remaining_life")?,
+        );
+        let rows_col = df
+            .column(import::SOURCE_ROW)
+            .map_err(internal)?
+            .cast(&DataType::UInt32)
+            .map_err(internal)?;
+        let src: Vec<Option<u32>> = rows_col.u32().map_err(internal)?.iter().collect();
+        let rows = nos
+            .iter()
+            .enumerate()
+            .map(|(i, no)| ExternalRow {
+                patent_no: no.unwrap_or_default().to_string(),
+                value: value[i].unwrap_or(0.0),
+                discount_rate: disc[i],
+                share_rate: share[i],
+                remaining_life: life[i],
+                source_row: src[i].unwrap_or(0),
+            })
+            .collect();
+        Ok(ExternalAppraisal {
+            file: t.file.clone(),
+            rows,
+        })
+    }
+
+    /// The firm's total.
+    pub fn total(&self) -> f64 {
+        self.rows.iter().map(|r| r.value).sum()
+    }
+}
