@@ -11,6 +11,8 @@ pub const FORECASTS: &[u8] = include_bytes!("../sample_data/forecasts.csv");
 pub const COST_ITEMS: &[u8] = include_bytes!("../sample_data/cost_items.csv");
 pub const COMPARABLES: &[u8] = include_bytes!("../sample_data/comparables.csv");
 pub const ASSUMPTIONS: &str = include_str!("../sample_data/assumptions.toml");
+/// An outside firm's appraisal of the sample portfolio (for the bank cross-check).
+pub const EXTERNAL_APPRAISAL: &[u8] = include_bytes!("../sample_data/external_appraisal.csv");
 
 /// The sample case did not load (a build with broken sample data).
 #[derive(Debug, thiserror::Error)]

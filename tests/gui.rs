@@ -173,3 +173,40 @@ fn a_store_that_cannot_be_opened_is_reported_and_the_app_still_works() {
     h.step();
     h.get_by_label_contains("The store cannot be opened");
 }
+
+#[test]
+fn a_bank_valuer_cross_checks_the_external_appraisal_and_sizes_the_loan() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = app(&dir.path().join("store.sqlite3"));
+    wait(&mut h, "the sample valuation", |a| a.valued.is_some());
+
+    // Cross-check: load the sample's external appraisal; the bridge appears and sums to the gap.
+    h.get_by_role_and_label(Role::Button, "Cross-check").click();
+    h.step();
+    h.get_by_label("No external appraisal loaded.");
+    h.get_by_role_and_label(Role::Button, "Use the sample's external appraisal")
+        .click();
+    wait(&mut h, "the cross-check", |a| a.crosscheck.result.is_some());
+    let c = h.state().crosscheck.result.clone().unwrap();
+    assert_eq!(c.bridge.iter().map(|s| s.delta_fen).sum::<i64>(), c.gap_fen);
+    assert!(c.flagged > 0);
+    h.get_by_label("Value bridge (external → bank)");
+    let gap = format!("Gap (bank − external) {}", h.state().money(c.gap));
+    h.get_by_label(&gap);
+
+    // Pledge: the loan is sized against the lower of the two values.
+    h.get_by_role_and_label(Role::Button, "Pledge").click();
+    wait(&mut h, "the pledge analysis", |a| a.pledge.result.is_some());
+    let r = h.state().pledge.result.clone().unwrap();
+    assert!(r.credit_limit > 0.0 && r.credit_limit < r.accepted_total);
+    assert!(r.accepted_total <= c.bank_total + 0.01, "lower of the two");
+    h.get_by_label(&h.state().money(r.credit_limit));
+    // Mixed collateral: the fund's share drops to 20 %.
+    h.state_mut().pledge.collateral = patval::pledge::Collateral::Mixed;
+    wait(&mut h, "the re-run", |a| {
+        a.pledge
+            .result
+            .as_ref()
+            .is_some_and(|r| r.allocation.fund_share == 0.2)
+    });
+}

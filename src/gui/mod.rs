@@ -8,10 +8,12 @@
 
 pub mod assumptions_panel;
 pub mod browse;
+pub mod crosscheck_panel;
 pub mod data_panel;
 pub mod fonts;
 pub mod i18n;
 pub mod jobs;
+pub mod pledge_panel;
 pub mod results_panel;
 pub mod review_panel;
 
@@ -39,15 +41,19 @@ pub enum Panel {
     #[default]
     Results,
     Review,
+    CrossCheck,
+    Pledge,
 }
 
 impl Panel {
-    pub const ALL: [Panel; 5] = [
+    pub const ALL: [Panel; 7] = [
         Panel::Data,
         Panel::Browse,
         Panel::Assumptions,
         Panel::Results,
         Panel::Review,
+        Panel::CrossCheck,
+        Panel::Pledge,
     ];
 
     pub fn label(self, lang: Lang) -> &'static str {
@@ -57,6 +63,8 @@ impl Panel {
             Panel::Assumptions => tr(lang, "Assumptions"),
             Panel::Results => tr(lang, "Results"),
             Panel::Review => tr(lang, "Review"),
+            Panel::CrossCheck => tr(lang, "Cross-check"),
+            Panel::Pledge => tr(lang, "Pledge"),
         }
     }
 }
@@ -124,6 +132,8 @@ pub struct PatvalApp {
     pub results: results_panel::ResultsState,
     pub review: review_panel::ReviewState,
     pub data: data_panel::DataState,
+    pub crosscheck: crosscheck_panel::CrossCheckState,
+    pub pledge: pledge_panel::PledgeState,
     pub status: String,
     pub last_frame: Duration,
 }
@@ -153,6 +163,8 @@ impl PatvalApp {
                 "browse" => Panel::Browse,
                 "assumptions" => Panel::Assumptions,
                 "review" => Panel::Review,
+                "crosscheck" => Panel::CrossCheck,
+                "pledge" => Panel::Pledge,
                 _ => Panel::Results,
             };
         }
@@ -169,6 +181,8 @@ impl PatvalApp {
             results: results_panel::ResultsState::default(),
             review: review_panel::ReviewState::default(),
             data: data_panel::DataState::default(),
+            crosscheck: crosscheck_panel::CrossCheckState::default(),
+            pledge: pledge_panel::PledgeState::default(),
             status: String::new(),
             last_frame: Duration::ZERO,
         };
@@ -285,6 +299,8 @@ impl PatvalApp {
                     Panel::Assumptions => "3",
                     Panel::Results => "4",
                     Panel::Review => "5",
+                    Panel::CrossCheck => "6",
+                    Panel::Pledge => "7",
                 };
                 ui.selectable_value(&mut self.settings.panel, p, p.label(lang))
                     .on_hover_text(format!("Ctrl+{key}"));
@@ -364,6 +380,10 @@ impl PatvalApp {
                 Some(Panel::Results)
             } else if i.key_pressed(egui::Key::Num5) {
                 Some(Panel::Review)
+            } else if i.key_pressed(egui::Key::Num6) {
+                Some(Panel::CrossCheck)
+            } else if i.key_pressed(egui::Key::Num7) {
+                Some(Panel::Pledge)
             } else {
                 None
             };
@@ -393,6 +413,8 @@ impl eframe::App for PatvalApp {
             Panel::Assumptions => assumptions_panel::ui(self, ui),
             Panel::Results => results_panel::ui(self, ui),
             Panel::Review => review_panel::ui(self, ui),
+            Panel::CrossCheck => crosscheck_panel::ui(self, ui),
+            Panel::Pledge => pledge_panel::ui(self, ui),
         });
         self.last_frame = started.elapsed();
     }
