@@ -326,3 +326,70 @@ fn an_exported_pdf_is_verified_against_the_store() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("cannot tell the format"));
 }
+
+#[test]
+fn bank_sections_appear_in_the_report_when_given() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    let vid = saved(&mut Store::open(&db).unwrap(), None);
+    for (lang, heads) in [
+        (
+            "zh",
+            ["银行交叉复核", "价值差异桥", "质押融资分析", "风险补偿资金"],
+        ),
+        (
+            "en",
+            [
+                "Bank cross-check",
+                "Value bridge",
+                "Pledge financing",
+                "Risk-compensation fund",
+            ],
+        ),
+    ] {
+        for ext in ["pdf", "html"] {
+            let out = dir.path().join(format!("bank-{lang}.{ext}"));
+            let o = patval(&[
+                "export",
+                &vid[..8],
+                "--db",
+                db.to_str().unwrap(),
+                "--lang",
+                lang,
+                "--out",
+                out.to_str().unwrap(),
+                "--external",
+                "sample_data/external_appraisal.csv",
+                "--exposure",
+                "1200万元",
+                "--pd",
+                "3%",
+            ]);
+            assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+            let bytes = std::fs::read(&out).unwrap();
+            let text = if ext == "pdf" {
+                pdf_extract::extract_text_from_mem(&bytes).unwrap()
+            } else {
+                String::from_utf8(bytes).unwrap()
+            };
+            let compact: String = text.split_whitespace().collect();
+            for h in heads {
+                let h: String = h.split_whitespace().collect();
+                assert!(compact.contains(&h), "{lang} {ext}: missing {h}");
+            }
+        }
+    }
+    // Without the options the sections are absent.
+    let out = dir.path().join("plain.html");
+    let o = patval(&[
+        "export",
+        &vid[..8],
+        "--db",
+        db.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success());
+    let html = std::fs::read_to_string(&out).unwrap();
+    assert!(!html.contains("银行交叉复核") && !html.contains("质押融资分析"));
+}

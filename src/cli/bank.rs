@@ -35,8 +35,6 @@ pub struct ExternalArgs {
     /// Or: a stored report version (id or prefix) as the external appraisal.
     #[arg(long)]
     pub external_version: Option<String>,
-    #[command(flatten)]
-    pub db: DbArg,
 }
 
 #[derive(Debug, clap::Args)]
@@ -49,6 +47,8 @@ pub struct CrosscheckArgs {
     /// Flag patents whose values differ by more than this share (0.2 = 20%).
     #[arg(long, default_value_t = 0.2)]
     pub threshold: f64,
+    #[command(flatten)]
+    pub db: DbArg,
     #[arg(long)]
     pub json: bool,
 }
@@ -73,10 +73,10 @@ pub struct LoanArgs {
     pub policy: String,
     /// Exposure at default: principal plus accrued interest (`5000000`, `500万元`).
     #[arg(long, value_parser = parse_amount)]
-    pub exposure: f64,
+    pub exposure: Option<f64>,
     /// Probability of default over the term (0.03 or 3%).
     #[arg(long, value_parser = parse_share)]
-    pub pd: f64,
+    pub pd: Option<f64>,
     /// What secures the loan.
     #[arg(long, value_enum, default_value = "ip-only")]
     pub collateral: CollateralArg,
@@ -86,15 +86,36 @@ pub struct LoanArgs {
 }
 
 impl LoanArgs {
-    fn loan(&self) -> Loan {
-        Loan {
-            exposure: self.exposure,
-            pd: self.pd,
+    /// The loan, if --exposure and --pd are given (one without the other is an error).
+    pub fn loan(&self) -> Result<Option<Loan>, String> {
+        let (exposure, pd) = match (self.exposure, self.pd) {
+            (None, None) => return Ok(None),
+            (Some(e), Some(p)) => (e, p),
+            _ => return Err("give both --exposure and --pd".into()),
+        };
+        Ok(Some(Loan {
+            exposure,
+            pd,
             collateral: match self.collateral {
                 CollateralArg::IpOnly => Collateral::IpOnly,
                 CollateralArg::Mixed => Collateral::Mixed,
             },
             guarantee_share: self.guarantee,
+        }))
+    }
+
+    fn required(&self) -> Result<Loan, String> {
+        self.loan()?
+            .ok_or_else(|| "give the loan: --exposure AMOUNT --pd RATE".into())
+    }
+}
+
+impl AcceptArg {
+    pub fn rule(self) -> Accept {
+        match self {
+            AcceptArg::Bank => Accept::Bank,
+            AcceptArg::External => Accept::External,
+            AcceptArg::Lower => Accept::Lower,
         }
     }
 }
@@ -110,6 +131,8 @@ pub struct PledgeArgs {
     /// With an external appraisal: which value to accept per patent.
     #[arg(long, value_enum, default_value = "lower")]
     pub accept: AcceptArg,
+    #[command(flatten)]
+    pub db: DbArg,
     #[arg(long)]
     pub json: bool,
 }
@@ -191,6 +214,7 @@ fn bank_engine(
 /// The external side, if one was given.
 fn external_side(
     x: &ExternalArgs,
+    db: &DbArg,
     ds: &crate::import::Dataset,
     bank: &Engine,
 ) -> Result<Option<ExternalSide>, String> {
@@ -226,7 +250,7 @@ fn external_side(
         )));
     }
     if let Some(v) = &x.external_version {
-        let store = x.db.open().map_err(|e| e.to_string())?;
+        let store = db.open().map_err(|e| e.to_string())?;
         let id = store.resolve_version(v).map_err(|e| e.to_string())?;
         let data = store.load_version(&id).map_err(|e| e.to_string())?;
         let (eds, ea, em) = store.dataset_of(&data).map_err(|e| e.to_string())?;
@@ -244,7 +268,7 @@ pub fn crosscheck_cmd(a: &CrosscheckArgs) -> Result<ExitCode, CliError> {
         Ok(x) => x,
         Err(code) => return Ok(code),
     };
-    let ext = match try_or!(external_side(&a.external, &ds, &bank)) {
+    let ext = match try_or!(external_side(&a.external, &a.db, &ds, &bank)) {
         Some(x) => x,
         None => return err("give --external FILE or --external-version VERSION"),
     };
@@ -312,24 +336,15 @@ pub fn pledge_cmd(a: &PledgeArgs) -> Result<ExitCode, CliError> {
         Ok(x) => x,
         Err(code) => return Ok(code),
     };
-    let ext = try_or!(external_side(&a.external, &ds, &bank));
+    let loan = try_or!(a.loan.required());
+    let ext = try_or!(external_side(&a.external, &a.db, &ds, &bank));
     let values: Vec<f64> = bank
         .evaluate_all(&Tweak::IDENTITY)
         .iter()
         .map(|v| v.reconciled.unwrap_or(0.0))
         .collect();
-    let rule = match a.accept {
-        AcceptArg::Bank => Accept::Bank,
-        AcceptArg::External => Accept::External,
-        AcceptArg::Lower => Accept::Lower,
-    };
-    let accepted = accepted_values(&bank, &values, ext.as_ref(), rule);
-    let r = try_or!(crate::pledge::pledge(
-        &bank,
-        &accepted,
-        &policy,
-        &a.loan.loan()
-    ));
+    let accepted = accepted_values(&bank, &values, ext.as_ref(), a.accept.rule());
+    let r = try_or!(crate::pledge::pledge(&bank, &accepted, &policy, &loan));
     if a.json {
         println!("{}", serde_json::to_string_pretty(&r)?);
         return Ok(ExitCode::SUCCESS);
@@ -406,7 +421,8 @@ pub fn monitor_cmd(a: &MonitorArgs) -> Result<ExitCode, CliError> {
         }
     }
     let after = try_or!(Engine::new(&ds2, &later, methods, None));
-    let m = try_or!(monitor::monitor(&before, &after, &policy, &a.loan.loan()));
+    let loan = try_or!(a.loan.required());
+    let m = try_or!(monitor::monitor(&before, &after, &policy, &loan));
     if a.json {
         println!("{}", serde_json::to_string_pretty(&m)?);
         return Ok(ExitCode::SUCCESS);
@@ -439,4 +455,51 @@ pub fn monitor_cmd(a: &MonitorArgs) -> Result<ExitCode, CliError> {
         );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Report options: the bank-side sections to add to an exported report.
+#[derive(Debug, clap::Args)]
+pub struct ReportBankArgs {
+    /// Add a cross-check section against this external appraisal CSV.
+    #[arg(long)]
+    pub external: Option<PathBuf>,
+    /// Flag threshold of the cross-check section.
+    #[arg(long, default_value_t = 0.2)]
+    pub threshold: f64,
+    /// Add a pledge section for this loan (--exposure with --pd).
+    #[command(flatten)]
+    pub loan: LoanArgs,
+    /// With --external: which value the pledge section accepts per patent.
+    #[arg(long, value_enum, default_value = "lower")]
+    pub accept: AcceptArg,
+}
+
+impl ReportBankArgs {
+    /// Computes the sections against the report's own valuation.
+    pub fn analyse(&self, data: &mut crate::report::ReportData) -> Result<(), String> {
+        let loan = self.loan.loan()?;
+        if self.external.is_none() && loan.is_none() {
+            return Ok(());
+        }
+        let opts = ReadOptions::new(data.engine.assumptions.valuation_date);
+        let ext = match &self.external {
+            Some(p) => Some(ExternalAppraisal::read(p, &opts).map_err(|e| e.to_string())?),
+            None => None,
+        };
+        let policy = match &loan {
+            Some(_) => Some(Policy::load(&self.loan.policy).map_err(|e| e.to_string())?),
+            None => None,
+        };
+        data.bank = crate::pledge::analyse(
+            &data.engine,
+            ext.as_ref(),
+            self.threshold,
+            policy
+                .as_ref()
+                .zip(loan.as_ref())
+                .map(|(p, l)| (p, l, self.accept.rule())),
+        )
+        .map_err(|e| e.to_string())?;
+        Ok(())
+    }
 }

@@ -180,6 +180,9 @@ pub struct ExportArgs {
     pub out: PathBuf,
     #[command(flatten)]
     pub db: DbArg,
+    /// Bank-side sections (PDF and HTML): a cross-check and a pledge analysis.
+    #[command(flatten)]
+    pub bank: super::bank::ReportBankArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -553,7 +556,11 @@ pub fn export(a: &ExportArgs) -> Result<ExitCode, CliError> {
     let store = try_store!(a.db.open());
     let id = try_store!(store.resolve_version(&a.version));
     let started = std::time::Instant::now();
-    let data = try_store!(report::gather(&store, &id));
+    let mut data = try_store!(report::gather(&store, &id));
+    if let Err(e) = a.bank.analyse(&mut data) {
+        eprintln!("error: {e}");
+        return Ok(ExitCode::from(1));
+    }
     let Some(format) = a.format.or_else(|| {
         let ext = a.out.extension()?.to_str()?.to_ascii_lowercase();
         <FormatArg as clap::ValueEnum>::from_str(&ext, true).ok()

@@ -770,6 +770,14 @@ fn export(
     } else {
         crate::report::ReportLang::En
     };
+    // The bank-side sections the user has worked on are added, computed against the version.
+    let external = app.crosscheck.external.clone();
+    let threshold = app.crosscheck.threshold;
+    let loan = app
+        .pledge
+        .result
+        .as_ref()
+        .map(|r| (app.pledge.policy.clone(), r.loan.clone(), app.pledge.accept));
     app.jobs.spawn(ctx, "export".into(), move |p| {
         let picked = rfd::FileDialog::new()
             .add_filter(ext, &[ext])
@@ -780,7 +788,14 @@ fn export(
             Store::open(&store)
                 .and_then(|s| crate::report::gather(&s, &version))
                 .map_err(|e| e.to_string())
-                .and_then(|data| {
+                .and_then(|mut data| {
+                    data.bank = crate::pledge::analyse(
+                        &data.engine,
+                        external.as_deref(),
+                        threshold,
+                        loan.as_ref().map(|(p, l, a)| (p, l, *a)),
+                    )
+                    .map_err(|e| e.to_string())?;
                     crate::report::export(&data, format, lang, &out).map_err(|e| e.to_string())
                 })
                 .map(|n| format!("{} ({n} bytes)", out.display()))

@@ -38,3 +38,45 @@ pub fn fen(x: f64) -> i64 {
 pub fn yuan(f: i64) -> f64 {
     f as f64 / 100.0
 }
+
+/// The bank-side sections of a report: a cross-check and a pledge analysis, each when present.
+#[derive(Debug, Clone, Default)]
+pub struct BankAnalysis {
+    pub crosscheck: Option<CrossCheck>,
+    pub pledge: Option<PledgeResult>,
+    /// The policy profile's name (Chinese, English).
+    pub policy_name: Option<(String, String)>,
+}
+
+impl BankAnalysis {
+    pub fn is_empty(&self) -> bool {
+        self.crosscheck.is_none() && self.pledge.is_none()
+    }
+}
+
+/// Cross-checks `external` against the bank's valuation in `engine` and analyses `loan` under
+/// `policy`, as far as each is given.
+pub fn analyse(
+    engine: &crate::valuation::Engine,
+    external: Option<&ExternalAppraisal>,
+    threshold: f64,
+    loan: Option<(&Policy, &Loan, credit::Accept)>,
+) -> Result<BankAnalysis, PledgeError> {
+    let side = external.map(|x| ExternalSide::from_csv(engine, x, None, None));
+    let cc = side.as_ref().map(|s| crosscheck(engine, s, threshold));
+    let mut out = BankAnalysis {
+        crosscheck: cc,
+        ..BankAnalysis::default()
+    };
+    if let Some((policy, loan, rule)) = loan {
+        let bank: Vec<f64> = engine
+            .evaluate_all(&crate::valuation::Tweak::IDENTITY)
+            .iter()
+            .map(|v| v.reconciled.unwrap_or(0.0))
+            .collect();
+        let accepted = credit::accepted_values(engine, &bank, side.as_ref(), rule);
+        out.pledge = Some(pledge(engine, &accepted, policy, loan)?);
+        out.policy_name = Some((policy.name.clone(), policy.name_en.clone()));
+    }
+    Ok(out)
+}

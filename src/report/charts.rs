@@ -356,3 +356,84 @@ pub fn comparables(d: &ReportData, lang: ReportLang) -> Result<String, ReportErr
         Ok(())
     })
 }
+
+/// The value bridge as a waterfall (万元): the firm's total, each step, the bank's total.
+pub fn bridge(
+    c: &crate::pledge::crosscheck::CrossCheck,
+    lang: ReportLang,
+) -> Result<String, ReportError> {
+    // (label, low, high, colour) from the top.
+    let mut rows: Vec<(String, f64, f64, RGBColor)> = vec![(
+        lang.pick("外部报告合计", "external total").to_string(),
+        0.0,
+        wan(c.external_total),
+        RGBColor(200, 80, 40),
+    )];
+    for s in &c.bridge {
+        let (lo, hi) = (wan(s.from.min(s.to)), wan(s.from.max(s.to)));
+        let colour = if s.delta_fen >= 0 {
+            RGBColor(60, 150, 90)
+        } else {
+            RGBColor(200, 60, 60)
+        };
+        let label = lang.pick(s.step.label_zh(), s.step.label_en());
+        // Keep the axis labels short: the table beside the chart has the full names.
+        let short: String = label
+            .split(" (")
+            .next()
+            .unwrap_or(label)
+            .chars()
+            .take(18)
+            .collect();
+        rows.push((short, lo, hi, colour));
+    }
+    rows.push((
+        lang.pick("银行评估合计", "bank total").to_string(),
+        0.0,
+        wan(c.bank_total),
+        RGBColor(40, 100, 170),
+    ));
+    let top = rows.iter().map(|r| r.2).fold(0.0, f64::max).max(1.0) * 1.08;
+    let n = rows.len();
+    svg(|root| {
+        let mut ch = ChartBuilder::on(&root)
+            .caption(
+                lang.pick(
+                    "价值差异桥：外部 → 银行（万元）",
+                    "Value bridge: external → bank (10k yuan)",
+                ),
+                (FONT, 18),
+            )
+            .margin(12)
+            .x_label_area_size(30)
+            .y_label_area_size(150)
+            .build_cartesian_2d(0.0..top, -0.5..n as f64 - 0.5)
+            .map_err(err)?;
+        let names: Vec<String> = rows.iter().map(|r| r.0.clone()).collect();
+        ch.configure_mesh()
+            .disable_y_mesh()
+            .y_labels(n)
+            .y_label_formatter(&|y| {
+                at_index(*y)
+                    .and_then(|i| (n - 1).checked_sub(i))
+                    .and_then(|k| names.get(k))
+                    .cloned()
+                    .unwrap_or_default()
+            })
+            .label_style((FONT, 13))
+            .draw()
+            .map_err(err)?;
+        ch.draw_series(rows.iter().enumerate().map(|(k, r)| {
+            let y = (n - 1 - k) as f64;
+            // A zero step still shows as a hairline.
+            let hi = if r.2 - r.1 < top * 0.002 {
+                r.1 + top * 0.002
+            } else {
+                r.2
+            };
+            Rectangle::new([(r.1, y - 0.3), (hi, y + 0.3)], r.3.mix(0.85).filled())
+        }))
+        .map_err(err)?;
+        Ok(())
+    })
+}

@@ -465,6 +465,8 @@ pub fn build(d: &ReportData, lang: ReportLang) -> Result<Doc, ReportError> {
     }
     b.push(Block::Table(t));
 
+    bank_sections(d, lang, &mut b)?;
+
     // Reviews and annotations.
     b.push(Block::Section {
         title: l("专家评审意见与批注", "Expert review and annotations"),
@@ -543,6 +545,247 @@ pub fn build(d: &ReportData, lang: ReportLang) -> Result<Doc, ReportError> {
         fingerprint: v.fingerprint.clone(),
         blocks: b,
     })
+}
+
+/// The cross-check and pledge sections, when the report carries them.
+fn bank_sections(d: &ReportData, lang: ReportLang, b: &mut Vec<Block>) -> Result<(), ReportError> {
+    let l = |zh: &'static str, en: &'static str| s(lang.pick(zh, en));
+    if let Some(c) = &d.bank.crosscheck {
+        b.push(Block::Section {
+            title: l("银行交叉复核", "Bank cross-check"),
+            new_page: true,
+        });
+        b.push(Block::Para(format!(
+            "{} {}. {} {}；{} {}；{} {}。",
+            lang.pick("外部评估：", "External appraisal:"),
+            c.external_label,
+            lang.pick("外部报告合计", "External total"),
+            m(c.external_total),
+            lang.pick("银行评估合计", "bank total"),
+            m(c.bank_total),
+            lang.pick("差额（银行 − 外部）", "gap (bank − external)"),
+            m(c.gap)
+        )));
+        let mut t = table(
+            &[lang.pick("差异来源", "Step"), lang.pick("影响", "Effect")],
+            &[3.0, 1.4],
+            &[false, true],
+        );
+        t.rows.push(vec![
+            l("外部报告合计", "External reported total"),
+            m(c.external_total),
+        ]);
+        for st in &c.bridge {
+            let mut label = s(lang.pick(st.step.label_zh(), st.step.label_en()));
+            if let Some(n) = &st.note {
+                label = format!("{label} ({n})");
+            }
+            t.rows.push(vec![label, m(st.delta)]);
+        }
+        t.rows
+            .push(vec![l("银行评估合计", "Bank total"), m(c.bank_total)]);
+        b.push(Block::Sub(l("价值差异桥", "Value bridge")));
+        b.push(Block::Table(t));
+        b.push(Block::Chart(charts::bridge(c, lang)?));
+        let mut t = table(
+            &[
+                lang.pick(
+                    "关键假设（各专利平均）",
+                    "Key assumption (mean over patents)",
+                ),
+                lang.pick("外部", "External"),
+                lang.pick("银行", "Bank"),
+            ],
+            &[3.0, 1.2, 1.2],
+            &[false, true, true],
+        );
+        for p in &c.assumptions {
+            let (name, f): (&str, fn(f64) -> String) = match p.key {
+                "discount_rate" => (lang.pick("折现率", "Discount rate"), pct),
+                "share_rate" => (lang.pick("分成率", "Share rate"), pct),
+                _ => (
+                    lang.pick("剩余经济寿命（年）", "Remaining economic life (years)"),
+                    |x| format!("{x:.2}"),
+                ),
+            };
+            t.rows.push(vec![s(name), f(p.external), f(p.bank)]);
+        }
+        b.push(Block::Table(t));
+        b.push(Block::Sub(format!(
+            "{} ({} / {}, {} {:.0}%)",
+            lang.pick("被标记的专利", "Flagged patents"),
+            c.flagged,
+            c.deviations.len(),
+            lang.pick("阈值", "threshold"),
+            c.threshold * 100.0
+        )));
+        let mut t = table(
+            &[
+                lang.pick("专利号", "Patent no."),
+                lang.pick("外部", "External"),
+                lang.pick("银行", "Bank"),
+                lang.pick("偏离", "Deviation"),
+                lang.pick("原因", "Reason"),
+            ],
+            &[1.8, 1.2, 1.2, 0.9, 2.0],
+            &[false, true, true, true, false],
+        );
+        for dv in c.deviations.iter().filter(|x| x.flagged) {
+            t.rows.push(vec![
+                dv.patent_no.clone(),
+                opt(dv.external),
+                opt(dv.bank),
+                dv.relative
+                    .map_or_else(|| "—".into(), |r| format!("{:+.1}%", r * 100.0)),
+                if lang == ReportLang::Zh {
+                    dv.reason_zh.clone()
+                } else {
+                    dv.reason.clone()
+                },
+            ]);
+        }
+        b.push(Block::Table(t));
+    }
+    if let Some(r) = &d.bank.pledge {
+        b.push(Block::Section {
+            title: l("质押融资分析", "Pledge financing"),
+            new_page: true,
+        });
+        if let Some((zh, en)) = &d.bank.policy_name {
+            b.push(Block::Para(format!(
+                "{} {}",
+                lang.pick("政策配置：", "Policy profile:"),
+                lang.pick(zh, en)
+            )));
+        }
+        let collateral = match r.loan.collateral {
+            crate::pledge::Collateral::IpOnly => l("纯知识产权质押", "IP only"),
+            crate::pledge::Collateral::Mixed => l("知识产权加其他担保", "IP and other collateral"),
+        };
+        let mut t = table(
+            &[lang.pick("项目", "Item"), lang.pick("数值", "Figure")],
+            &[3.0, 1.6],
+            &[false, true],
+        );
+        t.rows = vec![
+            vec![l("风险敞口", "Exposure"), m(r.loan.exposure)],
+            vec![l("担保方式", "Collateral"), collateral],
+            vec![l("认可价值合计", "Accepted value"), m(r.accepted_total)],
+            vec![l("授信额度", "Credit limit"), m(r.credit_limit)],
+            vec![l("变现价值", "Liquidation value"), m(r.liquidation_value)],
+            vec![l("覆盖率", "Coverage"), pct(r.coverage)],
+            vec![
+                l("变现覆盖率", "Liquidation coverage"),
+                pct(r.liquidation_coverage),
+            ],
+            vec![l("额度余量", "Headroom"), m(r.headroom)],
+            vec![
+                l("违约概率 PD", "Probability of default (PD)"),
+                pct(r.loan.pd),
+            ],
+            vec![l("违约损失率 LGD", "Loss given default (LGD)"), pct(r.lgd)],
+            vec![
+                l(
+                    "预期损失 EL = PD × LGD × 敞口",
+                    "Expected loss EL = PD × LGD × exposure",
+                ),
+                m(r.expected_loss),
+            ],
+        ];
+        b.push(Block::Table(t));
+        let mut t = table(
+            &[
+                lang.pick("处置方式", "Disposal path"),
+                lang.pick("权重", "Weight"),
+                lang.pick("月数", "Months"),
+                lang.pick("回收现值", "Recovery (PV)"),
+            ],
+            &[2.4, 1.0, 1.0, 1.6],
+            &[false, true, true, true],
+        );
+        t.rows = r
+            .recoveries
+            .iter()
+            .map(|x| {
+                vec![
+                    s(lang.pick(&x.name_zh, &x.name_en)),
+                    pct(x.weight),
+                    format!("{:.0}", x.months),
+                    m(x.present_value),
+                ]
+            })
+            .collect();
+        b.push(Block::Sub(l(
+            "违约后的处置与损失分配",
+            "Disposal and loss allocation after a default",
+        )));
+        b.push(Block::Table(t));
+        let a = &r.allocation;
+        let mut t = table(
+            &[
+                lang.pick("清偿顺序", "Waterfall"),
+                lang.pick("金额", "Amount"),
+            ],
+            &[3.0, 1.6],
+            &[false, true],
+        );
+        t.rows = vec![
+            vec![
+                l("预期处置回收", "Expected disposal proceeds"),
+                m(a.proceeds),
+            ],
+            vec![l("1. 归还银行", "1. To the bank"), m(a.to_bank)],
+            vec![
+                l("2. 其他方（剩余）", "2. To other parties (surplus)"),
+                m(a.to_others),
+            ],
+            vec![l("3. 担保方", "3. Guarantor"), m(a.guarantor)],
+            vec![
+                format!(
+                    "{} ({}{})",
+                    lang.pick("4. 风险补偿资金", "4. Risk-compensation fund"),
+                    pct(a.fund_share),
+                    if a.fund_capped {
+                        lang.pick("，已达上限", ", capped")
+                    } else {
+                        ""
+                    }
+                ),
+                m(a.fund),
+            ],
+            vec![l("5. 银行损失", "5. Bank's loss"), m(a.bank_loss)],
+        ];
+        b.push(Block::Table(t));
+        let mut t = table(
+            &[
+                lang.pick("专利号", "Patent no."),
+                lang.pick("等级", "Band"),
+                lang.pick("认可价值", "Accepted value"),
+                lang.pick("质押率", "Pledge rate"),
+                lang.pick("授信额度", "Credit limit"),
+                lang.pick("变现价值", "Liquidation value"),
+            ],
+            &[1.8, 0.8, 1.3, 0.9, 1.3, 1.3],
+            &[false, false, true, true, true, true],
+        );
+        t.rows = r
+            .patents
+            .iter()
+            .map(|p| {
+                vec![
+                    p.patent_no.clone(),
+                    format!("{} ({:.1})", p.band.letter(), p.score),
+                    m(p.accepted),
+                    pct(p.pledge_rate),
+                    m(p.credit_limit),
+                    m(p.liquidation),
+                ]
+            })
+            .collect();
+        b.push(Block::Sub(l("单件专利授信额度", "Credit limit per patent")));
+        b.push(Block::Table(t));
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -49,6 +49,8 @@ pub struct ReportData {
     pub threads: Vec<Thread>,
     /// Patent titles, in portfolio order.
     pub titles: Vec<String>,
+    /// Bank-side sections (cross-check, pledge analysis), when the exporter supplies them.
+    pub bank: crate::pledge::BankAnalysis,
 }
 
 /// Gathers a version's report data: re-computes it from the stored inputs and refuses if the
@@ -86,6 +88,7 @@ pub fn gather(store: &Store, version_id: &str) -> Result<ReportData, StoreError>
         reviews: store.reviews(version_id)?,
         threads: store.threads(version_id)?,
         titles,
+        bank: crate::pledge::BankAnalysis::default(),
     })
 }
 
