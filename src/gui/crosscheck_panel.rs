@@ -189,6 +189,20 @@ fn step_label(s: crate::pledge::crosscheck::Step, lang: Lang) -> &'static str {
     }
 }
 
+/// A step's name short enough for the chart's axis.
+fn short_label(s: crate::pledge::crosscheck::Step, lang: Lang) -> &'static str {
+    use crate::pledge::crosscheck::Step;
+    match s {
+        Step::Recompute => tr(lang, "Recalc."),
+        Step::DiscountRate => tr(lang, "Discount"),
+        Step::ShareRate => tr(lang, "Share"),
+        Step::Revenue => tr(lang, "Revenue"),
+        Step::Life => tr(lang, "Life"),
+        Step::Weights => tr(lang, "Weights"),
+        Step::Other => tr(lang, "Other"),
+    }
+}
+
 /// The value bridge as a table and a waterfall chart.
 fn bridge(app: &PatvalApp, c: &CrossCheck, lang: Lang, ui: &mut egui::Ui) {
     ui.strong(tr(lang, "Value bridge (external → bank)"));
@@ -238,8 +252,22 @@ fn bridge(app: &PatvalApp, c: &CrossCheck, lang: Lang, ui: &mut egui::Ui) {
             .fill(egui::Color32::from_rgb(40, 100, 170))
             .name(tr(lang, "Bank total")),
     );
+    let mut names = vec![tr(lang, "External")];
+    names.extend(c.bridge.iter().map(|s| short_label(s.step, lang)));
+    names.push(tr(lang, "Bank"));
     Plot::new("bridge-waterfall")
         .height(240.0)
+        .x_grid_spacer(egui_plot::uniform_grid_spacer(|_| [1.0, 1.0, 1.0]))
+        .x_axis_formatter(move |mark, _| {
+            let i = mark.value.round();
+            if (mark.value - i).abs() < 1e-6 && i >= 0.0 {
+                names
+                    .get(i as usize)
+                    .map_or(String::new(), |s| (*s).to_string())
+            } else {
+                String::new()
+            }
+        })
         .allow_scroll(false)
         .allow_drag(false)
         .show(ui, |p| {

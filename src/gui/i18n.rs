@@ -348,6 +348,12 @@ pub const TABLE: &[(&str, &str)] = &[
         "No external appraisal loaded: the bank's value is accepted.",
         "未载入外部评估报告：以银行评估值为认可价值。",
     ),
+    ("Life", "寿命"),
+    ("Weights", "权重"),
+    ("Other", "其他"),
+    ("Recalc.", "重算"),
+    ("Discount", "折现率"),
+    ("Share", "分成率"),
 ];
 
 fn zh_map() -> &'static HashMap<&'static str, &'static str> {

@@ -39,8 +39,10 @@ impl ExternalSide {
         weights: Option<MethodWeights>,
     ) -> Self {
         let mut e = bank.clone();
+        let index = super::index_of(bank);
         for r in &ext.rows {
-            let Some(i) = e.find(&r.patent_no) else {
+            let key = crate::import::cell::normalize_patent_no(&r.patent_no);
+            let Some(&i) = index.get(key.as_str()) else {
                 continue;
             };
             let b = &mut e.base[i];
@@ -204,6 +206,7 @@ fn mean(e: &Engine, f: impl Fn(&crate::valuation::Base) -> f64) -> f64 {
 /// above which a patent is flagged (0.2 = 20%).
 pub fn crosscheck(bank: &Engine, ext: &ExternalSide, threshold: f64) -> CrossCheck {
     let bank_values = bank.evaluate_all(&Tweak::IDENTITY);
+    let bank_index = super::index_of(bank);
     let mut deviations = Vec::new();
     let reported: std::collections::HashMap<&str, f64> = ext
         .reported
@@ -251,7 +254,7 @@ pub fn crosscheck(bank: &Engine, ext: &ExternalSide, threshold: f64) -> CrossChe
         });
     }
     for (no, v) in &ext.reported {
-        if bank.find(no).is_none() {
+        if !bank_index.contains_key(no.as_str()) {
             let (flagged, reason, reason_zh) = flag(Some(*v), None);
             deviations.push(Deviation {
                 patent_no: no.clone(),
@@ -286,7 +289,11 @@ pub fn crosscheck(bank: &Engine, ext: &ExternalSide, threshold: f64) -> CrossChe
     let total = |e: &Engine| fen(e.total(&Tweak::IDENTITY));
     push(Step::Recompute, total(&cur), None, &mut bridge);
     let matched: Vec<(usize, usize)> = (0..cur.len())
-        .filter_map(|i| bank.find(&cur.inputs.patent_nos[i]).map(|j| (i, j)))
+        .filter_map(|i| {
+            bank_index
+                .get(cur.inputs.patent_nos[i].as_str())
+                .map(|&j| (i, j))
+        })
         .collect();
     for &(i, j) in &matched {
         cur.base[i].discount = bank.base[j].discount;

@@ -29,6 +29,16 @@ pub enum PledgeError {
     Other(String),
 }
 
+/// Patent number → index in an engine, for lookups in loops (`Engine::find` scans).
+pub fn index_of(e: &crate::valuation::Engine) -> std::collections::HashMap<&str, usize> {
+    e.inputs
+        .patent_nos
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.as_str(), i))
+        .collect()
+}
+
 /// Rounds yuan to whole fen (cents), the unit every bank-side total is reconciled in.
 pub fn fen(x: f64) -> i64 {
     (x * 100.0).round() as i64

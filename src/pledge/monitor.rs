@@ -63,9 +63,10 @@ pub fn monitor(
     let pa = pledge(after, &va, policy, loan)?;
     let near = policy.monitoring.near_term_years;
     let mut flags = Vec::new();
+    let after_index = super::index_of(after);
     for (i, no) in before.inputs.patent_nos.iter().enumerate() {
         let old = before.inputs.patents[i].status;
-        let Some(j) = after.find(no) else {
+        let Some(&j) = after_index.get(no.as_str()) else {
             flags.push(Flag {
                 patent_no: no.clone(),
                 kind: FlagKind::Removed,
