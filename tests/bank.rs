@@ -389,3 +389,32 @@ fn cli_crosscheck_pledge_and_monitor() {
     assert!(j["before"]["coverage"].as_f64().unwrap() > 0.0);
     assert!(j["flags"].is_array());
 }
+
+#[test]
+fn patents_on_one_side_only_are_flagged_and_counted_in_the_gap() {
+    let bank = sample_engine(|_| {});
+    let opts = ReadOptions::new(bank.assumptions.valuation_date);
+    // The firm lists one patent the bank does not have and leaves out all but two of the rest.
+    let csv = "patent_no,value\nCN201710500001.6,1500000\nCN201810500139.0,1200000\nCN209999999999.9,800000\n";
+    let ext = ExternalAppraisal::from_bytes(csv.as_bytes(), "ext.csv", &opts).unwrap();
+    let side = ExternalSide::from_csv(&bank, &ext, None, None);
+    let c = crosscheck(&bank, &side, 0.2);
+    let extra = c
+        .deviations
+        .iter()
+        .find(|d| d.patent_no == "CN209999999999.9")
+        .unwrap();
+    assert!(extra.flagged && extra.bank.is_none() && extra.reason == "not in the bank's portfolio");
+    let missing = c.deviations.iter().filter(|d| d.external.is_none()).count();
+    assert_eq!(missing, bank.len() - 2);
+    assert!(
+        c.deviations
+            .iter()
+            .filter(|d| d.external.is_none())
+            .all(|d| d.flagged)
+    );
+    assert_eq!(c.external_total, 3_500_000.0);
+    assert_eq!(sum_fen(&c), c.gap_fen);
+    // With no stated figures, the re-computation step carries the whole gap.
+    assert_eq!(c.bridge[0].delta_fen, c.gap_fen);
+}

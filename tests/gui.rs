@@ -210,3 +210,63 @@ fn a_bank_valuer_cross_checks_the_external_appraisal_and_sizes_the_loan() {
             .is_some_and(|r| r.allocation.fund_share == 0.2)
     });
 }
+
+#[test]
+fn post_loan_monitoring_flags_a_patent_that_lapsed_since_the_loan() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("store.sqlite3");
+    // The version the loan was granted on: the sample case, saved.
+    let vid = {
+        let mut store = patval::store::Store::open(&db).unwrap();
+        let ds = patval::sample::load().unwrap();
+        let a = ds.assumptions.clone().unwrap();
+        let e = patval::valuation::Engine::new(&ds, &a, Default::default(), None).unwrap();
+        let v = e.run(None).unwrap();
+        let app = store
+            .create_appraisal(
+                &patval::store::NewAppraisal {
+                    name: "质押".into(),
+                    borrower: "b".into(),
+                    purpose: "p".into(),
+                    appraiser: "a".into(),
+                    firm: "f".into(),
+                },
+                "2026-09-30",
+                "a",
+            )
+            .unwrap();
+        store
+            .save_version(&app.id, "a", "", &ds, &a, Default::default(), &e, &v)
+            .unwrap()
+            .id
+    };
+    let mut h = app(&db);
+    wait(&mut h, "the sample valuation", |a| a.valued.is_some());
+    // A year on, the first patent has lapsed: the user opens the updated portfolio.
+    let text = String::from_utf8(patval::sample::PORTFOLIO.to_vec()).unwrap();
+    let first = text.lines().nth(1).unwrap().to_string();
+    assert!(first.contains(",有效,"));
+    let no = first.split(',').next().unwrap().to_string();
+    let updated = text.replacen(&first, &first.replace(",有效,", ",失效,"), 1);
+    let path = dir.path().join("portfolio.csv");
+    std::fs::write(&path, updated).unwrap();
+    let ctx = h.ctx.clone();
+    let before = total(h.state());
+    patval::gui::data_panel::open_files(h.state_mut(), &ctx, vec![path]);
+    wait(&mut h, "the re-valuation", |a| total(a) < before);
+
+    h.state_mut().review.selected = Some(vid);
+    h.get_by_role_and_label(Role::Button, "Pledge").click();
+    h.step();
+    h.get_by_role_and_label(Role::Button, "Compare the selected version with now")
+        .click();
+    wait(&mut h, "the monitoring", |a| {
+        a.pledge.monitoring.is_some() || a.pledge.error.is_some()
+    });
+    assert_eq!(h.state().pledge.error, None);
+    let (_, m) = h.state().pledge.monitoring.clone().unwrap();
+    let f = m.flags.iter().find(|f| f.patent_no == no).expect("flagged");
+    assert_eq!(f.kind, patval::pledge::monitor::FlagKind::Lapsed);
+    assert!(m.coverage_change < 0.0);
+    h.get_by_label("lapsed (fees unpaid, abandoned or expired)");
+}

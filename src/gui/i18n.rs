@@ -354,6 +354,17 @@ pub const TABLE: &[(&str, &str)] = &[
     ("Recalc.", "重算"),
     ("Discount", "折现率"),
     ("Share", "分成率"),
+    ("Post-loan monitoring", "贷后监测"),
+    (
+        "Compares the version the loan was granted on (select it in the Review panel) with the current valuation: load the updated portfolio and set the new valuation date first.",
+        "将放贷时的报告版本（在评审页中选中）与当前评估比较：请先载入更新后的专利清单并设置新的评估基准日。",
+    ),
+    (
+        "Compare the selected version with now",
+        "将选中版本与当前比较",
+    ),
+    ("now", "当前"),
+    ("No patent needs attention.", "没有需要关注的专利。"),
 ];
 
 fn zh_map() -> &'static HashMap<&'static str, &'static str> {

@@ -26,6 +26,8 @@ pub struct PledgeState {
     pub error: Option<String>,
     /// Inputs of the shown result, to re-run when anything changes.
     pub shown_for: Option<String>,
+    /// Post-loan monitoring: the stored version compared with the current valuation.
+    pub monitoring: Option<(i64, Arc<crate::pledge::monitor::Monitoring>)>,
 }
 
 impl Default for PledgeState {
@@ -40,6 +42,7 @@ impl Default for PledgeState {
             result: None,
             error: None,
             shown_for: None,
+            monitoring: None,
         }
     }
 }
@@ -140,10 +143,96 @@ pub fn ui(app: &mut PatvalApp, ui: &mut egui::Ui) {
             ui.colored_label(egui::Color32::from_rgb(200, 60, 40), e);
         }
         ui.separator();
+        monitoring(app, lang, &ctx, ui);
+        ui.separator();
         if let Some(r) = app.pledge.result.clone() {
             results(app, &r, lang, ui);
         } else if app.valued.is_none() {
             ui.label(tr(lang, "not loaded"));
+        }
+    });
+}
+
+/// Starts the comparison of the stored version `id` (the loan's start) with the current valuation.
+fn start_monitoring(app: &mut PatvalApp, ctx: &egui::Context, id: String) {
+    let (Some(valued), Some(path)) = (
+        app.valued.clone(),
+        app.settings
+            .store
+            .clone()
+            .or_else(crate::store::Store::default_path),
+    ) else {
+        return;
+    };
+    let policy = app.pledge.policy.clone();
+    let loan = app.pledge.loan();
+    app.jobs.spawn(ctx, "monitor".into(), move |_| {
+        let r = (|| -> Result<_, String> {
+            let store = crate::store::Store::open(&path).map_err(|e| e.to_string())?;
+            let data = store.load_version(&id).map_err(|e| e.to_string())?;
+            let (ds, a, m) = store.dataset_of(&data).map_err(|e| e.to_string())?;
+            let before =
+                crate::valuation::Engine::new(&ds, &a, m, None).map_err(|e| e.to_string())?;
+            let mon = crate::pledge::monitor::monitor(&before, &valued.engine, &policy, &loan)
+                .map_err(|e| e.to_string())?;
+            Ok((data.info.number, mon))
+        })();
+        Box::new(move |app: &mut PatvalApp, _: &egui::Context| match r {
+            Ok((n, m)) => app.pledge.monitoring = Some((n, Arc::new(m))),
+            Err(e) => app.pledge.error = Some(e),
+        })
+    });
+}
+
+fn monitoring(app: &mut PatvalApp, lang: Lang, ctx: &egui::Context, ui: &mut egui::Ui) {
+    ui.strong(tr(lang, "Post-loan monitoring"));
+    ui.label(tr(
+        lang,
+        "Compares the version the loan was granted on (select it in the Review panel) with the current valuation: load the updated portfolio and set the new valuation date first.",
+    ));
+    let selected = app.review.selected.clone();
+    ui.add_enabled_ui(selected.is_some() && app.valued.is_some(), |ui| {
+        if ui
+            .button(tr(lang, "Compare the selected version with now"))
+            .clicked()
+            && let Some(id) = selected
+        {
+            start_monitoring(app, ctx, id);
+        }
+    });
+    let Some((n, m)) = app.pledge.monitoring.clone() else {
+        return;
+    };
+    ui.label(format!(
+        "v{n} → {}: {} {} → {} · {} {} → {} · {} {:.1}% → {:.1}% ({:+.1})",
+        tr(lang, "now"),
+        tr(lang, "Accepted value"),
+        app.money(m.before.accepted_total),
+        app.money(m.after.accepted_total),
+        tr(lang, "Credit limit"),
+        app.money(m.before.credit_limit),
+        app.money(m.after.credit_limit),
+        tr(lang, "Coverage"),
+        m.before.coverage * 100.0,
+        m.after.coverage * 100.0,
+        m.coverage_change * 100.0
+    ));
+    if m.flags.is_empty() {
+        ui.label(tr(lang, "No patent needs attention."));
+    }
+    egui::Grid::new("flags").striped(true).show(ui, |ui| {
+        for f in &m.flags {
+            ui.label(&f.patent_no);
+            ui.colored_label(
+                egui::Color32::from_rgb(200, 60, 40),
+                if lang == Lang::Zh {
+                    &f.detail_zh
+                } else {
+                    &f.detail
+                },
+            );
+            ui.label(format!("{} → {}", app.money(f.before), app.money(f.after)));
+            ui.end_row();
         }
     });
 }
