@@ -477,6 +477,9 @@ pub struct ReportBankArgs {
 impl ReportBankArgs {
     /// Computes the sections against the report's own valuation.
     pub fn analyse(&self, data: &mut crate::report::ReportData) -> Result<(), String> {
+        if !(self.threshold > 0.0 && self.threshold.is_finite()) {
+            return Err(format!("--threshold {} must be above 0", self.threshold));
+        }
         let loan = self.loan.loan()?;
         if self.external.is_none() && loan.is_none() {
             return Ok(());

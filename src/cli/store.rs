@@ -176,6 +176,7 @@ pub struct ExportArgs {
     /// Report language.
     #[arg(long, value_enum, default_value = "zh")]
     pub lang: LangArg,
+    /// Output file (written beside, then renamed into place).
     #[arg(long)]
     pub out: PathBuf,
     #[command(flatten)]
