@@ -269,4 +269,23 @@ fn post_loan_monitoring_flags_a_patent_that_lapsed_since_the_loan() {
     assert_eq!(f.kind, patval::pledge::monitor::FlagKind::Lapsed);
     assert!(m.coverage_change < 0.0);
     h.get_by_label("lapsed (fees unpaid, abandoned or expired)");
+
+    // The stored version can also be the external side of a cross-check.
+    h.get_by_role_and_label(Role::Button, "Cross-check").click();
+    h.step();
+    h.get_by_role_and_label(Role::Button, "Use the version selected in Review")
+        .click();
+    wait(&mut h, "the cross-check against the version", |a| {
+        a.crosscheck.result.is_some() || a.crosscheck.error.is_some()
+    });
+    assert_eq!(h.state().crosscheck.error, None);
+    let c = h.state().crosscheck.result.clone().unwrap();
+    assert!(c.external_label.starts_with("v1 ("), "{}", c.external_label);
+    assert_eq!(c.bridge.iter().map(|s| s.delta_fen).sum::<i64>(), c.gap_fen);
+    assert_eq!(
+        c.bridge[0].delta_fen, 0,
+        "a stored version re-computes exactly"
+    );
+    let lapsed = c.deviations.iter().find(|d| d.patent_no == no).unwrap();
+    assert!(lapsed.flagged && lapsed.bank == Some(0.0));
 }

@@ -493,9 +493,12 @@ impl ReportBankArgs {
             Some(_) => Some(Policy::load(&self.loan.policy).map_err(|e| e.to_string())?),
             None => None,
         };
+        let side = ext
+            .as_ref()
+            .map(|x| ExternalSide::from_csv(&data.engine, x, None, None));
         data.bank = crate::pledge::analyse(
             &data.engine,
-            ext.as_ref(),
+            side.as_ref(),
             self.threshold,
             policy
                 .as_ref()

@@ -14,12 +14,12 @@ use super::PatvalApp;
 use super::i18n::{Lang, tr};
 use crate::import::ReadOptions;
 use crate::pledge::ExternalAppraisal;
-use crate::pledge::crosscheck::{CrossCheck, ExternalSide, crosscheck};
+use crate::pledge::crosscheck::{CrossCheck, ExternalSide, ExternalSource, crosscheck};
 
 /// Panel state.
 pub struct CrossCheckState {
-    /// The external appraisal and where it came from.
-    pub external: Option<Arc<ExternalAppraisal>>,
+    /// The external appraisal: a CSV or a stored version.
+    pub external: Option<ExternalSource>,
     pub threshold: f64,
     pub result: Option<Arc<CrossCheck>>,
     pub error: Option<String>,
@@ -59,12 +59,45 @@ pub fn open_external(app: &mut PatvalApp, ctx: &egui::Context, path: PathBuf) {
         .and_then(|b| read_external(app, b, name))
     {
         Ok(x) => {
-            app.crosscheck.external = Some(Arc::new(x));
+            app.crosscheck.external = Some(ExternalSource::Csv(Arc::new(x)));
             app.crosscheck.error = None;
             run(app, ctx);
         }
         Err(e) => app.crosscheck.error = Some(e),
     }
+}
+
+/// Uses a stored version (e.g. the outside firm's, imported as a review package) as the external
+/// appraisal.
+pub fn use_version(app: &mut PatvalApp, ctx: &egui::Context, id: String) {
+    let Some(path) = app
+        .settings
+        .store
+        .clone()
+        .or_else(crate::store::Store::default_path)
+    else {
+        return;
+    };
+    app.jobs.spawn(ctx, "crosscheck-version".into(), move |_| {
+        let r = (|| -> Result<ExternalSide, String> {
+            let store = crate::store::Store::open(&path).map_err(|e| e.to_string())?;
+            let data = store.load_version(&id).map_err(|e| e.to_string())?;
+            let (ds, a, m) = store.dataset_of(&data).map_err(|e| e.to_string())?;
+            let e = crate::valuation::Engine::new(&ds, &a, m, None).map_err(|e| e.to_string())?;
+            Ok(ExternalSide::from_engine(
+                &format!("v{} ({})", data.info.number, &id[..8.min(id.len())]),
+                e,
+            ))
+        })();
+        Box::new(move |app: &mut PatvalApp, ctx: &egui::Context| match r {
+            Ok(side) => {
+                app.crosscheck.external = Some(ExternalSource::Version(Arc::new(side)));
+                app.crosscheck.error = None;
+                run(app, ctx);
+            }
+            Err(e) => app.crosscheck.error = Some(e),
+        })
+    });
 }
 
 /// Starts the cross-check of the loaded external appraisal against the current valuation.
@@ -75,7 +108,7 @@ pub fn run(app: &mut PatvalApp, ctx: &egui::Context) {
     let threshold = app.crosscheck.threshold;
     app.jobs.cancel("crosscheck");
     app.jobs.spawn(ctx, "crosscheck".into(), move |_| {
-        let side = ExternalSide::from_csv(&valued.engine, &ext, None, None);
+        let side = ext.side(&valued.engine);
         let c = crosscheck(&valued.engine, &side, threshold);
         Box::new(move |app: &mut PatvalApp, _: &egui::Context| {
             app.crosscheck.result = Some(Arc::new(c));
@@ -110,12 +143,24 @@ pub fn ui(app: &mut PatvalApp, ui: &mut egui::Ui) {
                 "sample_data/external_appraisal.csv".into(),
             ) {
                 Ok(x) => {
-                    app.crosscheck.external = Some(Arc::new(x));
+                    app.crosscheck.external = Some(ExternalSource::Csv(Arc::new(x)));
                     app.crosscheck.error = None;
                     run(app, &ctx);
                 }
                 Err(e) => app.crosscheck.error = Some(e),
             }
+        }
+        let selected = app.review.selected.clone();
+        if ui
+            .add_enabled(
+                selected.is_some(),
+                egui::Button::new(tr(lang, "Use the version selected in Review")),
+            )
+            .on_disabled_hover_text(tr(lang, "Select a version in the Review panel first."))
+            .clicked()
+            && let Some(id) = selected
+        {
+            use_version(app, &ctx, id);
         }
         let l = ui.label(tr(lang, "Flag above"));
         let mut pct = app.crosscheck.threshold * 100.0;
@@ -149,6 +194,8 @@ pub fn ui(app: &mut PatvalApp, ui: &mut egui::Ui) {
     };
     ui.separator();
     ui.horizontal(|ui| {
+        ui.label(format!("{}: {}", tr(lang, "External"), c.external_label));
+        ui.separator();
         ui.label(format!(
             "{} {}",
             tr(lang, "External total"),

@@ -365,6 +365,14 @@ pub const TABLE: &[(&str, &str)] = &[
     ),
     ("now", "当前"),
     ("No patent needs attention.", "没有需要关注的专利。"),
+    (
+        "Use the version selected in Review",
+        "使用评审页中选中的版本",
+    ),
+    (
+        "Select a version in the Review panel first.",
+        "请先在评审页中选中一个版本。",
+    ),
 ];
 
 fn zh_map() -> &'static HashMap<&'static str, &'static str> {

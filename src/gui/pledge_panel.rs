@@ -11,7 +11,6 @@ use egui_extras::{Column, TableBuilder};
 use super::PatvalApp;
 use super::i18n::{Lang, tr};
 use crate::pledge::credit::{Accept, PledgeResult, accepted_values};
-use crate::pledge::crosscheck::ExternalSide;
 use crate::pledge::{Collateral, Loan, Policy, pledge};
 
 /// Panel state.
@@ -65,10 +64,7 @@ impl PledgeState {
             self.loan(),
             self.accept,
             app.valued.as_ref().map_or(0, |v| Arc::as_ptr(v) as usize),
-            app.crosscheck
-                .external
-                .as_ref()
-                .map_or(0, |x| Arc::as_ptr(x) as usize),
+            app.crosscheck.external.as_ref().map_or(0, |x| x.id()),
         )
     }
 }
@@ -97,7 +93,7 @@ fn run(app: &mut PatvalApp, ctx: &egui::Context) {
             .iter()
             .map(|p| p.reconciled.unwrap_or(0.0))
             .collect();
-        let side = external.map(|x| ExternalSide::from_csv(e, &x, None, None));
+        let side = external.map(|x| x.side(e));
         let accepted = accepted_values(e, &bank, side.as_ref(), rule);
         let r = pledge(e, &accepted, &policy, &loan);
         Box::new(move |app: &mut PatvalApp, _: &egui::Context| match r {

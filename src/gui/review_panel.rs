@@ -789,9 +789,10 @@ fn export(
                 .and_then(|s| crate::report::gather(&s, &version))
                 .map_err(|e| e.to_string())
                 .and_then(|mut data| {
+                    let side = external.as_ref().map(|x| x.side(&data.engine));
                     data.bank = crate::pledge::analyse(
                         &data.engine,
-                        external.as_deref(),
+                        side.as_ref(),
                         threshold,
                         loan.as_ref().map(|(p, l, a)| (p, l, *a)),
                     )

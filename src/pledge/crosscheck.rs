@@ -101,6 +101,40 @@ impl ExternalSide {
     }
 }
 
+/// Where an external appraisal came from: a CSV (re-computed on the bank's data set when
+/// compared) or another patval valuation.
+#[derive(Clone)]
+pub enum ExternalSource {
+    Csv(std::sync::Arc<ExternalAppraisal>),
+    Version(std::sync::Arc<ExternalSide>),
+}
+
+impl ExternalSource {
+    /// The external side against the bank's engine.
+    pub fn side(&self, bank: &Engine) -> ExternalSide {
+        match self {
+            ExternalSource::Csv(x) => ExternalSide::from_csv(bank, x, None, None),
+            ExternalSource::Version(s) => (**s).clone(),
+        }
+    }
+
+    /// What it came from.
+    pub fn label(&self) -> &str {
+        match self {
+            ExternalSource::Csv(x) => &x.file,
+            ExternalSource::Version(s) => &s.label,
+        }
+    }
+
+    /// Identity of the loaded source (to notice a change).
+    pub fn id(&self) -> usize {
+        match self {
+            ExternalSource::Csv(x) => std::sync::Arc::as_ptr(x) as usize,
+            ExternalSource::Version(s) => std::sync::Arc::as_ptr(s) as usize,
+        }
+    }
+}
+
 /// One patent compared.
 #[derive(Debug, Clone, Serialize)]
 pub struct Deviation {

@@ -64,16 +64,15 @@ impl BankAnalysis {
     }
 }
 
-/// Cross-checks `external` against the bank's valuation in `engine` and analyses `loan` under
+/// Cross-checks the external side against the bank's valuation in `engine` and analyses `loan` under
 /// `policy`, as far as each is given.
 pub fn analyse(
     engine: &crate::valuation::Engine,
-    external: Option<&ExternalAppraisal>,
+    side: Option<&ExternalSide>,
     threshold: f64,
     loan: Option<(&Policy, &Loan, credit::Accept)>,
 ) -> Result<BankAnalysis, PledgeError> {
-    let side = external.map(|x| ExternalSide::from_csv(engine, x, None, None));
-    let cc = side.as_ref().map(|s| crosscheck(engine, s, threshold));
+    let cc = side.map(|s| crosscheck(engine, s, threshold));
     let mut out = BankAnalysis {
         crosscheck: cc,
         ..BankAnalysis::default()
@@ -84,7 +83,7 @@ pub fn analyse(
             .iter()
             .map(|v| v.reconciled.unwrap_or(0.0))
             .collect();
-        let accepted = credit::accepted_values(engine, &bank, side.as_ref(), rule);
+        let accepted = credit::accepted_values(engine, &bank, side, rule);
         out.pledge = Some(pledge(engine, &accepted, policy, loan)?);
         out.policy_name = Some((policy.name.clone(), policy.name_en.clone()));
     }
