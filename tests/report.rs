@@ -106,6 +106,10 @@ fn pdf_and_html_reports_carry_the_figures_and_headings_in_both_languages() {
             "expert",
         )
         .unwrap();
+    // A name beyond GB2312 (喆, 堃) must render and extract too.
+    store
+        .add_review(&vid, "陈喆", "bank_valuer", "approve", "同意，王堃复核")
+        .unwrap();
     let data = report::gather(&store, &vid).unwrap();
     let total = format_money(data.valuation.summary.reconciled, MoneyUnit::Wan);
     let fp = data.version.fingerprint.clone();
@@ -158,7 +162,7 @@ fn pdf_and_html_reports_carry_the_figures_and_headings_in_both_languages() {
                 assert!(has(no.as_str()), "{lang:?} {format:?}: {no}");
             }
             assert!(
-                has("剩余经济寿命偏长") && has("折现率依据需补充"),
+                has("剩余经济寿命偏长") && has("折现率依据需补充") && has("陈喆") && has("王堃"),
                 "{lang:?} {format:?}: review and annotation"
             );
             let bytes = std::fs::read(&out).unwrap();
