@@ -55,7 +55,8 @@ fn main() {
             ReportLang::Zh,
             &tmp.path().join(format!("r.{name}")),
         )
-        .expect("export");
+        .expect("export")
+        .bytes;
         println!(
             "{patents} patents, {name}: {:.2} s in all (re-open, re-compute, check, simulate: {:.2} s), {n} bytes",
             t.elapsed().as_secs_f64(),

@@ -397,3 +397,34 @@ fn bank_sections_appear_in_the_report_when_given() {
     let html = std::fs::read_to_string(&out).unwrap();
     assert!(!html.contains("银行交叉复核") && !html.contains("质押融资分析"));
 }
+
+#[test]
+fn characters_the_pdf_font_lacks_are_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("s.db")).unwrap();
+    let vid = saved(&mut store, None);
+    // 䶮 (U+4DAE, CJK Extension A) is outside the bundled block; 堃 is inside.
+    store
+        .add_review(&vid, "刘䶮", "expert", "approve", "王堃")
+        .unwrap();
+    let data = report::gather(&store, &vid).unwrap();
+    let x = report::export(
+        &data,
+        Format::Pdf,
+        ReportLang::Zh,
+        &dir.path().join("r.pdf"),
+    )
+    .unwrap();
+    assert_eq!(x.missing_glyphs, vec!['䶮']);
+    let x = report::export(
+        &data,
+        Format::Html,
+        ReportLang::Zh,
+        &dir.path().join("r.html"),
+    )
+    .unwrap();
+    assert!(
+        x.missing_glyphs.is_empty(),
+        "the browser picks its own fonts"
+    );
+}

@@ -584,13 +584,20 @@ pub fn export(a: &ExportArgs) -> Result<ExitCode, CliError> {
         ReportLang::En
     };
     match report::export(&data, format, lang, &a.out) {
-        Ok(n) => {
+        Ok(x) => {
             println!(
-                "wrote {} ({n} bytes) for version {} in {:.2} s",
+                "wrote {} ({} bytes) for version {} in {:.2} s",
                 a.out.display(),
+                x.bytes,
                 id,
                 started.elapsed().as_secs_f64()
             );
+            if !x.missing_glyphs.is_empty() {
+                eprintln!(
+                    "warning: the PDF's font has no glyph for {} (shown as empty boxes)",
+                    x.missing_glyphs.iter().collect::<String>()
+                );
+            }
             Ok(ExitCode::SUCCESS)
         }
         Err(e) => {

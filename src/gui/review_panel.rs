@@ -799,7 +799,16 @@ fn export(
                     .map_err(|e| e.to_string())?;
                     crate::report::export(&data, format, lang, &out).map_err(|e| e.to_string())
                 })
-                .map(|n| format!("{} ({n} bytes)", out.display()))
+                .map(|x| {
+                    let mut msg = format!("{} ({} bytes)", out.display(), x.bytes);
+                    if !x.missing_glyphs.is_empty() {
+                        let cs: String = x.missing_glyphs.iter().collect();
+                        msg.push_str(&format!(
+                            " — no glyph in the PDF font for: {cs} (shown as empty boxes)"
+                        ));
+                    }
+                    msg
+                })
         });
         Box::new(move |app: &mut PatvalApp, _: &egui::Context| match r {
             Some(Ok(msg)) => app.review.message = msg,

@@ -101,15 +101,28 @@ pub enum Format {
     Xlsx,
 }
 
-/// Writes a report; returns the bytes written.
+/// What an export wrote.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Exported {
+    pub bytes: usize,
+    /// Characters the PDF's font cannot show (rare ideographs outside U+4E00–U+9FFF).
+    pub missing_glyphs: Vec<char>,
+}
+
+/// Writes a report.
 pub fn export(
     data: &ReportData,
     format: Format,
     lang: ReportLang,
     out: &Path,
-) -> Result<usize, ReportError> {
+) -> Result<Exported, ReportError> {
+    let mut missing_glyphs = Vec::new();
     let bytes = match format {
-        Format::Pdf => pdf::render_doc(&doc::build(data, lang)?)?,
+        Format::Pdf => {
+            let d = doc::build(data, lang)?;
+            missing_glyphs = pdf::missing_glyphs(&d)?;
+            pdf::render_doc(&d)?
+        }
         Format::Html => html::render(data, lang)?.into_bytes(),
         Format::Csv => tables::csv(data, lang)?,
         Format::Xlsx => tables::xlsx(data, lang)?,
@@ -122,7 +135,10 @@ pub fn export(
             path: out.display().to_string(),
             message: e.to_string(),
         })?;
-    Ok(bytes.len())
+    Ok(Exported {
+        bytes: bytes.len(),
+        missing_glyphs,
+    })
 }
 
 /// Report failures.

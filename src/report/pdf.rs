@@ -532,6 +532,46 @@ fn draw_text(
     );
 }
 
+/// Characters of the report's text that the embedded font has no glyph for (they would show as
+/// empty boxes), in order of first appearance.
+pub fn missing_glyphs(d: &Doc) -> Result<Vec<char>, ReportError> {
+    let m = Metrics::new()?;
+    let mut texts: Vec<&str> = vec![&d.title, &d.case];
+    for b in &d.blocks {
+        match b {
+            Block::Cover { title, case, facts } => {
+                texts.extend([title.as_str(), case.as_str()]);
+                for (k, v) in facts {
+                    texts.extend([k.as_str(), v.as_str()]);
+                }
+            }
+            Block::Section { title, .. } => texts.push(title),
+            Block::Sub(t) | Block::Para(t) | Block::Formula(t) => texts.push(t),
+            Block::Lead { label, value } => texts.extend([label.as_str(), value.as_str()]),
+            Block::Table(t) => {
+                texts.extend(t.headers.iter().map(String::as_str));
+                for r in &t.rows {
+                    texts.extend(r.iter().map(String::as_str));
+                }
+            }
+            Block::Chart(_) => {}
+        }
+    }
+    let mut out: Vec<char> = Vec::new();
+    for t in texts {
+        for c in t.chars() {
+            if !c.is_whitespace()
+                && !c.is_control()
+                && m.font.glyph_id(c).0 == 0
+                && !out.contains(&c)
+            {
+                out.push(c);
+            }
+        }
+    }
+    Ok(out)
+}
+
 /// Lays out and writes the report as PDF bytes.
 pub fn render_doc(d: &Doc) -> Result<Vec<u8>, ReportError> {
     let mut fontdb = usvg::fontdb::Database::new();
