@@ -252,10 +252,11 @@ fn external_side(
     if let Some(v) = &x.external_version {
         let store = db.open().map_err(|e| e.to_string())?;
         let id = store.resolve_version(v).map_err(|e| e.to_string())?;
-        let data = store.load_version(&id).map_err(|e| e.to_string())?;
-        let (eds, ea, em) = store.dataset_of(&data).map_err(|e| e.to_string())?;
-        let e = Engine::new(&eds, &ea, em, None).map_err(|e| e.to_string())?;
-        return Ok(Some(ExternalSide::from_engine(&format!("version {id}"), e)));
+        let r = store.reopen(&id).map_err(|e| e.to_string())?;
+        return Ok(Some(ExternalSide::from_engine(
+            &format!("version {id}"),
+            r.engine,
+        )));
     }
     Ok(None)
 }
@@ -404,9 +405,13 @@ pub fn monitor_cmd(a: &MonitorArgs) -> Result<ExitCode, CliError> {
     let policy = try_or!(Policy::load(&a.loan.policy));
     let store = try_or!(a.db.open());
     let id = try_or!(store.resolve_version(&a.version));
-    let data = try_or!(store.load_version(&id));
-    let (ds, assumptions, methods) = try_or!(store.dataset_of(&data));
-    let before = try_or!(Engine::new(&ds, &assumptions, methods, None));
+    let crate::store::versions::Reopened {
+        dataset: ds,
+        assumptions,
+        engine: before,
+        ..
+    } = try_or!(store.reopen(&id));
+    let methods = before.methods;
     let mut later = assumptions.clone();
     later.valuation_date = a.valuation_date;
     let opts = ReadOptions::new(a.valuation_date);

@@ -70,23 +70,17 @@ pub fn open_external(app: &mut PatvalApp, ctx: &egui::Context, path: PathBuf) {
 /// Uses a stored version (e.g. the outside firm's, imported as a review package) as the external
 /// appraisal.
 pub fn use_version(app: &mut PatvalApp, ctx: &egui::Context, id: String) {
-    let Some(path) = app
-        .settings
-        .store
-        .clone()
-        .or_else(crate::store::Store::default_path)
-    else {
+    let Some(path) = super::review_panel::store_path(app) else {
+        app.crosscheck.error = Some("no store file chosen".into());
         return;
     };
     app.jobs.spawn(ctx, "crosscheck-version".into(), move |_| {
         let r = (|| -> Result<ExternalSide, String> {
             let store = crate::store::Store::open(&path).map_err(|e| e.to_string())?;
-            let data = store.load_version(&id).map_err(|e| e.to_string())?;
-            let (ds, a, m) = store.dataset_of(&data).map_err(|e| e.to_string())?;
-            let e = crate::valuation::Engine::new(&ds, &a, m, None).map_err(|e| e.to_string())?;
+            let r = store.reopen(&id).map_err(|e| e.to_string())?;
             Ok(ExternalSide::from_engine(
-                &format!("v{} ({})", data.info.number, &id[..8.min(id.len())]),
-                e,
+                &format!("v{} ({})", r.data.info.number, &id[..8.min(id.len())]),
+                r.engine,
             ))
         })();
         Box::new(move |app: &mut PatvalApp, ctx: &egui::Context| match r {

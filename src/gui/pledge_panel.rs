@@ -151,13 +151,11 @@ pub fn ui(app: &mut PatvalApp, ui: &mut egui::Ui) {
 
 /// Starts the comparison of the stored version `id` (the loan's start) with the current valuation.
 fn start_monitoring(app: &mut PatvalApp, ctx: &egui::Context, id: String) {
-    let (Some(valued), Some(path)) = (
-        app.valued.clone(),
-        app.settings
-            .store
-            .clone()
-            .or_else(crate::store::Store::default_path),
-    ) else {
+    let Some(valued) = app.valued.clone() else {
+        return;
+    };
+    let Some(path) = super::review_panel::store_path(app) else {
+        app.pledge.error = Some("no store file chosen".into());
         return;
     };
     let policy = app.pledge.policy.clone();
@@ -165,13 +163,10 @@ fn start_monitoring(app: &mut PatvalApp, ctx: &egui::Context, id: String) {
     app.jobs.spawn(ctx, "monitor".into(), move |_| {
         let r = (|| -> Result<_, String> {
             let store = crate::store::Store::open(&path).map_err(|e| e.to_string())?;
-            let data = store.load_version(&id).map_err(|e| e.to_string())?;
-            let (ds, a, m) = store.dataset_of(&data).map_err(|e| e.to_string())?;
-            let before =
-                crate::valuation::Engine::new(&ds, &a, m, None).map_err(|e| e.to_string())?;
-            let mon = crate::pledge::monitor::monitor(&before, &valued.engine, &policy, &loan)
+            let r = store.reopen(&id).map_err(|e| e.to_string())?;
+            let mon = crate::pledge::monitor::monitor(&r.engine, &valued.engine, &policy, &loan)
                 .map_err(|e| e.to_string())?;
-            Ok((data.info.number, mon))
+            Ok((r.data.info.number, mon))
         })();
         Box::new(move |app: &mut PatvalApp, _: &egui::Context| match r {
             Ok((n, m)) => app.pledge.monitoring = Some((n, Arc::new(m))),

@@ -72,7 +72,7 @@ impl Default for ReviewState {
     }
 }
 
-fn store_path(app: &PatvalApp) -> Option<PathBuf> {
+pub(super) fn store_path(app: &PatvalApp) -> Option<PathBuf> {
     app.settings.store.clone()
 }
 

@@ -63,9 +63,12 @@ pub fn gather(store: &Store, version_id: &str) -> Result<ReportData, StoreError>
             message: p.clone(),
         });
     }
-    let data = store.load_version(version_id)?;
-    let (ds, assumptions, methods) = store.dataset_of(&data)?;
-    let engine = Engine::new(&ds, &assumptions, methods, None)?;
+    let crate::store::versions::Reopened {
+        data,
+        dataset: ds,
+        assumptions,
+        engine,
+    } = store.reopen(version_id)?;
     let valuation = engine.run(None)?;
     let now = crate::store::versions::StoredResults::from_valuation(&engine, &valuation);
     if now != store.results(version_id)? {

@@ -67,6 +67,14 @@ pub struct VersionInfo {
     pub fingerprint: String,
 }
 
+/// A version re-opened by [`Store::reopen`].
+pub struct Reopened {
+    pub data: VersionData,
+    pub dataset: Dataset,
+    pub assumptions: Assumptions,
+    pub engine: Engine,
+}
+
 /// A version with its blobs.
 #[derive(Debug, Clone)]
 pub struct VersionData {
@@ -447,12 +455,23 @@ impl Store {
         Ok((ds, a, methods))
     }
 
+    /// Re-opens a version: its stored data, its inputs as used, and an engine on them.
+    pub fn reopen(&self, id: &str) -> Result<Reopened, StoreError> {
+        let data = self.load_version(id)?;
+        let (dataset, assumptions, methods) = self.dataset_of(&data)?;
+        let engine = Engine::new(&dataset, &assumptions, methods, None)?;
+        Ok(Reopened {
+            data,
+            dataset,
+            assumptions,
+            engine,
+        })
+    }
+
     /// Re-opens a version, re-computes it, and lists every figure that differs from the stored
     /// results (empty when they are equal).
     pub fn recompute(&self, id: &str) -> Result<Vec<String>, StoreError> {
-        let data = self.load_version(id)?;
-        let (ds, a, methods) = self.dataset_of(&data)?;
-        let engine = Engine::new(&ds, &a, methods, None)?;
+        let Reopened { engine, .. } = self.reopen(id)?;
         let v = engine.run(None)?;
         let now = StoredResults::from_valuation(&engine, &v);
         let stored = self.results(id)?;
