@@ -13,7 +13,7 @@ use patval::pledge::credit::{Accept, accepted_values};
 use patval::pledge::crosscheck::{ExternalSide, crosscheck};
 use patval::pledge::{Collateral, ExternalAppraisal, Loan, Policy, pledge};
 use patval::synth::{SynthSpec, generate};
-use patval::valuation::{Engine, Methods, Tweak};
+use patval::valuation::{Engine, Methods};
 
 fn main() {
     let patents = 100_000;
@@ -25,11 +25,7 @@ fn main() {
     let ds = patval::import::load_directory(&dir).expect("load");
     let a = ds.assumptions.clone().expect("assumptions");
     let bank = Engine::new(&ds, &a, Methods::default(), None).expect("engine");
-    let values: Vec<f64> = bank
-        .evaluate_all(&Tweak::IDENTITY)
-        .iter()
-        .map(|v| v.reconciled.unwrap_or(0.0))
-        .collect();
+    let values = bank.reconciled_values();
     // The firm: 20% higher values, 11% discount, longer lives.
     let mut csv = String::from("patent_no,value,discount_rate,share_rate,remaining_life\n");
     for (i, no) in bank.inputs.patent_nos.iter().enumerate() {

@@ -5,13 +5,13 @@ use std::process::ExitCode;
 
 use super::CliError;
 use super::store::DbArg;
-use super::value::{InputArgs, load};
+use super::value::{InputArgs, load_and_value};
 use crate::import::{self, ReadOptions, TableKind};
 use crate::model::money::{MoneyUnit, format_money};
 use crate::pledge::credit::{Accept, accepted_values};
 use crate::pledge::crosscheck::{ExternalSide, crosscheck};
 use crate::pledge::{Collateral, ExternalAppraisal, Loan, Policy, monitor};
-use crate::valuation::{Engine, Tweak};
+use crate::valuation::Engine;
 
 fn w(x: f64) -> String {
     format_money(x, MoneyUnit::Wan)
@@ -188,29 +188,6 @@ macro_rules! try_or {
     };
 }
 
-/// The bank's engine from the inputs (problems printed, exit 1 on errors).
-fn bank_engine(
-    inputs: &InputArgs,
-) -> Result<Result<(crate::import::Dataset, Engine), ExitCode>, CliError> {
-    let methods = inputs.methods();
-    let (ds, a) = match load(inputs, methods)? {
-        Ok(x) => x,
-        Err(problems) => {
-            for p in problems {
-                eprintln!("{p}");
-            }
-            return Ok(Err(ExitCode::from(1)));
-        }
-    };
-    match Engine::new(&ds, &a, methods, None) {
-        Ok(e) => Ok(Ok((ds, e))),
-        Err(e) => {
-            eprintln!("error: {e}");
-            Ok(Err(ExitCode::from(1)))
-        }
-    }
-}
-
 /// The external side, if one was given.
 fn external_side(
     x: &ExternalArgs,
@@ -265,15 +242,16 @@ pub fn crosscheck_cmd(a: &CrosscheckArgs) -> Result<ExitCode, CliError> {
     if !(a.threshold > 0.0 && a.threshold.is_finite()) {
         return err(format!("--threshold {} must be above 0", a.threshold));
     }
-    let (ds, bank) = match bank_engine(&a.inputs)? {
-        Ok(x) => x,
+    let valued = match load_and_value(&a.inputs)? {
+        Ok(v) => v,
         Err(code) => return Ok(code),
     };
-    let ext = match try_or!(external_side(&a.external, &a.db, &ds, &bank)) {
+    let (ds, bank) = (&valued.dataset, &valued.engine);
+    let ext = match try_or!(external_side(&a.external, &a.db, ds, bank)) {
         Some(x) => x,
         None => return err("give --external FILE or --external-version VERSION"),
     };
-    let c = crosscheck(&bank, &ext, a.threshold);
+    let c = crosscheck(bank, &ext, a.threshold);
     if a.json {
         println!("{}", serde_json::to_string_pretty(&c)?);
         return Ok(ExitCode::SUCCESS);
@@ -333,19 +311,16 @@ pub fn crosscheck_cmd(a: &CrosscheckArgs) -> Result<ExitCode, CliError> {
 
 pub fn pledge_cmd(a: &PledgeArgs) -> Result<ExitCode, CliError> {
     let policy = try_or!(Policy::load(&a.loan.policy));
-    let (ds, bank) = match bank_engine(&a.inputs)? {
-        Ok(x) => x,
+    let valued = match load_and_value(&a.inputs)? {
+        Ok(v) => v,
         Err(code) => return Ok(code),
     };
+    let (ds, bank) = (&valued.dataset, &valued.engine);
     let loan = try_or!(a.loan.required());
-    let ext = try_or!(external_side(&a.external, &a.db, &ds, &bank));
-    let values: Vec<f64> = bank
-        .evaluate_all(&Tweak::IDENTITY)
-        .iter()
-        .map(|v| v.reconciled.unwrap_or(0.0))
-        .collect();
-    let accepted = accepted_values(&bank, &values, ext.as_ref(), a.accept.rule());
-    let r = try_or!(crate::pledge::pledge(&bank, &accepted, &policy, &loan));
+    let ext = try_or!(external_side(&a.external, &a.db, ds, bank));
+    let values = valued.valuation.reconciled_values();
+    let accepted = accepted_values(bank, &values, ext.as_ref(), a.accept.rule());
+    let r = try_or!(crate::pledge::pledge(bank, &accepted, &policy, &loan));
     if a.json {
         println!("{}", serde_json::to_string_pretty(&r)?);
         return Ok(ExitCode::SUCCESS);

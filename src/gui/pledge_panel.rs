@@ -87,12 +87,7 @@ fn run(app: &mut PatvalApp, ctx: &egui::Context) {
     app.jobs.cancel("pledge");
     app.jobs.spawn(ctx, "pledge".into(), move |_| {
         let e = &valued.engine;
-        let bank: Vec<f64> = valued
-            .valuation
-            .patents
-            .iter()
-            .map(|p| p.reconciled.unwrap_or(0.0))
-            .collect();
+        let bank = valued.valuation.reconciled_values();
         let side = external.map(|x| x.side(e));
         let accepted = accepted_values(e, &bank, side.as_ref(), rule);
         let r = pledge(e, &accepted, &policy, &loan);

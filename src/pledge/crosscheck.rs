@@ -85,13 +85,12 @@ impl ExternalSide {
     /// Another patval valuation (a stored version re-opened): its reconciled values are the
     /// reported ones.
     pub fn from_engine(label: &str, engine: Engine) -> Self {
-        let values = engine.evaluate_all(&Tweak::IDENTITY);
         let reported = engine
             .inputs
             .patent_nos
             .iter()
-            .zip(&values)
-            .map(|(no, v)| (no.clone(), v.reconciled.unwrap_or(0.0)))
+            .cloned()
+            .zip(engine.reconciled_values())
             .collect();
         ExternalSide {
             label: label.to_string(),
@@ -239,7 +238,7 @@ fn mean(e: &Engine, f: impl Fn(&crate::valuation::Base) -> f64) -> f64 {
 /// Compares the external side with the bank's valuation. `threshold` is the relative deviation
 /// above which a patent is flagged (0.2 = 20%).
 pub fn crosscheck(bank: &Engine, ext: &ExternalSide, threshold: f64) -> CrossCheck {
-    let bank_values = bank.evaluate_all(&Tweak::IDENTITY);
+    let bank_values = bank.reconciled_values();
     let bank_index = super::index_of(bank);
     let mut deviations = Vec::new();
     let reported: std::collections::HashMap<&str, f64> = ext
@@ -273,7 +272,7 @@ pub fn crosscheck(bank: &Engine, ext: &ExternalSide, threshold: f64) -> CrossChe
         }
     };
     for (i, no) in bank.inputs.patent_nos.iter().enumerate() {
-        let b = bank_values[i].reconciled.unwrap_or(0.0);
+        let b = bank_values[i];
         let x = reported.get(no.as_str()).copied();
         let (flagged, reason, reason_zh) = flag(x, Some(b));
         deviations.push(Deviation {
@@ -305,7 +304,7 @@ pub fn crosscheck(bank: &Engine, ext: &ExternalSide, threshold: f64) -> CrossChe
 
     // The bridge, in fen.
     let reported_fen: i64 = fen(ext.reported.iter().map(|(_, v)| v).sum());
-    let bank_fen = fen(bank_values.iter().filter_map(|v| v.reconciled).sum());
+    let bank_fen = fen(bank_values.iter().sum());
     let mut cur = ext.engine.clone();
     let mut bridge = Vec::new();
     let mut last = reported_fen;

@@ -78,11 +78,7 @@ pub fn analyse(
         ..BankAnalysis::default()
     };
     if let Some((policy, loan, rule)) = loan {
-        let bank: Vec<f64> = engine
-            .evaluate_all(&crate::valuation::Tweak::IDENTITY)
-            .iter()
-            .map(|v| v.reconciled.unwrap_or(0.0))
-            .collect();
+        let bank = engine.reconciled_values();
         let accepted = credit::accepted_values(engine, &bank, side, rule);
         out.pledge = Some(pledge(engine, &accepted, policy, loan)?);
         out.policy_name = Some((policy.name.clone(), policy.name_en.clone()));

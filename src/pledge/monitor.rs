@@ -8,7 +8,7 @@ use super::PledgeError;
 use super::credit::{Loan, PledgeResult, pledge};
 use super::policy::Policy;
 use crate::model::LegalStatus;
-use crate::valuation::{Engine, Tweak};
+use crate::valuation::Engine;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -43,13 +43,6 @@ pub struct Monitoring {
     pub credit_limit_change: f64,
 }
 
-fn values(e: &Engine) -> Vec<f64> {
-    e.evaluate_all(&Tweak::IDENTITY)
-        .iter()
-        .map(|v| v.reconciled.unwrap_or(0.0))
-        .collect()
-}
-
 /// Compares the valuation at the loan's start (`before`) with the re-valuation (`after`).
 pub fn monitor(
     before: &Engine,
@@ -57,8 +50,8 @@ pub fn monitor(
     policy: &Policy,
     loan: &Loan,
 ) -> Result<Monitoring, PledgeError> {
-    let vb = values(before);
-    let va = values(after);
+    let vb = before.reconciled_values();
+    let va = after.reconciled_values();
     let pb = pledge(before, &vb, policy, loan)?;
     let pa = pledge(after, &va, policy, loan)?;
     let near = policy.monitoring.near_term_years;

@@ -488,6 +488,14 @@ impl Engine {
             .collect()
     }
 
+    /// Each patent's reconciled value at the assumptions' values, 0 where there is none.
+    pub fn reconciled_values(&self) -> Vec<f64> {
+        self.evaluate_all(&Tweak::IDENTITY)
+            .iter()
+            .map(|v| v.reconciled.unwrap_or(0.0))
+            .collect()
+    }
+
     /// Sum of the reconciled values of every patent under `tweak`.
     pub fn total(&self, tweak: &Tweak) -> f64 {
         (0..self.len())

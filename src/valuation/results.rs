@@ -45,6 +45,14 @@ pub struct Valuation {
 }
 
 impl Valuation {
+    /// Each patent's reconciled value, 0 where there is none, in portfolio order.
+    pub fn reconciled_values(&self) -> Vec<f64> {
+        self.patents
+            .iter()
+            .map(|p| p.reconciled.unwrap_or(0.0))
+            .collect()
+    }
+
     pub fn new(e: &Engine, patents: Vec<PatentValue>) -> Self {
         let mut methods = Vec::new();
         for m in Method::ALL {
