@@ -4,6 +4,7 @@
 
 use std::sync::Once;
 
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 
 use super::{ReportData, ReportError, ReportLang};
@@ -185,6 +186,28 @@ pub fn cash_flows(d: &ReportData, lang: ReportLang) -> Result<String, ReportErro
     })
 }
 
+/// The mesh of a horizontal bar chart whose rows, from the top, are `names` (row k sits at
+/// y = n − 1 − k).
+fn rows_mesh(
+    c: &mut ChartContext<'_, SVGBackend<'_>, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
+    names: &[String],
+) -> Result<(), ReportError> {
+    let n = names.len();
+    c.configure_mesh()
+        .disable_y_mesh()
+        .y_labels(n)
+        .y_label_formatter(&|y| {
+            at_index(*y)
+                .and_then(|i| (n - 1).checked_sub(i))
+                .and_then(|k| names.get(k))
+                .cloned()
+                .unwrap_or_default()
+        })
+        .label_style((FONT, 13))
+        .draw()
+        .map_err(err)
+}
+
 /// One-at-a-time sensitivity: change of the reconciled total, 万元; the widest bar on top.
 pub fn tornado(d: &ReportData, lang: ReportLang) -> Result<String, ReportError> {
     let bars = &d.tornado;
@@ -219,19 +242,7 @@ pub fn tornado(d: &ReportData, lang: ReportLang) -> Result<String, ReportError> 
                     .to_string()
             })
             .collect();
-        c.configure_mesh()
-            .disable_y_mesh()
-            .y_labels(n)
-            .y_label_formatter(&|y| {
-                at_index(*y)
-                    .and_then(|i| (n - 1).checked_sub(i))
-                    .and_then(|k| names.get(k))
-                    .cloned()
-                    .unwrap_or_default()
-            })
-            .label_style((FONT, 13))
-            .draw()
-            .map_err(err)?;
+        rows_mesh(&mut c, &names)?;
         c.draw_series(bars.iter().enumerate().flat_map(|(k, b)| {
             let y = (n - 1 - k) as f64;
             [
@@ -410,19 +421,7 @@ pub fn bridge(
             .build_cartesian_2d(0.0..top, -0.5..n as f64 - 0.5)
             .map_err(err)?;
         let names: Vec<String> = rows.iter().map(|r| r.0.clone()).collect();
-        ch.configure_mesh()
-            .disable_y_mesh()
-            .y_labels(n)
-            .y_label_formatter(&|y| {
-                at_index(*y)
-                    .and_then(|i| (n - 1).checked_sub(i))
-                    .and_then(|k| names.get(k))
-                    .cloned()
-                    .unwrap_or_default()
-            })
-            .label_style((FONT, 13))
-            .draw()
-            .map_err(err)?;
+        rows_mesh(&mut ch, &names)?;
         ch.draw_series(rows.iter().enumerate().map(|(k, r)| {
             let y = (n - 1 - k) as f64;
             // A zero step still shows as a hairline.
