@@ -4,25 +4,20 @@
 //!
 //! Run: `cargo run --release --example bench_bank`. Prints the figures; not a timed test.
 
+mod common;
+
 use std::fmt::Write as _;
-use std::path::PathBuf;
 use std::time::Instant;
 
 use patval::import::ReadOptions;
 use patval::pledge::credit::{Accept, accepted_values};
 use patval::pledge::crosscheck::{ExternalSide, crosscheck};
 use patval::pledge::{Collateral, ExternalAppraisal, Loan, Policy, pledge};
-use patval::synth::{SynthSpec, generate};
 use patval::valuation::{Engine, Methods};
 
 fn main() {
     let patents = 100_000;
-    let dir =
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("target/bench-data/{patents}"));
-    if !dir.join("assumptions.toml").exists() {
-        generate(&SynthSpec::new(patents), &dir, None).expect("generate");
-    }
-    let ds = patval::import::load_directory(&dir).expect("load");
+    let ds = common::dataset(patents);
     let a = ds.assumptions.clone().expect("assumptions");
     let bank = Engine::new(&ds, &a, Methods::default(), None).expect("engine");
     let values = bank.reconciled_values();

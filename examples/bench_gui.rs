@@ -4,24 +4,21 @@
 //!
 //! Run: `cargo run --release --example bench_gui [-- PATENTS]`. It is not a timed test.
 
+mod common;
+
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use eframe::egui;
 use egui_kittest::Harness;
 use patval::gui::{Lang, Panel, PatvalApp, Settings};
-use patval::synth::{SynthSpec, generate};
 
 fn main() {
     let patents: usize = std::env::args()
         .nth(1)
         .and_then(|a| a.parse().ok())
         .unwrap_or(1_000_000);
-    let dir =
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("target/bench-data/{patents}"));
-    if !dir.join("assumptions.toml").exists() {
-        generate(&SynthSpec::new(patents), &dir, None).expect("generate");
-    }
+    let dir = common::ensure(patents);
     let store = tempfile::tempdir().expect("tempdir");
     let settings = Settings {
         lang: Lang::Zh,

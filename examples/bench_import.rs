@@ -4,7 +4,8 @@
 //! Targets (issue #2): ≤ 3 s in release on a 2-core machine; peak memory ≤ 3 × the file size.
 //! Prints the figures; it is not a timed test.
 
-use std::path::PathBuf;
+mod common;
+
 use std::time::Instant;
 
 use patval::import::{ReadOptions, TableKind, read_table};
@@ -35,8 +36,7 @@ fn main() {
         .nth(1)
         .and_then(|a| a.parse().ok())
         .unwrap_or(1_000_000);
-    let dir =
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("target/bench-data/{patents}"));
+    let dir = common::dir(patents);
     let spec = SynthSpec::new(patents);
     let portfolio = dir.join("portfolio.csv");
     if !portfolio.exists() {

@@ -3,22 +3,17 @@
 //!
 //! Run: `cargo run --release --example bench_report`. Prints the figures; not a timed test.
 
-use std::path::PathBuf;
+mod common;
+
 use std::time::Instant;
 
 use patval::report::{self, Format, ReportLang};
 use patval::store::{NewAppraisal, Store};
-use patval::synth::{SynthSpec, generate};
 use patval::valuation::{Engine, Methods};
 
 fn main() {
     let patents = 1_000;
-    let dir =
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("target/bench-data/{patents}"));
-    if !dir.join("assumptions.toml").exists() {
-        generate(&SynthSpec::new(patents), &dir, None).expect("generate");
-    }
-    let ds = patval::import::load_directory(&dir).expect("load");
+    let ds = common::dataset(patents);
     let a = ds.assumptions.clone().expect("assumptions");
     let e = Engine::new(&ds, &a, Methods::default(), None).expect("engine");
     let v = e.run(None).expect("value");

@@ -5,22 +5,17 @@
 //! 10,000 patents ≤ 100 ms; Monte Carlo of 10,000 draws for 1,000 patents ≤ 2 s.
 //! Prints the figures; it is not a timed test.
 
-use std::path::PathBuf;
+mod common;
+
 use std::time::Instant;
 
 use patval::import::Dataset;
 use patval::model::Assumptions;
-use patval::synth::{SynthSpec, generate};
+use patval::synth::SynthSpec;
 use patval::valuation::{Engine, Methods, simulation};
 
 fn load(patents: usize) -> Dataset {
-    let dir =
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("target/bench-data/{patents}"));
-    let spec = SynthSpec::new(patents);
-    if !dir.join("assumptions.toml").exists() {
-        generate(&spec, &dir, None).expect("generate");
-    }
-    patval::import::load_directory(&dir).expect("load the data set")
+    common::dataset(patents)
 }
 
 fn value(patents: usize, runs: usize) {
