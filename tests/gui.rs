@@ -1,6 +1,8 @@
 //! Drives the real app with egui_kittest (no GPU): load the sample, change the discount rate and
 //! see the value change, save a version, add an annotation, switch language.
 
+mod common;
+
 use std::time::{Duration, Instant};
 
 use eframe::egui::accesskit::Role;
@@ -216,30 +218,12 @@ fn post_loan_monitoring_flags_a_patent_that_lapsed_since_the_loan() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("store.sqlite3");
     // The version the loan was granted on: the sample case, saved.
-    let vid = {
-        let mut store = patval::store::Store::open(&db).unwrap();
-        let ds = patval::sample::load().unwrap();
-        let a = ds.assumptions.clone().unwrap();
-        let e = patval::valuation::Engine::new(&ds, &a, Default::default(), None).unwrap();
-        let v = e.run(None).unwrap();
-        let app = store
-            .create_appraisal(
-                &patval::store::NewAppraisal {
-                    name: "质押".into(),
-                    borrower: "b".into(),
-                    purpose: "p".into(),
-                    appraiser: "a".into(),
-                    firm: "f".into(),
-                },
-                "2026-09-30",
-                "a",
-            )
-            .unwrap();
-        store
-            .save_version(&app.id, "a", "", &ds, &a, Default::default(), &e, &v)
-            .unwrap()
-            .id
-    };
+    let vid = common::save_dataset(
+        &mut patval::store::Store::open(&db).unwrap(),
+        &patval::sample::load().unwrap(),
+        "",
+    )
+    .id;
     let mut h = app(&db);
     wait(&mut h, "the sample valuation", |a| a.valued.is_some());
     // A year on, the first patent has lapsed: the user opens the updated portfolio.

@@ -2,12 +2,13 @@
 //! headings (the PDF's text is extracted),
 //! CSV/xlsx with formula cells neutralised, and verification of an exported file.
 
+mod common;
+
 use std::process::{Command, Output};
 
 use patval::model::money::{MoneyUnit, format_money};
 use patval::report::{self, Format, ReportLang};
-use patval::store::{NewAppraisal, Store};
-use patval::valuation::{Engine, Methods};
+use patval::store::Store;
 
 fn patval(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_patval"))
@@ -38,35 +39,7 @@ fn saved(store: &mut Store, first_title: Option<&str>) -> String {
         .unwrap();
         ds.set_table(t);
     }
-    let a = ds.assumptions.clone().unwrap();
-    let e = Engine::new(&ds, &a, Methods::default(), None).unwrap();
-    let v = e.run(None).unwrap();
-    let app = store
-        .create_appraisal(
-            &NewAppraisal {
-                name: "星河智联专利质押".into(),
-                borrower: "深圳市星河智联科技有限公司".into(),
-                purpose: "质押融资".into(),
-                appraiser: "李评估".into(),
-                firm: "某评估公司".into(),
-            },
-            "2026-09-30",
-            "李评估",
-        )
-        .unwrap();
-    store
-        .save_version(
-            &app.id,
-            "李评估",
-            "初评",
-            &ds,
-            &a,
-            Methods::default(),
-            &e,
-            &v,
-        )
-        .unwrap()
-        .id
+    common::save_dataset(store, &ds, "初评").id
 }
 
 /// The text a reader sees: the HTML source, or the text extracted from the PDF.

@@ -1,35 +1,14 @@
 //! The expert-review store: round trips, migrations, merges, tamper detection, refusal of bad
 //! files, two writers at once.
 
+mod common;
+
 use std::path::Path;
 
-use patval::store::{NewAppraisal, Store, StoreError, VersionInfo, audit, row_hash};
-use patval::valuation::{Engine, Methods};
+use patval::store::{Store, StoreError, VersionInfo, audit, row_hash};
 
 fn sample_version(store: &mut Store, note: &str) -> VersionInfo {
-    let ds = patval::sample::load().unwrap();
-    let a = ds.assumptions.clone().unwrap();
-    let e = Engine::new(&ds, &a, Methods::default(), None).unwrap();
-    let v = e.run(None).unwrap();
-    let app = match store.appraisals().unwrap().into_iter().next() {
-        Some(app) => app,
-        None => store
-            .create_appraisal(
-                &NewAppraisal {
-                    name: "星河智联专利质押".into(),
-                    borrower: "深圳市星河智联科技有限公司".into(),
-                    purpose: "质押融资".into(),
-                    appraiser: "李评估".into(),
-                    firm: "某评估公司".into(),
-                },
-                "2026-09-30",
-                "李评估",
-            )
-            .unwrap(),
-    };
-    store
-        .save_version(&app.id, "李评估", note, &ds, &a, Methods::default(), &e, &v)
-        .unwrap()
+    common::save_dataset(store, &patval::sample::load().unwrap(), note)
 }
 
 fn raw(path: &Path) -> rusqlite::Connection {

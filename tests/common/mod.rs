@@ -1,4 +1,5 @@
-//! Helpers shared by the integration tests that check docs' worked examples.
+//! Helpers shared by the integration tests: docs' worked-example figures, saving a data set as a
+//! report version.
 #![allow(dead_code)]
 
 use std::collections::HashMap;
@@ -33,4 +34,36 @@ pub fn assert_close(name: &str, got: f64, want: f64, decimals: i32) {
         want,
         "{name}: computed {got}, the doc says {want}"
     );
+}
+
+/// Values `ds` and saves it as the next version of the store's first case (made if there is
+/// none), authored by 李评估 with `note`.
+pub fn save_dataset(
+    store: &mut patval::store::Store,
+    ds: &patval::import::Dataset,
+    note: &str,
+) -> patval::store::VersionInfo {
+    use patval::valuation::{Engine, Methods};
+    let a = ds.assumptions.clone().unwrap();
+    let e = Engine::new(ds, &a, Methods::default(), None).unwrap();
+    let v = e.run(None).unwrap();
+    let app = match store.appraisals().unwrap().into_iter().next() {
+        Some(app) => app,
+        None => store
+            .create_appraisal(
+                &patval::store::NewAppraisal {
+                    name: "星河智联专利质押".into(),
+                    borrower: "深圳市星河智联科技有限公司".into(),
+                    purpose: "质押融资".into(),
+                    appraiser: "李评估".into(),
+                    firm: "某评估公司".into(),
+                },
+                "2026-09-30",
+                "李评估",
+            )
+            .unwrap(),
+    };
+    store
+        .save_version(&app.id, "李评估", note, ds, &a, Methods::default(), &e, &v)
+        .unwrap()
 }
