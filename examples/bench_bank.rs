@@ -40,7 +40,7 @@ fn main() {
     let c = crosscheck(&bank, &side, 0.2);
     let cc = t.elapsed();
     let t = Instant::now();
-    let accepted = accepted_values(&bank, &values, Some(&side), Accept::Lower);
+    let accepted = accepted_values(&bank, &values, Some(&side.reported), Accept::Lower);
     let loan = Loan {
         exposure: 5e8,
         pd: 0.03,

@@ -319,7 +319,8 @@ pub fn pledge_cmd(a: &PledgeArgs) -> Result<ExitCode, CliError> {
     let loan = try_or!(a.loan.required());
     let ext = try_or!(external_side(&a.external, &a.db, ds, bank));
     let values = valued.valuation.reconciled_values();
-    let accepted = accepted_values(bank, &values, ext.as_ref(), a.accept.rule());
+    let reported = ext.as_ref().map(|s| s.reported.as_slice());
+    let accepted = accepted_values(bank, &values, reported, a.accept.rule());
     let r = try_or!(crate::pledge::pledge(bank, &accepted, &policy, &loan));
     if a.json {
         println!("{}", serde_json::to_string_pretty(&r)?);

@@ -88,8 +88,9 @@ fn run(app: &mut PatvalApp, ctx: &egui::Context) {
     app.jobs.spawn(ctx, "pledge".into(), move |_| {
         let e = &valued.engine;
         let bank = valued.valuation.reconciled_values();
-        let side = external.map(|x| x.side(e));
-        let accepted = accepted_values(e, &bank, side.as_ref(), rule);
+        // Only the reported values matter here: no re-computation of the external side.
+        let reported = external.map(|x| x.reported());
+        let accepted = accepted_values(e, &bank, reported.as_deref(), rule);
         let r = pledge(e, &accepted, &policy, &loan);
         Box::new(move |app: &mut PatvalApp, _: &egui::Context| match r {
             Ok(r) => {

@@ -283,18 +283,19 @@ pub enum Accept {
     Lower,
 }
 
-/// Accepted values in the engine's order.
+/// Accepted values in the engine's order, given the external appraisal's reported values per
+/// (normalised) patent number.
 pub fn accepted_values(
     engine: &Engine,
     bank: &[f64],
-    external: Option<&super::crosscheck::ExternalSide>,
+    reported: Option<&[(String, f64)]>,
     rule: Accept,
 ) -> Vec<f64> {
-    let Some(ext) = external else {
+    let Some(reported) = reported else {
         return bank.to_vec();
     };
     let map: std::collections::HashMap<&str, f64> =
-        ext.reported.iter().map(|(n, v)| (n.as_str(), *v)).collect();
+        reported.iter().map(|(n, v)| (n.as_str(), *v)).collect();
     engine
         .inputs
         .patent_nos

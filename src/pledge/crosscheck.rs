@@ -65,16 +65,7 @@ impl ExternalSide {
         if let Some(w) = weights {
             e.assumptions.method_weights = w;
         }
-        let reported = ext
-            .rows
-            .iter()
-            .map(|r| {
-                (
-                    crate::import::cell::normalize_patent_no(&r.patent_no),
-                    r.value,
-                )
-            })
-            .collect();
+        let reported = ext.reported();
         ExternalSide {
             label: ext.file.clone(),
             engine: e,
@@ -114,6 +105,14 @@ impl ExternalSource {
         match self {
             ExternalSource::Csv(x) => ExternalSide::from_csv(bank, x, None, None),
             ExternalSource::Version(s) => (**s).clone(),
+        }
+    }
+
+    /// The reported value per patent, without re-computing anything.
+    pub fn reported(&self) -> Vec<(String, f64)> {
+        match self {
+            ExternalSource::Csv(x) => x.reported(),
+            ExternalSource::Version(s) => s.reported.clone(),
         }
     }
 

@@ -87,6 +87,19 @@ impl ExternalAppraisal {
         })
     }
 
+    /// The reported value per patent number (normalised as the engine keys them), in file order.
+    pub fn reported(&self) -> Vec<(String, f64)> {
+        self.rows
+            .iter()
+            .map(|r| {
+                (
+                    crate::import::cell::normalize_patent_no(&r.patent_no),
+                    r.value,
+                )
+            })
+            .collect()
+    }
+
     /// The firm's total.
     pub fn total(&self) -> f64 {
         self.rows.iter().map(|r| r.value).sum()

@@ -79,7 +79,8 @@ pub fn analyse(
     };
     if let Some((policy, loan, rule)) = loan {
         let bank = engine.reconciled_values();
-        let accepted = credit::accepted_values(engine, &bank, side, rule);
+        let accepted =
+            credit::accepted_values(engine, &bank, side.map(|s| s.reported.as_slice()), rule);
         out.pledge = Some(pledge(engine, &accepted, policy, loan)?);
         out.policy_name = Some((policy.name.clone(), policy.name_en.clone()));
     }
