@@ -575,7 +575,10 @@ pub fn missing_glyphs(d: &Doc) -> Result<Vec<char>, ReportError> {
 /// Lays out and writes the report as PDF bytes.
 pub fn render_doc(d: &Doc) -> Result<Vec<u8>, ReportError> {
     let mut fontdb = usvg::fontdb::Database::new();
-    fontdb.load_font_data(crate::assets::CJK_FONT.to_vec());
+    // The bundled font is static: share it instead of copying its 9 MB for every export.
+    fontdb.load_font_source(usvg::fontdb::Source::Binary(Arc::new(
+        crate::assets::CJK_FONT,
+    )));
     // The charts ask for `sans-serif`: map it to the bundled font's own family name.
     let family = fontdb
         .faces()
