@@ -10,6 +10,8 @@ pub const PORTFOLIO_GBK: &[u8] = include_bytes!("../sample_data/portfolio_gbk.cs
 pub const FORECASTS: &[u8] = include_bytes!("../sample_data/forecasts.csv");
 pub const COST_ITEMS: &[u8] = include_bytes!("../sample_data/cost_items.csv");
 pub const COMPARABLES: &[u8] = include_bytes!("../sample_data/comparables.csv");
+/// Parameters with their bases (the appraiser's workpapers).
+pub const PARAMETERS: &[u8] = include_bytes!("../sample_data/parameters.csv");
 pub const ASSUMPTIONS: &str = include_str!("../sample_data/assumptions.toml");
 /// An outside firm's appraisal of the sample portfolio (for the bank cross-check).
 pub const EXTERNAL_APPRAISAL: &[u8] = include_bytes!("../sample_data/external_appraisal.csv");
@@ -43,6 +45,11 @@ pub fn load() -> Result<Dataset, SampleError> {
             TableKind::Comparables,
             COMPARABLES,
             "sample_data/comparables.csv",
+        ),
+        (
+            TableKind::Parameters,
+            PARAMETERS,
+            "sample_data/parameters.csv",
         ),
     ] {
         ds.set_table(import::read_table_bytes(kind, bytes, name, &opts, None)?);

@@ -198,6 +198,7 @@ fn kind_code(k: TableKind) -> &'static str {
         TableKind::Forecasts => "forecasts",
         TableKind::CostItems => "cost_items",
         TableKind::Comparables => "comparables",
+        TableKind::Parameters => "parameters",
         TableKind::External => "external",
     }
 }

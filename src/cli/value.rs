@@ -35,6 +35,9 @@ pub struct InputArgs {
     /// Assumptions TOML.
     #[arg(long)]
     pub assumptions: Option<PathBuf>,
+    /// Parameters CSV: values per portfolio, asset group or patent, each with its basis.
+    #[arg(long)]
+    pub parameters: Option<PathBuf>,
     /// With no assumptions file: use the documented defaults at this valuation date.
     #[arg(long, value_parser = super::parse_date_arg)]
     pub valuation_date: Option<NaiveDate>,
@@ -179,7 +182,7 @@ pub fn load(
         assumptions: Some(assumptions.clone()),
         ..Dataset::default()
     };
-    let files: [(TableKind, Option<&Path>); 4] = [
+    let files: [(TableKind, Option<&Path>); 5] = [
         (TableKind::Portfolio, Some(args.portfolio.as_path())),
         (
             TableKind::Forecasts,
@@ -193,6 +196,7 @@ pub fn load(
             TableKind::Comparables,
             args.comparables.as_deref().filter(|_| methods.market),
         ),
+        (TableKind::Parameters, args.parameters.as_deref()),
     ];
     let progress = Progress::new();
     for (kind, path) in files {

@@ -174,6 +174,7 @@ pub fn ui(app: &mut PatvalApp, ui: &mut egui::Ui) {
                     TableKind::Forecasts => tr(lang, "Forecasts"),
                     TableKind::CostItems => tr(lang, "Cost items"),
                     TableKind::Comparables => tr(lang, "Comparables"),
+                    TableKind::Parameters => tr(lang, "Parameters"),
                     TableKind::External => tr(lang, "External appraisal"),
                 };
                 ui.strong(label);

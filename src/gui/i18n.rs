@@ -40,6 +40,7 @@ pub const TABLE: &[(&str, &str)] = &[
     ("Forecasts", "收益预测"),
     ("Cost items", "成本明细"),
     ("Comparables", "交易案例"),
+    ("Parameters", "参数及依据"),
     ("External appraisal", "外部评估报告"),
     ("Assumptions file", "假设文件"),
     ("not loaded", "未载入"),

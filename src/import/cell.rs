@@ -191,6 +191,44 @@ pub fn parse_year(cell: &str) -> Result<i32, String> {
     }
 }
 
+/// A forecast period: a year (see [`parse_year`]) or a year with a month range for the rest of
+/// the valuation year: `2026(10-12)`, `2026（10-12）`, `2026年10-12月`, `2026年10月-12月`,
+/// `2026.10-12`. Returns the year and the months `(first, last)`.
+pub fn parse_period(cell: &str) -> Result<(i32, Option<(u32, u32)>), String> {
+    let s = cell.trim();
+    let split = s
+        .char_indices()
+        .find(|(_, c)| matches!(c, '(' | '（' | '.' | '年'))
+        .map(|(i, c)| (i, c.len_utf8()));
+    let Some((i, len)) = split else {
+        return Ok((parse_year(s)?, None));
+    };
+    let (year_part, rest) = (&s[..i], &s[i + len..]);
+    let rest = rest.trim().trim_end_matches([')', '）', '月']).trim();
+    if rest.is_empty() {
+        return Ok((parse_year(&s[..i + len])?, None));
+    }
+    let bad = || {
+        String::from(
+            "is not a forecast period (write a year such as 2026, or the rest of the valuation year as 2026(10-12))",
+        )
+    };
+    let year = parse_year(year_part).map_err(|_| bad())?;
+    let (a, b) = rest.split_once(['-', '–', '~', '至']).ok_or_else(bad)?;
+    let month = |t: &str| -> Option<u32> {
+        t.trim()
+            .trim_end_matches('月')
+            .trim()
+            .parse::<u32>()
+            .ok()
+            .filter(|m| (1..=12).contains(m))
+    };
+    match (month(a), month(b)) {
+        (Some(a), Some(b)) if a <= b => Ok((year, Some((a, b)))),
+        _ => Err(bad()),
+    }
+}
+
 /// A date in any of the forms Chinese spreadsheets use, optionally followed by a time of day
 /// (`2023-04-20 00:00:00`), which is ignored.
 pub fn parse_date(cell: &str) -> Result<NaiveDate, String> {
@@ -299,6 +337,26 @@ pub fn cn_check_digit(digits: &str) -> char {
     match sum % 11 {
         10 => 'X',
         r => char::from_digit(r, 10).unwrap_or('0'),
+    }
+}
+
+#[cfg(test)]
+mod period_tests {
+    use super::*;
+
+    #[test]
+    fn periods() {
+        assert_eq!(parse_period("2027"), Ok((2027, None)));
+        assert_eq!(parse_period("2027E"), Ok((2027, None)));
+        assert_eq!(parse_period("2027年"), Ok((2027, None)));
+        assert_eq!(parse_period("2026(10-12)"), Ok((2026, Some((10, 12)))));
+        assert_eq!(parse_period("2026（10-12）"), Ok((2026, Some((10, 12)))));
+        assert_eq!(parse_period("2026年10-12月"), Ok((2026, Some((10, 12)))));
+        assert_eq!(parse_period("2026年10月-12月"), Ok((2026, Some((10, 12)))));
+        assert_eq!(parse_period("2026.10-12"), Ok((2026, Some((10, 12)))));
+        assert!(parse_period("2026(12-10)").is_err());
+        assert!(parse_period("2026(10-13)").is_err());
+        assert!(parse_period("20x6").is_err());
     }
 }
 

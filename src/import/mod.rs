@@ -8,6 +8,7 @@
 
 pub mod cell;
 pub mod encoding;
+pub mod parameters;
 pub mod problem;
 mod reader;
 mod rules;
@@ -213,11 +214,12 @@ pub enum DirectoryError {
 }
 
 /// File names of a data-set directory, as `gen-sample` writes them and report versions keep them.
-pub const DIRECTORY_FILES: [(TableKind, &str); 4] = [
+pub const DIRECTORY_FILES: [(TableKind, &str); 5] = [
     (TableKind::Portfolio, "portfolio.csv"),
     (TableKind::Forecasts, "forecasts.csv"),
     (TableKind::CostItems, "cost_items.csv"),
     (TableKind::Comparables, "comparables.csv"),
+    (TableKind::Parameters, "parameters.csv"),
 ];
 
 /// Loads `assumptions.toml` and whichever of the [`DIRECTORY_FILES`] a directory holds.
@@ -244,6 +246,7 @@ pub struct Dataset {
     pub forecasts: Option<Table>,
     pub cost_items: Option<Table>,
     pub comparables: Option<Table>,
+    pub parameters: Option<Table>,
     pub assumptions: Option<Assumptions>,
 }
 
@@ -254,6 +257,7 @@ impl Dataset {
             TableKind::Forecasts => self.forecasts.as_ref(),
             TableKind::CostItems => self.cost_items.as_ref(),
             TableKind::Comparables => self.comparables.as_ref(),
+            TableKind::Parameters => self.parameters.as_ref(),
             TableKind::External => None,
         }
     }
@@ -271,6 +275,15 @@ impl Dataset {
             .unwrap_or_default()
     }
 
+    /// The parameters table as a set (empty without one).
+    pub fn parameter_set(&self) -> Result<crate::model::parameters::ParameterSet, Problem> {
+        self.parameters
+            .as_ref()
+            .map(crate::model::parameters::ParameterSet::from_table)
+            .transpose()
+            .map(Option::unwrap_or_default)
+    }
+
     /// Puts a table in its slot. An external appraisal is no part of a data set and is ignored.
     pub fn set_table(&mut self, t: Table) {
         let slot = match t.kind {
@@ -278,6 +291,7 @@ impl Dataset {
             TableKind::Forecasts => &mut self.forecasts,
             TableKind::CostItems => &mut self.cost_items,
             TableKind::Comparables => &mut self.comparables,
+            TableKind::Parameters => &mut self.parameters,
             TableKind::External => return,
         };
         *slot = Some(t);
@@ -320,6 +334,12 @@ impl Dataset {
                     )
                     .warning(),
                 );
+            }
+        }
+        if let Some(t) = &self.parameters {
+            match crate::model::parameters::ParameterSet::from_table(t) {
+                Ok(set) => out.extend(parameters::unknown_targets(t, &set, &patents, &groups)),
+                Err(p) => out.push(p),
             }
         }
         if let Some(c) = &self.cost_items {

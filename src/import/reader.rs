@@ -44,6 +44,8 @@ pub enum Val<'a> {
     Int(i64),
     Num(f64),
     Date(NaiveDate),
+    /// A forecast year with the months of a part-year amount (normalised to `Int` before use).
+    Period(i32, Option<(u32, u32)>),
 }
 
 impl Val<'_> {
@@ -79,11 +81,11 @@ impl Builder {
     fn new(spec: &ColumnSpec, capacity: usize) -> Self {
         let name = PlSmallStr::from_static(spec.name);
         match spec.kind {
-            Kind::Text | Kind::PatentNo | Kind::Ipc | Kind::Enum(_) => {
+            Kind::Text | Kind::PatentNo | Kind::Ipc | Kind::Enum(_) | Kind::ParamKey => {
                 Builder::Str(StringChunkedBuilder::new(name, capacity))
             }
             Kind::Integer { .. } => Builder::I64(PrimitiveChunkedBuilder::new(name, capacity)),
-            Kind::Year => Builder::I32(PrimitiveChunkedBuilder::new(name, capacity)),
+            Kind::Year | Kind::Period => Builder::I32(PrimitiveChunkedBuilder::new(name, capacity)),
             Kind::Money { .. } | Kind::Rate { .. } | Kind::Years { .. } | Kind::Number { .. } => {
                 Builder::F64(PrimitiveChunkedBuilder::new(name, capacity))
             }
@@ -96,6 +98,7 @@ impl Builder {
             (Builder::Str(b), Val::Str(s)) => b.append_value(s.as_ref()),
             (Builder::I64(b), Val::Int(i)) => b.append_value(*i),
             (Builder::I32(b), Val::Int(i)) => b.append_value(*i as i32),
+            (Builder::I32(b), Val::Period(y, _)) => b.append_value(*y),
             (Builder::F64(b), Val::Num(x)) => b.append_value(*x),
             (Builder::Date(b), Val::Date(d)) => b.append_value(cell::date_to_days(*d)),
             (Builder::Str(b), _) => b.append_null(),
@@ -340,6 +343,19 @@ fn parse_cell<'a>(
             Val::Num(v)
         }
         Kind::Year => Val::Int(i64::from(cell::parse_year(&norm)?)),
+        Kind::Period => {
+            let (y, months) = cell::parse_period(&norm)?;
+            Val::Period(y, months)
+        }
+        Kind::ParamKey => match crate::model::parameters::ParamKey::parse(&norm) {
+            Some(k) => Val::Str(k.code().into()),
+            None => {
+                return Err(
+                    "is not a known parameter key (docs/input-formats.md lists them; market-grid cells are comparable.<deal id>.<factor>)"
+                        .into(),
+                );
+            }
+        },
         Kind::Date => Val::Date(cell::parse_date(&norm)?),
         Kind::Number { min, max } => Val::Num(range(cell::parse_number(&norm)?, min, max)?),
         Kind::Enum(e) => match e.parse(&norm) {
@@ -513,6 +529,7 @@ pub fn read_text(
             cols: &cols,
         };
         if row_ok {
+            super::rules::normalise_row(kind, &mut vals, &ctx, &mut problems);
             super::rules::check_row(kind, &vals, &ctx, &mut problems);
         }
         if !key_cols.is_empty() {
@@ -601,6 +618,7 @@ impl Val<'_> {
             Val::Int(i) => i.hash(h),
             Val::Num(x) => x.to_bits().hash(h),
             Val::Date(d) => d.num_days_from_ce().hash(h),
+            Val::Period(y, m) => (y, m).hash(h),
         }
     }
 }

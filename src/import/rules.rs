@@ -17,6 +17,47 @@ fn get<'v, 'a>(vals: &'v [Val<'a>], kind: TableKind, name: &str) -> &'v Val<'a> 
     vals.get(idx(kind, name)).unwrap_or(&Val::Null)
 }
 
+/// Normalises values that span columns: a forecast period `2026(10-12)` becomes the year and its
+/// month count in `months` (the count must agree with a `months` cell if both are given).
+pub fn normalise_row(
+    kind: TableKind,
+    vals: &mut [Val<'_>],
+    ctx: &RowCtx<'_>,
+    problems: &mut Problems,
+) {
+    if kind != TableKind::Forecasts {
+        return;
+    }
+    let (yi, mi) = (idx(kind, "year"), idx(kind, "months"));
+    let Some(Val::Period(year, months)) = vals.get(yi).cloned() else {
+        return;
+    };
+    vals[yi] = Val::Int(i64::from(year));
+    let Some((first, last)) = months else {
+        return;
+    };
+    let count = i64::from(last - first + 1);
+    match vals.get(mi).and_then(Val::as_int) {
+        Some(given) if given != count => problems.push(ctx.problem(
+            mi,
+            format!("{given} months disagrees with the period {year}({first}-{last}), which is {count} months"),
+            Some(&given.to_string()),
+        )),
+        _ => {
+            if let Some(v) = vals.get_mut(mi) {
+                *v = Val::Int(count);
+            }
+            if last != 12 {
+                problems.push(ctx.problem(
+                    yi,
+                    format!("the period {year}({first}-{last}) must run to December: a part-year amount is the rest of the valuation year"),
+                    None,
+                ));
+            }
+        }
+    }
+}
+
 /// Runs the cross-field rules of a table on one parsed row.
 pub fn check_row(kind: TableKind, vals: &[Val<'_>], ctx: &RowCtx<'_>, problems: &mut Problems) {
     let vd = ctx.valuation_date;
@@ -88,7 +129,34 @@ pub fn check_row(kind: TableKind, vals: &[Val<'_>], ctx: &RowCtx<'_>, problems: 
                 );
             }
         }
-        TableKind::Forecasts => {}
+        TableKind::Forecasts => {
+            if let (Some(m), Some(y)) = (
+                get(vals, kind, "months").as_int(),
+                get(vals, kind, "year").as_int(),
+            ) {
+                let vd_year = i64::from(year_of(vd));
+                if y != vd_year {
+                    problems.push(ctx.problem(
+                        idx(kind, "year"),
+                        format!("a part-year amount ({m} months) is only for the valuation year {vd_year}, not {y}"),
+                        Some(&y.to_string()),
+                    ));
+                } else {
+                    let rest = 12 - i64::from(chrono::Datelike::month(&vd));
+                    if m != rest {
+                        problems.push(
+                            ctx.problem(
+                                idx(kind, "months"),
+                                format!("{m} months, but {rest} months of {vd_year} follow the valuation date {vd}"),
+                                Some(&m.to_string()),
+                            )
+                            .warning(),
+                        );
+                    }
+                }
+            }
+        }
+        TableKind::Parameters => check_parameter_row(kind, vals, ctx, problems),
         TableKind::CostItems => {
             let has_patent = get(vals, kind, "patent_no").as_str().is_some();
             let has_group = get(vals, kind, "asset_group").as_str().is_some();
@@ -116,5 +184,60 @@ pub fn check_row(kind: TableKind, vals: &[Val<'_>], ctx: &RowCtx<'_>, problems: 
         }
         TableKind::Comparables => after("deal_date", problems),
         TableKind::External => {}
+    }
+}
+
+/// A parameters row: target given where the scope needs one, the key allowed at the scope, the
+/// value valid for the key.
+fn check_parameter_row(
+    kind: TableKind,
+    vals: &[Val<'_>],
+    ctx: &RowCtx<'_>,
+    problems: &mut Problems,
+) {
+    use crate::model::parameters::{ParamKey, ParamScope};
+    let scope = get(vals, kind, "scope")
+        .as_str()
+        .and_then(ParamScope::from_code);
+    let target = get(vals, kind, "target").as_str();
+    let key = get(vals, kind, "key").as_str().and_then(ParamKey::parse);
+    let (Some(scope), Some(key)) = (scope, key) else {
+        return;
+    };
+    match (scope, target) {
+        (ParamScope::Portfolio, Some(t)) => problems.push(ctx.problem(
+            idx(kind, "target"),
+            format!(
+                "a portfolio parameter has no target; \"{t}\" belongs with scope group or patent"
+            ),
+            Some(t),
+        )),
+        (ParamScope::Group | ParamScope::Patent, None) => problems.push(ctx.problem(
+            idx(kind, "target"),
+            format!(
+                "{} {}: name the {} it applies to",
+                scope.code(),
+                key.code(),
+                if scope == ParamScope::Group {
+                    "asset group"
+                } else {
+                    "patent"
+                }
+            ),
+            None,
+        )),
+        _ => {}
+    }
+    if let Some(why) = super::parameters::scope_problem(scope, &key) {
+        problems.push(ctx.problem(idx(kind, "key"), why, Some(&key.code())));
+    }
+    if let Some(text) = get(vals, kind, "value").as_str()
+        && let Err(why) = super::parameters::parse_value(&key, text)
+    {
+        problems.push(ctx.problem(
+            idx(kind, "value"),
+            format!("{}: {why}", key.code()),
+            Some(text),
+        ));
     }
 }

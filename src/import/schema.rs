@@ -2,6 +2,7 @@
 //!
 //! `docs/input-formats.md` documents the same tables; a test keeps the two in step.
 
+use crate::model::parameters::ParamScope;
 use crate::model::{CostCategory, DealKind, LegalStatus, PatentType};
 
 /// What a column holds and how its cells are parsed.
@@ -23,6 +24,11 @@ pub enum Kind {
     Years { max: f64 },
     /// A calendar year.
     Year,
+    /// A forecast period: a calendar year, or the rest of the valuation year stated as a month
+    /// range (`2026(10-12)`, `2026年10-12月`), whose month count goes to the `months` column.
+    Period,
+    /// A key of the parameters table, stored as its canonical code.
+    ParamKey,
     /// A calendar date.
     Date,
     /// A number within a range.
@@ -38,6 +44,7 @@ pub enum EnumKind {
     LegalStatus,
     DealKind,
     CostCategory,
+    ParamScope,
 }
 
 impl EnumKind {
@@ -48,6 +55,7 @@ impl EnumKind {
             EnumKind::LegalStatus => LegalStatus::parse(text).map(LegalStatus::code),
             EnumKind::DealKind => DealKind::parse(text).map(DealKind::code),
             EnumKind::CostCategory => CostCategory::parse(text).map(CostCategory::code),
+            EnumKind::ParamScope => ParamScope::parse(text).map(ParamScope::code),
         }
     }
 
@@ -57,6 +65,7 @@ impl EnumKind {
             EnumKind::LegalStatus => LegalStatus::accepted(),
             EnumKind::DealKind => DealKind::accepted(),
             EnumKind::CostCategory => CostCategory::accepted(),
+            EnumKind::ParamScope => ParamScope::accepted(),
         }
     }
 
@@ -66,6 +75,7 @@ impl EnumKind {
             EnumKind::LegalStatus => "legal status",
             EnumKind::DealKind => "deal kind",
             EnumKind::CostCategory => "cost category",
+            EnumKind::ParamScope => "parameter scope",
         }
     }
 }
@@ -84,7 +94,7 @@ pub struct ColumnSpec {
     pub doc: &'static str,
 }
 
-/// The four CSV inputs.
+/// The input tables.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TableKind {
@@ -92,17 +102,20 @@ pub enum TableKind {
     Forecasts,
     CostItems,
     Comparables,
+    /// Valuation parameters per scope with their basis (the appraiser's workpapers).
+    Parameters,
     /// An outside firm's appraisal: per-patent values and the assumptions it stated (bank
     /// cross-check). Not part of a valuation data set, so not in [`TableKind::ALL`].
     External,
 }
 
 impl TableKind {
-    pub const ALL: [TableKind; 4] = [
+    pub const ALL: [TableKind; 5] = [
         TableKind::Portfolio,
         TableKind::Forecasts,
         TableKind::CostItems,
         TableKind::Comparables,
+        TableKind::Parameters,
     ];
 
     pub fn name(self) -> &'static str {
@@ -111,6 +124,7 @@ impl TableKind {
             TableKind::Forecasts => "forecasts",
             TableKind::CostItems => "cost items",
             TableKind::Comparables => "comparables",
+            TableKind::Parameters => "parameters",
             TableKind::External => "external appraisal",
         }
     }
@@ -121,6 +135,7 @@ impl TableKind {
             TableKind::Forecasts => FORECASTS,
             TableKind::CostItems => COST_ITEMS,
             TableKind::Comparables => COMPARABLES,
+            TableKind::Parameters => PARAMETERS,
             TableKind::External => EXTERNAL,
         }
     }
@@ -132,6 +147,7 @@ impl TableKind {
             TableKind::Forecasts => &["asset_group", "year"],
             TableKind::CostItems => &[],
             TableKind::Comparables => &["deal_id"],
+            TableKind::Parameters => &["scope", "target", "key"],
             TableKind::External => &["patent_no"],
         }
     }
@@ -385,10 +401,17 @@ pub const FORECASTS: &[ColumnSpec] = &[
     },
     ColumnSpec {
         name: "year",
-        kind: Kind::Year,
+        kind: Kind::Period,
         required: true,
-        aliases: &["年度", "年份", "预测年度", "预测年份"],
-        doc: "calendar year (2026, 2026年, 2026E)",
+        aliases: &["年度", "年份", "预测年度", "预测年份", "期间", "预测期间"],
+        doc: "calendar year (2026, 2026年, 2026E), or the rest of the valuation year as months (2026(10-12))",
+    },
+    ColumnSpec {
+        name: "months",
+        kind: Kind::Integer { min: 1, max: 12 },
+        required: false,
+        aliases: &["月数", "期间月数", "months covered"],
+        doc: "for the valuation year only: the amounts cover just these last months of it (not pro-rated)",
     },
     ColumnSpec {
         name: "revenue",
@@ -427,6 +450,105 @@ pub const FORECASTS: &[ColumnSpec] = &[
         required: false,
         aliases: &["share rate", "royalty rate", "分成率", "提成率", "许可费率"],
         doc: "share rate that year; overrides the assumptions' share rate",
+    },
+    ColumnSpec {
+        name: "volume",
+        kind: Kind::Number {
+            min: 0.0,
+            max: 1e15,
+        },
+        required: false,
+        aliases: &["sales volume", "销量", "销售量", "产销量"],
+        doc: "excess earnings: units sold that year",
+    },
+    ColumnSpec {
+        name: "price_premium",
+        kind: Kind::Money { positive: false },
+        required: false,
+        aliases: &["price premium", "单价提高额", "价格提高额", "单位产品溢价"],
+        doc: "excess earnings: price premium per unit the patent earns, yuan",
+    },
+    ColumnSpec {
+        name: "unit_cost_saving",
+        kind: Kind::Money { positive: false },
+        required: false,
+        aliases: &[
+            "cost saving per unit",
+            "单位成本节约",
+            "单位成本降低额",
+            "成本节约额",
+        ],
+        doc: "excess earnings: cost saved per unit, yuan",
+    },
+    ColumnSpec {
+        name: "added_volume",
+        kind: Kind::Number {
+            min: 0.0,
+            max: 1e15,
+        },
+        required: false,
+        aliases: &["added volume", "增加销量", "新增销量", "销量增加"],
+        doc: "excess earnings: units sold because of the patent",
+    },
+    ColumnSpec {
+        name: "unit_margin",
+        kind: Kind::Money { positive: false },
+        required: false,
+        aliases: &["unit margin", "单位利润", "单位产品利润", "单位毛利"],
+        doc: "excess earnings: profit per added unit, yuan",
+    },
+    ColumnSpec {
+        name: "excess_income",
+        kind: Kind::Money { positive: false },
+        required: false,
+        aliases: &["excess income", "超额收益", "超额收益额", "追加收益"],
+        doc: "excess earnings: pre-tax excess income stated directly, yuan (added to the above)",
+    },
+];
+
+/// Parameters: one row per parameter set for the portfolio, an asset group or a patent.
+pub const PARAMETERS: &[ColumnSpec] = &[
+    ColumnSpec {
+        name: "scope",
+        kind: Kind::Enum(EnumKind::ParamScope),
+        required: true,
+        aliases: &["范围", "层级", "适用范围"],
+        doc: "portfolio / asset group / patent (组合 / 资产组 / 专利); the narrower scope wins",
+    },
+    ColumnSpec {
+        name: "target",
+        kind: Kind::Text,
+        required: false,
+        aliases: &["对象", "适用对象", "资产组或专利号"],
+        doc: "the asset group's name or the patent number; blank for the portfolio",
+    },
+    ColumnSpec {
+        name: "key",
+        kind: Kind::ParamKey,
+        required: true,
+        aliases: &["parameter", "参数", "参数名", "参数名称"],
+        doc: "the parameter (docs/input-formats.md lists every key), or comparable.<deal id>.<factor>",
+    },
+    ColumnSpec {
+        name: "value",
+        kind: Kind::Text,
+        required: true,
+        aliases: &["取值", "参数值", "数值"],
+        doc: "the value: a rate (12%), years, an amount, on/off, a choice or a share-rate derivation",
+    },
+    ColumnSpec {
+        name: "basis",
+        kind: Kind::Text,
+        required: true,
+        aliases: &["依据", "取值依据", "理由"],
+        doc: "why this value (依据)",
+    },
+    ColumnSpec {
+        name: "source",
+        kind: Kind::Text,
+        required: false,
+        aliases: &["来源", "数据来源", "出处"],
+        doc: "where the figure comes from (来源), e.g. a yield curve on a date",
     },
 ];
 
@@ -589,6 +711,8 @@ impl Kind {
             ),
             Kind::Years { max } => format!("years, above 0 and at most {max} (`8`, `8.5`, `8年`)"),
             Kind::Year => "year (`2026`, `2026年`, `2026E`)".into(),
+            Kind::Period => "year (`2026`, `2026E`) or rest of the valuation year (`2026(10-12)`, `2026年10-12月`)".into(),
+            Kind::ParamKey => "parameter key (code or Chinese name)".into(),
             Kind::Date => "date (`2023-04-20`, `2023/4/20`, `2023年4月20日`, `20230420`)".into(),
             Kind::Number { min, max } => format!("number {min} to {max}"),
             Kind::Enum(e) => format!("one of: {}", e.accepted()),

@@ -110,6 +110,49 @@ pub enum IncomeVariant {
     Share,
     /// Relief from royalty: the royalty a licensee would pay on the revenue (许可费节省法).
     ReliefFromRoyalty,
+    /// Excess earnings (超额收益法): price premium × volume, cost saving × volume and added
+    /// volume × unit margin from the forecast's columns.
+    ExcessEarnings,
+}
+
+impl IncomeVariant {
+    pub fn code(self) -> &'static str {
+        match self {
+            IncomeVariant::Share => "share",
+            IncomeVariant::ReliefFromRoyalty => "relief_from_royalty",
+            IncomeVariant::ExcessEarnings => "excess_earnings",
+        }
+    }
+
+    pub fn from_code(c: &str) -> Option<Self> {
+        [
+            IncomeVariant::Share,
+            IncomeVariant::ReliefFromRoyalty,
+            IncomeVariant::ExcessEarnings,
+        ]
+        .into_iter()
+        .find(|v| v.code() == c)
+    }
+}
+
+/// How the market approach adjusts for remaining life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LifeFactor {
+    /// Ratio of annuity factors at the patent's discount rate.
+    Annuity,
+    /// Plain ratio of remaining lives n / n_c (textbook market-simulation model).
+    Ratio,
+}
+
+/// How comparables are weighted in the market approach.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Weighting {
+    Similarity,
+    Equal,
+    /// Weights set per comparable in the parameters table (`comparable.<id>.weight`, default 1).
+    Manual,
 }
 
 /// Income-approach options.
@@ -173,6 +216,10 @@ pub struct MarketConfig {
     pub max_factor: f64,
     /// Value of each deal kind relative to an assignment.
     pub deal_kind_factors: DealKindFactors,
+    /// Remaining-life factor: annuity-factor ratio or plain ratio of lives.
+    pub life_factor: LifeFactor,
+    /// Weighting of the comparables.
+    pub weighting: Weighting,
 }
 
 /// Value of a deal kind relative to an assignment.
@@ -218,6 +265,8 @@ impl Default for MarketConfig {
             circumstance_factor: 1.0,
             max_factor: 2.0,
             deal_kind_factors: DealKindFactors::default(),
+            life_factor: LifeFactor::Annuity,
+            weighting: Weighting::Similarity,
         }
     }
 }

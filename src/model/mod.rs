@@ -68,6 +68,8 @@ macro_rules! labelled_enum {
     };
 }
 
+pub mod parameters;
+
 labelled_enum! {
     /// The three kinds of Chinese patent.
     PatentType {

@@ -154,7 +154,7 @@ impl StoredResults {
 }
 
 /// Blob names of the input tables.
-pub const TABLE_BLOBS: [(TableKind, &str); 4] = import::DIRECTORY_FILES;
+pub const TABLE_BLOBS: [(TableKind, &str); 5] = import::DIRECTORY_FILES;
 
 /// The fingerprint of a version: SHA-256 over its metadata and each blob's name, size and hash.
 pub fn fingerprint(info: &VersionInfo, blobs: &BTreeMap<String, Vec<u8>>) -> String {

@@ -4,6 +4,9 @@
 //! official fees; depreciation rate = used life / (used life + remaining economic life);
 //! value = replacement cost times (1 − depreciation), (1 − functional obsolescence) and
 //! (1 − economic obsolescence). docs/methods.md §2.
+//!
+//! Under `cost_method = multiplier` (倍加系数法, docs/methods.md §10) the replacement cost is
+//! `(C + β·V) / (1 − r) × (1 + L)` from the patent's parameters instead of its cost items.
 
 use chrono::Datelike;
 
@@ -78,9 +81,15 @@ pub fn restate(
 
 /// Values patent `i` by the cost approach.
 pub fn value(e: &Engine, i: usize, tw: &Tweak, mut trace: Option<&mut CostTrace>) -> MethodResult {
-    let a = &e.assumptions;
-    let p = &e.inputs.patents[i];
-    let b = &e.base[i];
+    let pp = e.params(i);
+    if let Some(m) = pp.multiplier {
+        let rc = multiplier_cost(&m);
+        if let Some(t) = trace.as_deref_mut() {
+            t.multiplier = Some(m);
+            t.rd_restated = m.material + m.beta * m.labour;
+        }
+        return finish(e, i, tw, rc, trace);
+    }
     // The bulk path reads the cached restatement; a trace recomputes it, recording each item,
     // by the same function.
     let restated = match trace.as_deref_mut() {
@@ -104,26 +113,47 @@ pub fn value(e: &Engine, i: usize, tw: &Tweak, mut trace: Option<&mut CostTrace>
             return Err(why);
         }
     };
-    let profit_rate = a.cost.developer_profit_rate;
+    let profit_rate = pp.developer_profit_rate;
     let profit = rd * profit_rate;
     let replacement = rd + profit + fees;
-    let dead = matches!(p.status, LegalStatus::Lapsed | LegalStatus::Invalidated);
-    let remaining = (b.life.remaining_economic * tw.life_mult).min(b.life.remaining_legal);
-    let used = b.life.used;
-    let depreciation = if dead || used + remaining <= 0.0 {
-        1.0
-    } else {
-        used / (used + remaining)
-    };
-    let of = a.cost.functional_obsolescence;
-    let oe = a.cost.economic_obsolescence;
-    let v = replacement * (1.0 - depreciation) * (1.0 - of) * (1.0 - oe) * b.pending_factor;
-    if let Some(t) = trace {
+    if let Some(t) = trace.as_deref_mut() {
         t.from_rd_override = from_override;
         t.rd_restated = rd;
         t.developer_profit_rate = profit_rate;
         t.developer_profit = profit;
         t.fees_restated = fees;
+    }
+    finish(e, i, tw, replacement, trace)
+}
+
+/// Replacement cost by the multiplier method: `(C + β·V) / (1 − r) × (1 + L)`.
+pub fn multiplier_cost(m: &super::parameters::Multiplier) -> f64 {
+    (m.material + m.beta * m.labour) / (1.0 - m.risk_rate) * (1.0 + m.return_rate)
+}
+
+/// Depreciation and obsolescence of a replacement cost: `RC × (1 − d) × (1 − of) × (1 − oe)`.
+fn finish(
+    e: &Engine,
+    i: usize,
+    tw: &Tweak,
+    replacement: f64,
+    trace: Option<&mut CostTrace>,
+) -> MethodResult {
+    let pp = e.params(i);
+    let p = &e.inputs.patents[i];
+    let b = &e.base[i];
+    let dead = matches!(p.status, LegalStatus::Lapsed | LegalStatus::Invalidated);
+    let remaining = (b.life.remaining_economic * tw.life_mult).min(b.life.remaining_legal);
+    let used = pp.used_life.unwrap_or(b.life.used);
+    let depreciation = if dead || used + remaining <= 0.0 {
+        1.0
+    } else {
+        used / (used + remaining)
+    };
+    let of = pp.functional_obsolescence;
+    let oe = pp.economic_obsolescence;
+    let v = replacement * (1.0 - depreciation) * (1.0 - of) * (1.0 - oe) * b.pending_factor;
+    if let Some(t) = trace {
         t.replacement_cost = replacement;
         t.used_life = used;
         t.remaining_life = remaining;

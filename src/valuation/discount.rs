@@ -16,11 +16,18 @@ pub struct DiscountBuildUp {
     pub funding: f64,
     pub management: f64,
     pub rate: f64,
+    /// The rate was typed directly (the premiums are shown but not summed).
+    pub direct: bool,
 }
 
-/// The discount rate of a patent: premiums as typed in, or technology and market premiums from
-/// the scorecard (`max × (1 − degree / 100)`).
-pub fn build_up(cfg: &DiscountConfig, score: &Score, sc: &ScorecardConfig) -> DiscountBuildUp {
+/// The discount rate of a patent: a rate typed directly, or the build-up of premiums as typed
+/// in, or technology and market premiums from the scorecard (`max × (1 − degree / 100)`).
+pub fn build_up(
+    cfg: &DiscountConfig,
+    direct: Option<f64>,
+    score: &Score,
+    sc: &ScorecardConfig,
+) -> DiscountBuildUp {
     let (technology, market) = match cfg.premium_source {
         PremiumSource::Manual => (cfg.technology_risk, cfg.market_risk),
         PremiumSource::Scorecard => (
@@ -28,14 +35,15 @@ pub fn build_up(cfg: &DiscountConfig, score: &Score, sc: &ScorecardConfig) -> Di
             sc.market_risk_max * (1.0 - score.economic / 100.0),
         ),
     };
-    let rate = cfg.risk_free_rate + technology + market + cfg.funding_risk + cfg.management_risk;
+    let built = cfg.risk_free_rate + technology + market + cfg.funding_risk + cfg.management_risk;
     DiscountBuildUp {
         risk_free: cfg.risk_free_rate,
         technology,
         market,
         funding: cfg.funding_risk,
         management: cfg.management_risk,
-        rate,
+        rate: direct.unwrap_or(built),
+        direct: direct.is_some(),
     }
 }
 

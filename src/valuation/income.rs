@@ -1,19 +1,59 @@
 //! Income approach (收益法): the patent's share of its product line's future revenue or profit,
-//! discounted to the valuation date. docs/methods.md §3.
+//! its royalty saved, or its excess earnings, discounted to the valuation date. docs/methods.md
+//! §3 and §10.
 //!
 //! For each forecast year y of the patent's asset group, from the valuation year on:
-//! CFᵧ = baseᵧ × lengthᵧ × sᵧ × (1 − tax) × allocation × coverᵧ and
-//! V = Σ CFᵧ × (1 + r)^(−tᵧ) × pending factor, where baseᵧ is revenue (or revenue × margin for a
-//! profit share), lengthᵧ the part of the year after the valuation date, sᵧ the share rate after
-//! decay (or the forecast's own rate, or the royalty rate for relief from royalty), coverᵧ the
-//! part of the period within the remaining economic life, and tᵧ the end (or middle) of the period.
+//! CFᵧ = baseᵧ × proᵧ × sᵧ × (1 − tax) × allocation × coverᵧ and
+//! V = Σ CFᵧ × (1 + r)^(−tᵧ) × pending factor × TAB factor, where baseᵧ is revenue (or revenue ×
+//! margin for a profit share, or the excess income with sᵧ = 1), proᵧ the part of a full-year
+//! amount that falls after the valuation date (1 when the forecast states the rest of the year
+//! itself), sᵧ the share rate after decay (or the forecast's own rate, or the royalty rate),
+//! coverᵧ the part of the period within the remaining economic life, and tᵧ the end (or middle)
+//! of the period. Every parameter comes from the patent's resolved [`Params`].
 
 use chrono::Datelike;
 
+use super::discount::{annuity_factor, discount_factor_ln};
+use super::inputs::GroupForecast;
+use super::parameters::{FactorTable, Params};
 use super::trace::{IncomeTrace, YearTrace};
-use super::{Engine, MIN_RATE, MethodResult, NoValue, Tweak, discount, period};
+use super::{Engine, MIN_RATE, MethodResult, NoValue, Tweak};
 use crate::model::LegalStatus;
 use crate::model::assumptions::{IncomeVariant, ShareBasis};
+use crate::model::parameters::ParamScope;
+
+/// Length in years of the valuation year's period, and whether the forecast states the amount
+/// of that part itself (months given) rather than a full-year amount to pro-rate.
+fn first_period(e: &Engine, fc: &GroupForecast, vd_year: i32) -> (f64, bool) {
+    match fc
+        .years
+        .iter()
+        .find(|y| y.year == vd_year)
+        .and_then(|y| y.months)
+    {
+        Some(m) => (f64::from(m) / 12.0, true),
+        None => (e.first_fraction, false),
+    }
+}
+
+/// The discount factor of a period ending (or centred) at `time` that began at `start`, exact or
+/// as a 4-decimal factor table gives it (docs/methods.md §10.4).
+fn factor(pp: &Params, r: f64, ln_1p_r: f64, start: f64, time: f64) -> f64 {
+    let round4 = |x: f64| (x * 1e4).round() / 1e4;
+    match pp.factor_table {
+        FactorTable::Exact => discount_factor_ln(ln_1p_r, time),
+        FactorTable::Pf4 => round4(discount_factor_ln(ln_1p_r, time)),
+        FactorTable::Pa4 => round4(annuity_factor(r, time)) - round4(annuity_factor(r, start)),
+    }
+}
+
+/// Tax amortisation benefit factor (IVS 210): `n / (n − t × AF(r, n))`, with the annuity factor
+/// at mid-year when cash flows are discounted at mid-year.
+pub fn tab_factor(r: f64, tax: f64, years: f64, mid_year: bool) -> f64 {
+    let af = annuity_factor(r, years) * if mid_year { (1.0 + r).sqrt() } else { 1.0 };
+    let d = years - tax * af;
+    if d > 0.0 { years / d } else { 1.0 }
+}
 
 /// Values patent `i` by the income approach.
 pub fn value(
@@ -23,16 +63,12 @@ pub fn value(
     mut trace: Option<&mut IncomeTrace>,
 ) -> MethodResult {
     let a = &e.assumptions;
+    let pp = e.params(i);
     let p = &e.inputs.patents[i];
     let b = &e.base[i];
     let Some(g) = p.group else {
         if let Some(t) = trace {
-            t.asset_group = e
-                .inputs
-                .group_names
-                .get(p.group_name as usize)
-                .cloned()
-                .unwrap_or_default();
+            t.asset_group = e.group_name(i).to_string();
             t.note = Some(NoValue::NoForecast.describe());
         }
         return Err(NoValue::NoForecast);
@@ -41,18 +77,30 @@ pub fn value(
     let vd_year = a.valuation_date.year();
     let life = (b.life.remaining_economic * tw.life_mult).min(b.life.remaining_legal);
     let r = (b.discount.rate + tw.discount_shift).max(MIN_RATE);
-    let tax = if a.income.apply_tax { a.tax_rate } else { 0.0 };
-    let rfr = a.income.variant == IncomeVariant::ReliefFromRoyalty;
-    let profit = !rfr && a.share_rate.basis == ShareBasis::Profit;
+    let tax = if pp.apply_tax { pp.tax_rate } else { 0.0 };
+    let variant = pp.variant;
+    let profit = variant == IncomeVariant::Share && pp.share_basis == ShareBasis::Profit;
+    let (first, stated) = first_period(e, fc, vd_year);
     if let Some(t) = trace.as_deref_mut() {
         t.asset_group = fc.name.clone();
-        t.variant = if rfr { "relief_from_royalty" } else { "share" }.into();
+        t.variant = variant.code().into();
         t.basis = if profit { "profit" } else { "revenue" }.into();
         t.tax_rate = tax;
         t.discount_rate = r;
         t.allocation = b.allocation;
         t.remaining_life = life;
         t.pending_factor = b.pending_factor;
+        t.first_period = Some(if stated {
+            format!(
+                "stated: the forecast gives the last {} months of {vd_year}",
+                (first * 12.0).round()
+            )
+        } else {
+            format!(
+                "pro-rated: {:.6} of {vd_year}'s full-year amount falls after the valuation date",
+                first
+            )
+        });
     }
     let dead = matches!(p.status, LegalStatus::Lapsed | LegalStatus::Invalidated);
     if dead || b.allocation <= 0.0 || life <= 0.0 {
@@ -69,11 +117,16 @@ pub fn value(
         }
         return Ok(0.0);
     }
-    let decay = 1.0 - a.share_rate.annual_decay;
+    // A share rate the parameters set for the group or patent beats the forecast's column.
+    let forecast_rate_applies = !matches!(
+        pp.share_rate,
+        Some((_, ParamScope::Group | ParamScope::Patent))
+    );
+    let decay = 1.0 - pp.annual_decay;
     let ln_1p_r = r.ln_1p();
     let mut total = 0.0;
     for fy in &fc.years {
-        let (start, length) = period(vd_year, e.first_fraction, fy.year);
+        let (start, length) = super::period(vd_year, first, fy.year);
         if length <= 0.0 {
             continue;
         }
@@ -81,16 +134,28 @@ pub fn value(
         if cover <= 0.0 {
             break;
         }
-        let assumed = if rfr {
-            a.income.royalty_rate
+        let pro_rata = if fy.year == vd_year && stated {
+            1.0
         } else {
-            fy.share_rate
-                .unwrap_or_else(|| b.share_rate * decay.powi(fy.year - vd_year))
+            length
         };
-        let share = assumed * tw.share_mult;
+        let assumed = match variant {
+            IncomeVariant::ReliefFromRoyalty => pp.royalty_rate,
+            IncomeVariant::ExcessEarnings => 1.0,
+            IncomeVariant::Share => fy
+                .share_rate
+                .filter(|_| forecast_rate_applies)
+                .unwrap_or_else(|| b.share_rate * decay.powi(fy.year - vd_year)),
+        };
+        let share = if variant == IncomeVariant::ExcessEarnings {
+            1.0
+        } else {
+            assumed * tw.share_mult
+        };
         let revenue = fy.revenue * tw.revenue_mult;
-        let base = if profit {
-            match fy.profit_margin {
+        let base = match variant {
+            IncomeVariant::ExcessEarnings => fy.excess.income() * tw.revenue_mult,
+            _ if profit => match fy.profit_margin {
                 Some(m) => revenue * m,
                 None => {
                     let why = NoValue::NoProfitMargin { year: fy.year };
@@ -99,17 +164,16 @@ pub fn value(
                     }
                     return Err(why);
                 }
-            }
-        } else {
-            revenue
+            },
+            _ => revenue,
         };
-        let time = if a.share_rate.mid_year {
+        let time = if pp.mid_year {
             start + length / 2.0
         } else {
             start + length
         };
-        let cash_flow = base * length * share * (1.0 - tax) * b.allocation * cover;
-        let df = discount::discount_factor_ln(ln_1p_r, time);
+        let cash_flow = base * pro_rata * share * (1.0 - tax) * b.allocation * cover;
+        let df = factor(pp, r, ln_1p_r, start, time);
         let pv = cash_flow * df;
         total += pv;
         if let Some(t) = trace.as_deref_mut() {
@@ -117,9 +181,11 @@ pub fn value(
                 year: fy.year,
                 start,
                 length,
+                pro_rata,
                 time,
                 revenue,
                 base,
+                excess: (variant == IncomeVariant::ExcessEarnings).then_some(fy.excess),
                 share_rate: share,
                 life_cover: cover,
                 cash_flow,
@@ -128,9 +194,28 @@ pub fn value(
             });
         }
     }
-    let v = total * b.pending_factor;
+    let tab = match pp.tax_amortisation {
+        Some(n) => tab_factor(r, tax, n, pp.mid_year),
+        None => 1.0,
+    };
+    let v = total * b.pending_factor * tab;
     if let Some(t) = trace {
+        t.tab_factor = pp.tax_amortisation.map(|_| tab);
         t.value = Some(v);
     }
     Ok(v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tab_factor_matches_its_formula() {
+        // r = 10 %, t = 25 %, n = 10: AF = 6.144567; 10 / (10 − 0.25 × 6.144567) = 1.181494.
+        let f = tab_factor(0.10, 0.25, 10.0, false);
+        assert!((f - 10.0 / (10.0 - 0.25 * annuity_factor(0.10, 10.0))).abs() < 1e-12);
+        assert!((f - 1.181494).abs() < 1e-6, "{f}");
+        assert_eq!(tab_factor(0.10, 0.0, 10.0, true), 1.0);
+    }
 }

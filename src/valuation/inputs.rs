@@ -82,6 +82,32 @@ pub struct ForecastYear {
     pub revenue: f64,
     pub profit_margin: Option<f64>,
     pub share_rate: Option<f64>,
+    /// The amounts cover only these last months of the valuation year (not pro-rated).
+    pub months: Option<u32>,
+    /// Excess-earnings drivers.
+    pub excess: ExcessDrivers,
+    /// Row in the forecasts file.
+    pub row: u32,
+}
+
+/// The excess-earnings columns of one forecast year (absent cells are 0).
+#[derive(Debug, Clone, Copy, PartialEq, Default, serde::Serialize)]
+pub struct ExcessDrivers {
+    pub volume: f64,
+    pub price_premium: f64,
+    pub unit_cost_saving: f64,
+    pub added_volume: f64,
+    pub unit_margin: f64,
+    pub excess_income: f64,
+}
+
+impl ExcessDrivers {
+    /// Pre-tax excess income: volume × (premium + saving) + added volume × margin + stated.
+    pub fn income(&self) -> f64 {
+        self.volume * (self.price_premium + self.unit_cost_saving)
+            + self.added_volume * self.unit_margin
+            + self.excess_income
+    }
 }
 
 /// An asset group's forecast, years ascending.
@@ -184,6 +210,15 @@ fn dates(t: &Table, name: &str) -> Result<Vec<Option<NaiveDate>>, ValuationError
         .collect())
 }
 
+fn source_rows(t: &Table) -> Result<Vec<u32>, ValuationError> {
+    Ok(col(t, crate::import::SOURCE_ROW)?
+        .u32()
+        .map_err(|e| ValuationError::Internal(e.to_string()))?
+        .iter()
+        .map(|r| r.unwrap_or(0))
+        .collect())
+}
+
 fn missing(t: &Table, row: usize, what: &str) -> ValuationError {
     ValuationError::Internal(format!(
         "{}: row {row}: {what} is missing after import",
@@ -209,6 +244,19 @@ impl Inputs {
             let revenue = f64s(f, "revenue")?;
             let margin = f64s(f, "profit_margin")?;
             let share = f64s(f, "share_rate")?;
+            let months = i64s(f, "months")?;
+            let ex: Vec<Vec<Option<f64>>> = [
+                "volume",
+                "price_premium",
+                "unit_cost_saving",
+                "added_volume",
+                "unit_margin",
+                "excess_income",
+            ]
+            .iter()
+            .map(|c| f64s(f, c))
+            .collect::<Result<_, _>>()?;
+            let rows = source_rows(f)?;
             for i in 0..names.len() {
                 let (Some(name), Some(year), Some(rev)) = (&names[i], years[i], revenue[i]) else {
                     return Err(missing(f, i + 2, "asset group, year or revenue"));
@@ -220,11 +268,22 @@ impl Inputs {
                     });
                     (inputs.groups.len() - 1) as u32
                 });
+                let x = |k: usize| ex[k][i].unwrap_or(0.0);
                 inputs.groups[gi as usize].years.push(ForecastYear {
                     year,
                     revenue: rev,
                     profit_margin: margin[i],
                     share_rate: share[i],
+                    months: months[i].map(|m| m.clamp(1, 12) as u32),
+                    excess: ExcessDrivers {
+                        volume: x(0),
+                        price_premium: x(1),
+                        unit_cost_saving: x(2),
+                        added_volume: x(3),
+                        unit_margin: x(4),
+                        excess_income: x(5),
+                    },
+                    row: rows[i],
                 });
             }
             for g in &mut inputs.groups {
@@ -298,13 +357,9 @@ impl Inputs {
             let cats = strs(c, "category")?;
             let years = i32s(c, "year")?;
             let amounts = f64s(c, "amount")?;
-            let rows: Vec<Option<u32>> = col(c, crate::import::SOURCE_ROW)?
-                .u32()
-                .map_err(|e| ValuationError::Internal(e.to_string()))?
-                .iter()
-                .collect();
+            let rows = source_rows(c)?;
             for i in 0..cats.len() {
-                let row = rows[i].unwrap_or(0);
+                let row = rows[i];
                 let (Some(cat), Some(year), Some(amount)) = (
                     cats[i].as_deref().and_then(CostCategory::from_code),
                     years[i],

@@ -22,6 +22,8 @@ use super::inputs::{Comparable, IpcKey, Patent};
 use super::trace::{ComparableTrace, MarketTrace};
 use super::{Engine, MIN_RATE, MethodResult, NoValue, Tweak, ValuationError};
 use crate::model::LegalStatus;
+use crate::model::assumptions::{LifeFactor, Weighting};
+use crate::model::parameters::GridFactor;
 use crate::progress::Progress;
 
 /// IPC similarity by the deepest level two symbols share.
@@ -99,6 +101,11 @@ impl Selection {
             });
         }
         let want = (cfg.max_comparables * 4).max(cfg.min_comparables).max(8);
+        let by_id: HashMap<&str, u32> = comps
+            .iter()
+            .enumerate()
+            .map(|(ci, c)| (c.deal_id.as_str(), ci as u32))
+            .collect();
         let n = e.len();
         let chunk = 4096;
         let per_patent: Vec<Vec<u32>> = (0..n)
@@ -133,7 +140,9 @@ impl Selection {
                     .collect();
                 scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
                 scored.truncate(cfg.max_comparables);
-                scored.into_iter().map(|(_, ci)| ci).collect()
+                let mut picks: Vec<u32> = scored.into_iter().map(|(_, ci)| ci).collect();
+                apply_hand_selection(&e.params(i).grid, &by_id, comps, &mut picks);
+                picks
             })
             .collect();
         if progress.is_some_and(Progress::is_cancelled) {
@@ -147,6 +156,34 @@ impl Selection {
             offsets.push(picks.len() as u32);
         }
         Ok(Self { offsets, picks })
+    }
+}
+
+/// The appraiser's hand selection: comparables marked `exclude` leave, those marked `include`
+/// join (at the end, in the grid's order).
+fn apply_hand_selection(
+    grid: &[super::parameters::GridCell],
+    by_id: &HashMap<&str, u32>,
+    comps: &[Comparable],
+    picks: &mut Vec<u32>,
+) {
+    if grid.is_empty() {
+        return;
+    }
+    let marked = |ci: u32, f: &GridFactor| {
+        grid.iter()
+            .any(|g| g.factor == *f && g.value > 0.0 && g.deal_id == comps[ci as usize].deal_id)
+    };
+    picks.retain(|&ci| !marked(ci, &GridFactor::Exclude));
+    for g in grid {
+        if g.factor == GridFactor::Include
+            && g.value > 0.0
+            && let Some(&ci) = by_id.get(g.deal_id.as_str())
+            && !picks.contains(&ci)
+            && !marked(ci, &GridFactor::Exclude)
+        {
+            picks.push(ci);
+        }
     }
 }
 
@@ -190,9 +227,16 @@ fn nearest_by_life(bucket: &[u32], comps: &[Comparable], life: f64, n: usize, ou
     }
 }
 
-fn clamp_factor(f: f64, max: f64) -> f64 {
-    f.clamp(1.0 / max, max)
+/// Clamps a computed factor to `[1/max, max]`, unless the bound is off.
+fn clamp_factor(f: f64, max: Option<f64>) -> f64 {
+    match max {
+        Some(m) => f.clamp(1.0 / m, m),
+        None => f,
+    }
 }
+
+/// Fewest comparables below which the market value carries a warning.
+pub const WARN_BELOW: usize = 3;
 
 /// Values patent `i` by the market approach.
 pub fn value(
@@ -203,10 +247,17 @@ pub fn value(
 ) -> MethodResult {
     let a = &e.assumptions;
     let cfg = &a.market;
+    let pp = e.params(i);
     let p = &e.inputs.patents[i];
     let b = &e.base[i];
     if let Some(t) = trace.as_deref_mut() {
         t.pending_factor = b.pending_factor;
+        t.excluded = pp
+            .grid
+            .iter()
+            .filter(|g| g.factor == GridFactor::Exclude && g.value > 0.0)
+            .map(|g| (g.deal_id.clone(), g.reason.clone()))
+            .collect();
     }
     if matches!(p.status, LegalStatus::Lapsed | LegalStatus::Invalidated) {
         if let Some(t) = trace {
@@ -216,10 +267,10 @@ pub fn value(
         return Ok(0.0);
     }
     let picks = e.market.of(i);
-    if picks.len() < cfg.min_comparables {
+    if picks.len() < pp.min_comparables {
         let why = NoValue::TooFewComparables {
             found: picks.len() as u32,
-            needed: cfg.min_comparables as u32,
+            needed: pp.min_comparables as u32,
         };
         if let Some(t) = trace {
             t.note = Some(format!(
@@ -234,53 +285,33 @@ pub fn value(
     let base_life = b.life.remaining_economic;
     let life = (base_life * tw.life_mult).min(b.life.remaining_legal);
     let r = (b.discount.rate + tw.discount_shift).max(MIN_RATE);
-    let vd_year = a.valuation_date.year();
-    let subject_kind = cfg.deal_kind_factors.of(cfg.subject_deal_kind);
-    let subject_life_af = annuity_factor(r, life);
+    let subject = Subject {
+        kind: cfg.deal_kind_factors.of(cfg.subject_deal_kind),
+        life,
+        life_af: annuity_factor(r, life),
+        rate: r,
+        vd_year: a.valuation_date.year(),
+    };
     let mut wsum = 0.0;
     let mut acc = 0.0;
     let mut low = f64::INFINITY;
     let mut high = f64::NEG_INFINITY;
     for &ci in picks {
         let c = &e.inputs.comparables[ci as usize];
-        let sim = similarity(p, base_life, c);
-        let circumstance = clamp_factor(cfg.circumstance_factor, cfg.max_factor);
-        let date = clamp_factor(e.index_ratio(c.date.year(), vd_year), cfg.max_factor);
-        let technology = match c.technical_score {
-            Some(s) if s > 0.0 => clamp_factor(b.score.technical / s, cfg.max_factor),
-            _ => 1.0,
+        let row = grid_row(e, i, c, &subject);
+        let weight = match pp.weighting {
+            Weighting::Similarity => row.similarity,
+            Weighting::Equal => 1.0,
+            Weighting::Manual => pp
+                .grid_cell(&c.deal_id, &GridFactor::Weight)
+                .map_or(1.0, |g| g.value),
         };
-        let life_factor = clamp_factor(
-            subject_life_af / annuity_factor(r, c.remaining_life),
-            cfg.max_factor,
-        );
-        let kind = clamp_factor(
-            subject_kind / cfg.deal_kind_factors.of(c.deal_kind),
-            cfg.max_factor,
-        );
-        let adjusted = c.price * circumstance * date * technology * life_factor * kind;
-        wsum += sim;
-        acc += sim * adjusted;
-        low = low.min(adjusted);
-        high = high.max(adjusted);
+        wsum += weight;
+        acc += weight * row.adjusted_price;
+        low = low.min(row.adjusted_price);
+        high = high.max(row.adjusted_price);
         if let Some(t) = trace.as_deref_mut() {
-            t.comparables.push(ComparableTrace {
-                deal_id: c.deal_id.clone(),
-                deal_date: c.date.to_string(),
-                ipc: c.ipc_text.clone(),
-                patent_type: c.patent_type,
-                deal_kind: c.deal_kind,
-                price: c.price,
-                remaining_life: c.remaining_life,
-                claims: c.claims,
-                similarity: sim,
-                circumstance_factor: circumstance,
-                date_factor: date,
-                technology_factor: technology,
-                life_factor,
-                deal_kind_factor: kind,
-                adjusted_price: adjusted,
-            });
+            t.comparables.push(ComparableTrace { weight, ..row });
         }
     }
     let mean = if wsum > 0.0 { acc / wsum } else { 0.0 };
@@ -297,8 +328,98 @@ pub fn value(
         if life <= 0.0 {
             t.note = Some("no remaining economic life".into());
         }
+        if picks.len() < WARN_BELOW {
+            t.warning = Some(format!(
+                "only {} comparable(s): the market value rests on fewer than {WARN_BELOW} transactions",
+                picks.len()
+            ));
+        }
     }
     Ok(v)
+}
+
+/// The subject patent's side of the grid.
+struct Subject {
+    kind: f64,
+    life: f64,
+    life_af: f64,
+    rate: f64,
+    vd_year: i32,
+}
+
+/// One row of the adjustment grid (因素修正表): each factor computed, clamped, or set by hand.
+fn grid_row(e: &Engine, i: usize, c: &Comparable, s: &Subject) -> ComparableTrace {
+    let cfg = &e.assumptions.market;
+    let pp = e.params(i);
+    let b = &e.base[i];
+    let max = pp.max_factor;
+    let mut overrides = Vec::new();
+    let mut pick = |f: GridFactor, computed: f64| -> f64 {
+        match pp.grid_cell(&c.deal_id, &f) {
+            Some(g) => {
+                overrides.push(super::trace::FactorOverride {
+                    factor: f.code().to_string(),
+                    computed,
+                    value: g.value,
+                    reason: g.reason.clone(),
+                });
+                g.value
+            }
+            None => computed,
+        }
+    };
+    let circumstance = pick(
+        GridFactor::Circumstance,
+        clamp_factor(pp.circumstance_factor, max),
+    );
+    let date = pick(
+        GridFactor::Date,
+        clamp_factor(e.index_ratio(c.date.year(), s.vd_year), max),
+    );
+    let technology = pick(
+        GridFactor::Technology,
+        match c.technical_score {
+            Some(t) if t > 0.0 => clamp_factor(b.score.technical / t, max),
+            _ => 1.0,
+        },
+    );
+    let life_ratio = match pp.life_factor {
+        LifeFactor::Annuity => s.life_af / annuity_factor(s.rate, c.remaining_life),
+        LifeFactor::Ratio => s.life / c.remaining_life,
+    };
+    let life_factor = pick(GridFactor::Life, clamp_factor(life_ratio, max));
+    let kind = pick(
+        GridFactor::DealKind,
+        clamp_factor(s.kind / cfg.deal_kind_factors.of(c.deal_kind), max),
+    );
+    let other_factors: Vec<(String, f64, String)> = pp
+        .grid
+        .iter()
+        .filter(|g| g.deal_id == c.deal_id && matches!(g.factor, GridFactor::Other(_)))
+        .map(|g| (g.factor.code().to_string(), g.value, g.reason.clone()))
+        .collect();
+    let others: f64 = other_factors.iter().map(|o| o.1).product();
+    let adjusted = c.price * circumstance * date * technology * life_factor * kind * others;
+    ComparableTrace {
+        deal_id: c.deal_id.clone(),
+        deal_date: c.date.to_string(),
+        ipc: c.ipc_text.clone(),
+        patent_type: c.patent_type,
+        deal_kind: c.deal_kind,
+        price: c.price,
+        remaining_life: c.remaining_life,
+        claims: c.claims,
+        similarity: similarity(&e.inputs.patents[i], b.life.remaining_economic, c),
+        circumstance_factor: circumstance,
+        date_factor: date,
+        technology_factor: technology,
+        life_factor,
+        deal_kind_factor: kind,
+        other_factors,
+        overrides,
+        weight: 0.0,
+        adjusted_price: adjusted,
+    }
 }
 
 #[cfg(test)]

@@ -14,6 +14,7 @@ pub mod income;
 pub mod inputs;
 pub mod life;
 pub mod market;
+pub mod parameters;
 pub mod reconcile;
 pub mod results;
 pub mod scorecard;
@@ -34,6 +35,7 @@ use crate::progress::Progress;
 use discount::DiscountBuildUp;
 use inputs::{Inputs, IpcInterner};
 use life::Life;
+use parameters::{ParamTable, Params, Resolver};
 use scorecard::Score;
 
 pub use results::{Summary, Valuation};
@@ -49,6 +51,8 @@ pub enum ValuationError {
         row: usize,
         message: String,
     },
+    #[error("{0}")]
+    Parameters(String),
     #[error("no method is switched on")]
     NoMethod,
     #[error("cancelled")]
@@ -249,6 +253,10 @@ pub struct Engine {
     pub cost_base: Vec<Result<cost::Restated, NoValue>>,
     /// Share of the valuation year after the valuation date.
     pub first_fraction: f64,
+    /// The parameters table, indexed by scope (for explaining a value).
+    pub resolver: std::sync::Arc<Resolver>,
+    /// Every patent's resolved parameters.
+    pub params: std::sync::Arc<ParamTable>,
 }
 
 impl Engine {
@@ -259,11 +267,34 @@ impl Engine {
         methods: Methods,
         progress: Option<&Progress>,
     ) -> Result<Self, ValuationError> {
+        let set = ds
+            .parameter_set()
+            .map_err(|p| ValuationError::Parameters(p.to_string()))?;
+        Self::with_parameters(ds, assumptions, methods, set, progress)
+    }
+
+    /// Prepares a valuation of the data set under a parameters table given apart from it.
+    pub fn with_parameters(
+        ds: &Dataset,
+        assumptions: &Assumptions,
+        methods: Methods,
+        set: crate::model::parameters::ParameterSet,
+        progress: Option<&Progress>,
+    ) -> Result<Self, ValuationError> {
         if !(methods.cost || methods.income || methods.market) {
             return Err(ValuationError::NoMethod);
         }
         let mut ipc = IpcInterner::default();
         let inputs = Inputs::from_dataset(ds, &mut ipc)?;
+        let resolver = Resolver::new(set);
+        let group_of: Vec<u32> = inputs.patents.iter().map(|p| p.group_name).collect();
+        let params = ParamTable::build(
+            &resolver,
+            assumptions,
+            &inputs.group_names,
+            &group_of,
+            &inputs.patent_nos,
+        );
         if let Some(p) = progress {
             p.start("scoring patents", inputs.patents.len() as u64);
         }
@@ -288,18 +319,20 @@ impl Engine {
         let partial: Vec<(Life, Score, DiscountBuildUp)> = inputs
             .patents
             .par_iter()
-            .map(|p| {
+            .enumerate()
+            .map(|(i, p)| {
+                let pp = params.get(i);
                 let life = life::remaining_life(
                     p.patent_type,
                     p.status,
                     p.filing,
                     vd,
-                    p.life_override,
+                    life_override(p.life_override, pp),
                     &a.economic_life,
                 );
                 let fr = p.group.map_or(0.0, |g| first_revenue[g as usize]);
                 let score = scorecard::score(p, &life, fr, a.economic_life.max_years, &a.scorecard);
-                let disc = discount::build_up(&a.discount, &score, &a.scorecard);
+                let disc = discount::build_up(&pp.discount, pp.discount_rate, &score, &a.scorecard);
                 (life, score, disc)
             })
             .collect();
@@ -327,20 +360,22 @@ impl Engine {
             .enumerate()
             .map(|(i, &(life, score, discount))| {
                 let p = &inputs.patents[i];
+                let pp = params.get(i);
                 let gw = group_weight[p.group_name as usize];
                 Base {
                     life,
                     score,
                     discount,
-                    share_rate: match s.position {
-                        SharePosition::Midpoint => (s.low + s.high) / 2.0,
-                        SharePosition::Scorecard => {
+                    share_rate: match (pp.share_rate, s.position) {
+                        (Some((r, _)), _) => r,
+                        (None, SharePosition::Midpoint) => (s.low + s.high) / 2.0,
+                        (None, SharePosition::Scorecard) => {
                             s.low + (s.high - s.low) * score.overall / 100.0
                         }
                     },
                     allocation: if gw > 0.0 { weight(i) / gw } else { 0.0 },
                     pending_factor: if p.status == LegalStatus::Pending {
-                        a.economic_life.grant_probability
+                        pp.grant_probability
                     } else {
                         1.0
                     },
@@ -357,6 +392,8 @@ impl Engine {
             index_dense: Vec::new(),
             cost_base: Vec::new(),
             first_fraction: first_year_fraction(vd),
+            resolver: std::sync::Arc::new(resolver),
+            params: std::sync::Arc::new(params),
         };
         engine.index_dense = (INDEX_FIRST_YEAR..=INDEX_LAST_YEAR)
             .map(|y| engine.index_of(y))
@@ -378,6 +415,30 @@ impl Engine {
 
     pub fn len(&self) -> usize {
         self.inputs.patents.len()
+    }
+
+    /// The resolved parameters of patent `i`.
+    pub fn params(&self, i: usize) -> &Params {
+        self.params.get(i)
+    }
+
+    /// The asset group of patent `i`.
+    pub fn group_name(&self, i: usize) -> &str {
+        self.inputs
+            .group_names
+            .get(self.inputs.patents[i].group_name as usize)
+            .map_or("", String::as_str)
+    }
+
+    /// Each parameter of patent `i` that the parameters table sets, with its scope and basis;
+    /// with `all`, also those left to the assumptions file.
+    pub fn explain(&self, i: usize, all: bool) -> Vec<parameters::ResolvedParam> {
+        self.resolver.explain(
+            &self.assumptions,
+            self.group_name(i),
+            self.inputs.patent_nos.get(i).map(String::as_str),
+            all,
+        )
     }
 
     pub fn is_empty(&self) -> bool {
@@ -429,7 +490,12 @@ impl Engine {
         tweak: &Tweak,
         mut trace: Option<&mut trace::PatentTrace>,
     ) -> PatentValue {
-        let m = self.methods;
+        let pp = self.params(i);
+        let m = Methods {
+            cost: self.methods.cost && pp.methods.cost,
+            income: self.methods.income && pp.methods.income,
+            market: self.methods.market && pp.methods.market,
+        };
         let cost = if m.cost {
             cost::value(
                 self,
@@ -466,7 +532,7 @@ impl Engine {
         } else {
             Err(NoValue::Off)
         };
-        let r = reconcile::reconcile(&self.assumptions.method_weights, [cost, income, market]);
+        let r = reconcile::conclude(&pp.weights, pp.conclusion, [cost, income, market]);
         if let Some(t) = trace {
             t.reconciliation = Some(r.clone());
         }
@@ -530,6 +596,16 @@ impl Engine {
             p.set(self.len() as u64);
         }
         Ok(Valuation::new(self, patents))
+    }
+}
+
+/// The remaining-life override of a patent: a patent parameter beats the portfolio's column,
+/// which beats a group or portfolio parameter (docs/methods.md §10).
+fn life_override(column: Option<f64>, pp: &Params) -> Option<f64> {
+    match pp.remaining_life {
+        Some((v, crate::model::parameters::ParamScope::Patent)) => Some(v),
+        Some((v, _)) => column.or(Some(v)),
+        None => column,
     }
 }
 

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::MethodResult;
+use super::{Method, MethodResult};
 use crate::model::assumptions::MethodWeights;
 
 /// How the final value of one patent was reached.
@@ -15,6 +15,41 @@ pub struct Reconciliation {
     pub value: Option<f64>,
     pub low: Option<f64>,
     pub high: Option<f64>,
+    /// The method chosen for the conclusion instead of the weighted mean, if any.
+    pub chosen: Option<Method>,
+    /// Why the chosen method could not conclude (the weighted mean stands instead).
+    pub note: Option<String>,
+}
+
+/// The conclusion: one chosen method's value (CAS practice: one method chosen with a stated
+/// reason), else the weighted mean. A chosen method without a value falls back to the weighted
+/// mean, and the note says so.
+pub fn conclude(
+    w: &MethodWeights,
+    chosen: Option<Method>,
+    values: [MethodResult; 3],
+) -> Reconciliation {
+    let mut r = reconcile(w, values);
+    let Some(m) = chosen else {
+        return r;
+    };
+    let k = Method::ALL.iter().position(|x| *x == m).unwrap_or(0);
+    match values[k] {
+        Ok(v) => {
+            r.value = Some(v);
+            r.weights = [None; 3];
+            r.weights[k] = Some(1.0);
+            r.chosen = Some(m);
+        }
+        Err(why) => {
+            r.note = Some(format!(
+                "the {} was chosen for the conclusion but gave no value ({}); the weighted mean stands",
+                m.label_en(),
+                why.describe()
+            ));
+        }
+    }
+    r
 }
 
 /// `V = Σ wₘ Vₘ / Σ wₘ` over the methods with a value; low/high = their min/max.
@@ -52,6 +87,8 @@ pub fn reconcile(w: &MethodWeights, values: [MethodResult; 3]) -> Reconciliation
         value,
         low,
         high,
+        chosen: None,
+        note: None,
     }
 }
 
@@ -94,5 +131,21 @@ mod tests {
             ],
         );
         assert_eq!(none.value, None);
+    }
+
+    #[test]
+    fn a_chosen_method_concludes_and_falls_back_when_it_has_no_value() {
+        let w = MethodWeights::default();
+        let r = conclude(&w, Some(Method::Income), [Ok(100.0), Ok(300.0), Ok(200.0)]);
+        assert_eq!(r.value, Some(300.0));
+        assert_eq!(r.weights, [None, Some(1.0), None]);
+        assert_eq!((r.low, r.high), (Some(100.0), Some(300.0)));
+        let r = conclude(
+            &w,
+            Some(Method::Market),
+            [Ok(100.0), Ok(300.0), Err(NoValue::Off)],
+        );
+        assert!((r.value.unwrap() - (0.2 * 100.0 + 0.6 * 300.0) / 0.8).abs() < 1e-9);
+        assert!(r.note.unwrap().contains("market approach was chosen"));
     }
 }

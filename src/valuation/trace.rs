@@ -24,6 +24,8 @@ pub struct PatentTrace {
     pub income: Option<IncomeTrace>,
     pub market: Option<MarketTrace>,
     pub reconciliation: Option<Reconciliation>,
+    /// Each parameter the parameters table sets for this patent, with its scope, basis and source.
+    pub parameters: Vec<super::parameters::ResolvedParam>,
 }
 
 impl PatentTrace {
@@ -41,6 +43,7 @@ impl PatentTrace {
             income: None,
             market: None,
             reconciliation: None,
+            parameters: e.explain(i, false),
         }
     }
 
@@ -79,6 +82,8 @@ pub struct CostTrace {
     pub items: Vec<CostItemTrace>,
     /// The portfolio's R&D cost column was used (no cost items).
     pub from_rd_override: bool,
+    /// The multiplier method's inputs, when it gave the replacement cost.
+    pub multiplier: Option<super::parameters::Multiplier>,
     pub rd_restated: f64,
     pub developer_profit_rate: f64,
     pub developer_profit: f64,
@@ -102,11 +107,16 @@ pub struct YearTrace {
     pub start: f64,
     /// Length of the period in years (the first year is partial).
     pub length: f64,
+    /// Part of the forecast amount counted: the period's length for a full-year amount, 1 for
+    /// the valuation year's remaining months stated in the forecast.
+    pub pro_rata: f64,
     /// Discounting time in years (end or middle of the period).
     pub time: f64,
     pub revenue: f64,
-    /// Revenue, or profit for a profit share.
+    /// Revenue, profit for a profit share, or the pre-tax excess income.
     pub base: f64,
+    /// The excess-earnings drivers of the year (excess earnings only).
+    pub excess: Option<super::inputs::ExcessDrivers>,
     pub share_rate: f64,
     /// Share of the period within the remaining economic life.
     pub life_cover: f64,
@@ -125,8 +135,12 @@ pub struct IncomeTrace {
     pub discount_rate: f64,
     pub allocation: f64,
     pub remaining_life: f64,
+    /// How the valuation year's amount was taken: stated for the remaining months, or pro-rated.
+    pub first_period: Option<String>,
     pub years: Vec<YearTrace>,
     pub pending_factor: f64,
+    /// Tax amortisation benefit factor, when the benefit is on.
+    pub tab_factor: Option<f64>,
     pub value: Option<f64>,
     pub note: Option<String>,
 }
@@ -148,13 +162,34 @@ pub struct ComparableTrace {
     pub technology_factor: f64,
     pub life_factor: f64,
     pub deal_kind_factor: f64,
+    /// Factors the appraiser added (name, value, reason).
+    pub other_factors: Vec<(String, f64, String)>,
+    /// Factors set by hand instead of computed.
+    pub overrides: Vec<FactorOverride>,
+    /// The comparable's weight in the mean (similarity, 1, or set by hand).
+    pub weight: f64,
     pub adjusted_price: f64,
+}
+
+/// A factor of the market grid set by hand.
+#[derive(Debug, Clone, Serialize)]
+pub struct FactorOverride {
+    pub factor: String,
+    /// What patval computed.
+    pub computed: f64,
+    /// What the appraiser set.
+    pub value: f64,
+    pub reason: String,
 }
 
 /// The market approach for one patent.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct MarketTrace {
     pub comparables: Vec<ComparableTrace>,
+    /// Comparables the appraiser excluded, with the reason.
+    pub excluded: Vec<(String, String)>,
+    /// Few comparables and the like.
+    pub warning: Option<String>,
     pub weighted_mean: Option<f64>,
     pub low: Option<f64>,
     pub high: Option<f64>,
