@@ -273,3 +273,59 @@ fn post_loan_monitoring_flags_a_patent_that_lapsed_since_the_loan() {
     let lapsed = c.deviations.iter().find(|d| d.patent_no == no).unwrap();
     assert!(lapsed.flagged && lapsed.bank == Some(0.0));
 }
+
+#[test]
+fn an_appraiser_overrides_a_groups_share_rate_in_the_grid_and_undoes_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = app(&dir.path().join("store.sqlite3"));
+    wait(&mut h, "the sample valuation", |a| a.valued.is_some());
+    let values = |a: &PatvalApp| a.valued.as_ref().unwrap().valuation.reconciled_values();
+    let before = values(h.state());
+    let groups: Vec<String> = {
+        let e = &h.state().valued.as_ref().unwrap().engine;
+        (0..e.len()).map(|i| e.group_name(i).to_string()).collect()
+    };
+
+    h.get_by_role_and_label(Role::Button, "Parameters").click();
+    h.step();
+    h.get_by_label("▸ 智能门锁").click();
+    h.step();
+    h.get_by_label("Override share_rate").click();
+    h.step();
+    h.get_by_role_and_label(Role::TextInput, "Value")
+        .type_text("4.5%");
+    h.get_by_role_and_label(Role::TextInput, "Basis")
+        .type_text("新签许可合同提成率");
+    h.step();
+    h.get_by_role_and_label(Role::Button, "Apply").click();
+    h.step();
+    assert_eq!(h.state().parameters.undo.len(), 1);
+    wait(&mut h, "the re-valuation", |a| {
+        a.valued
+            .as_ref()
+            .is_some_and(|v| (0..v.engine.len()).any(|i| v.engine.base[i].share_rate == 0.045))
+    });
+    let after = values(h.state());
+    let mut moved = 0;
+    for i in 0..before.len() {
+        if groups[i] == "智能门锁" && before[i] > 0.0 {
+            assert!(after[i] > before[i], "patent {i} of the group rises");
+            moved += 1;
+        } else {
+            assert_eq!(after[i], before[i], "patent {i} of another group stays");
+        }
+    }
+    assert!(moved > 0);
+    // The grid shows the override as set here, with its basis.
+    h.get_by_label("新签许可合同提成率");
+
+    h.get_by_role_and_label(Role::Button, "Undo").click();
+    h.step();
+    wait(&mut h, "the valuation after undo", |a| {
+        a.valued
+            .as_ref()
+            .is_some_and(|v| (0..v.engine.len()).all(|i| v.engine.base[i].share_rate != 0.045))
+    });
+    assert_eq!(values(h.state()), before);
+    assert_eq!(h.state().parameters.redo.len(), 1);
+}

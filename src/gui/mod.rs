@@ -13,6 +13,7 @@ pub mod data_panel;
 pub mod fonts;
 pub mod i18n;
 pub mod jobs;
+pub mod parameters_panel;
 pub mod pledge_panel;
 pub mod results_panel;
 pub mod review_panel;
@@ -38,6 +39,7 @@ pub enum Panel {
     Data,
     Browse,
     Assumptions,
+    Parameters,
     #[default]
     Results,
     Review,
@@ -46,10 +48,11 @@ pub enum Panel {
 }
 
 impl Panel {
-    pub const ALL: [Panel; 7] = [
+    pub const ALL: [Panel; 8] = [
         Panel::Data,
         Panel::Browse,
         Panel::Assumptions,
+        Panel::Parameters,
         Panel::Results,
         Panel::Review,
         Panel::CrossCheck,
@@ -61,6 +64,7 @@ impl Panel {
             Panel::Data => tr(lang, "Data"),
             Panel::Browse => tr(lang, "Browse"),
             Panel::Assumptions => tr(lang, "Assumptions"),
+            Panel::Parameters => tr(lang, "Parameters"),
             Panel::Results => tr(lang, "Results"),
             Panel::Review => tr(lang, "Review"),
             Panel::CrossCheck => tr(lang, "Cross-check"),
@@ -134,6 +138,7 @@ pub struct PatvalApp {
     pub data: data_panel::DataState,
     pub crosscheck: crosscheck_panel::CrossCheckState,
     pub pledge: pledge_panel::PledgeState,
+    pub parameters: parameters_panel::ParametersState,
     pub status: String,
     pub last_frame: Duration,
 }
@@ -162,6 +167,7 @@ impl PatvalApp {
                 "data" => Panel::Data,
                 "browse" => Panel::Browse,
                 "assumptions" => Panel::Assumptions,
+                "parameters" => Panel::Parameters,
                 "review" => Panel::Review,
                 "crosscheck" => Panel::CrossCheck,
                 "pledge" => Panel::Pledge,
@@ -183,6 +189,7 @@ impl PatvalApp {
             data: data_panel::DataState::default(),
             crosscheck: crosscheck_panel::CrossCheckState::default(),
             pledge: pledge_panel::PledgeState::default(),
+            parameters: parameters_panel::ParametersState::default(),
             status: String::new(),
             last_frame: Duration::ZERO,
         };
@@ -237,6 +244,7 @@ impl PatvalApp {
         };
         self.browse.invalidate();
         self.results.selected = None;
+        self.parameters = parameters_panel::ParametersState::default();
         self.revalue_at = Some(Instant::now() - Duration::from_secs(1));
     }
 
@@ -297,6 +305,7 @@ impl PatvalApp {
                     Panel::Data => "1",
                     Panel::Browse => "2",
                     Panel::Assumptions => "3",
+                    Panel::Parameters => "8",
                     Panel::Results => "4",
                     Panel::Review => "5",
                     Panel::CrossCheck => "6",
@@ -384,6 +393,8 @@ impl PatvalApp {
                 Some(Panel::CrossCheck)
             } else if i.key_pressed(egui::Key::Num7) {
                 Some(Panel::Pledge)
+            } else if i.key_pressed(egui::Key::Num8) {
+                Some(Panel::Parameters)
             } else {
                 None
             };
@@ -411,6 +422,7 @@ impl eframe::App for PatvalApp {
             Panel::Data => data_panel::ui(self, ui),
             Panel::Browse => browse::ui(self, ui),
             Panel::Assumptions => assumptions_panel::ui(self, ui),
+            Panel::Parameters => parameters_panel::ui(self, ui),
             Panel::Results => results_panel::ui(self, ui),
             Panel::Review => review_panel::ui(self, ui),
             Panel::CrossCheck => crosscheck_panel::ui(self, ui),

@@ -70,6 +70,38 @@ pub struct Assumptions {
     /// Monte Carlo settings.
     #[serde(default)]
     pub simulation: SimulationConfig,
+    /// The basis (依据) and source of portfolio values, by parameter key (`tax_rate`,
+    /// `risk_free_rate`, …; docs/input-formats.md lists the keys).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub basis: BTreeMap<String, BasisNote>,
+}
+
+/// Why a portfolio value is what it is: a basis text, or a basis with its source.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum BasisNote {
+    Text(String),
+    Full {
+        basis: String,
+        #[serde(default)]
+        source: String,
+    },
+}
+
+impl BasisNote {
+    pub fn basis(&self) -> &str {
+        match self {
+            BasisNote::Text(t) => t,
+            BasisNote::Full { basis, .. } => basis,
+        }
+    }
+
+    pub fn source(&self) -> &str {
+        match self {
+            BasisNote::Text(_) => "",
+            BasisNote::Full { source, .. } => source,
+        }
+    }
 }
 
 /// Where each risk premium comes from.
@@ -624,6 +656,7 @@ impl Assumptions {
             scorecard: ScorecardConfig::default(),
             sensitivity: SensitivityConfig::default(),
             simulation: SimulationConfig::default(),
+            basis: BTreeMap::new(),
         }
     }
 
@@ -812,6 +845,13 @@ impl Assumptions {
         ] {
             if let Some(why) = d.problem() {
                 p.push(format!("simulation.{name}: {why}"));
+            }
+        }
+        for key in self.basis.keys() {
+            if crate::model::parameters::key_spec(key).is_none() {
+                p.push(format!(
+                    "basis.{key}: no such parameter (docs/input-formats.md lists the keys)"
+                ));
             }
         }
         if sc.legal_weight + sc.technical_weight + sc.economic_weight <= 0.0 {

@@ -63,7 +63,7 @@ impl ExternalSide {
             e.inputs.groups = rev.inputs.groups.clone();
         }
         if let Some(w) = weights {
-            e.assumptions.method_weights = w;
+            e.edit_params(|_, p| p.weights = w.clone());
         }
         let reported = ext.reported();
         ExternalSide {
@@ -334,7 +334,16 @@ pub fn crosscheck(bank: &Engine, ext: &ExternalSide, threshold: f64) -> CrossChe
     for &(i, j) in &matched {
         cur.base[i].share_rate = bank.base[j].share_rate;
     }
-    cur.assumptions.share_rate = bank.assumptions.share_rate.clone();
+    let bank_of: std::collections::HashMap<usize, usize> = matched.iter().copied().collect();
+    cur.edit_params(|i, p| {
+        if let Some(&j) = bank_of.get(&i) {
+            let b = bank.params(j);
+            p.share_rate = b.share_rate;
+            p.share_basis = b.share_basis;
+            p.annual_decay = b.annual_decay;
+            p.royalty_rate = b.royalty_rate;
+        }
+    });
     push(Step::ShareRate, total(&cur), None, &mut bridge);
     let note = if cur.inputs.group_names == bank.inputs.group_names {
         cur.inputs.groups = bank.inputs.groups.clone();
@@ -347,7 +356,13 @@ pub fn crosscheck(bank: &Engine, ext: &ExternalSide, threshold: f64) -> CrossChe
         cur.base[i].life = bank.base[j].life;
     }
     push(Step::Life, total(&cur), None, &mut bridge);
-    cur.assumptions.method_weights = bank.assumptions.method_weights.clone();
+    cur.edit_params(|i, p| {
+        if let Some(&j) = bank_of.get(&i) {
+            let b = bank.params(j);
+            p.weights = b.weights.clone();
+            p.conclusion = b.conclusion;
+        }
+    });
     push(Step::Weights, total(&cur), None, &mut bridge);
     push(Step::Other, bank_fen, None, &mut bridge);
 

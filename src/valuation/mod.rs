@@ -422,6 +422,22 @@ impl Engine {
         self.params.get(i)
     }
 
+    /// Changes resolved parameters patent by patent (the bank's value bridge swaps one
+    /// parameter at a time this way); every patent gets a set of its own.
+    pub fn edit_params(&mut self, f: impl Fn(usize, &mut Params)) {
+        let sets = (0..self.len())
+            .map(|i| {
+                let mut p = self.params(i).clone();
+                f(i, &mut p);
+                p
+            })
+            .collect();
+        self.params = std::sync::Arc::new(ParamTable {
+            sets,
+            of: (0..self.len() as u32).collect(),
+        });
+    }
+
     /// The asset group of patent `i`.
     pub fn group_name(&self, i: usize) -> &str {
         self.inputs

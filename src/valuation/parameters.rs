@@ -296,6 +296,21 @@ pub struct ResolvedParam {
 }
 
 impl ResolvedParam {
+    /// A key left to the assumptions file, with that file's value.
+    fn assumptions(a: &Assumptions, k: &crate::model::parameters::KeySpec) -> Self {
+        Self {
+            key: k.code.into(),
+            label_zh: k.zh.into(),
+            value: assumptions_value(a, k.code),
+            scope: "assumptions".into(),
+            target: String::new(),
+            basis: String::new(),
+            source: String::new(),
+            row: 0,
+            derivation: None,
+        }
+    }
+
     fn of(e: &ParamEntry) -> Self {
         Self {
             key: e.key.code(),
@@ -397,18 +412,14 @@ impl Resolver {
         for k in KEYS {
             if let Some(w) = winners.iter().find(|w| w.key.is(k.code)) {
                 out.push(ResolvedParam::of(w));
-            } else if all {
+            } else if let Some(note) = a.basis.get(k.code) {
                 out.push(ResolvedParam {
-                    key: k.code.into(),
-                    label_zh: k.zh.into(),
-                    value: assumptions_value(a, k.code),
-                    scope: "assumptions".into(),
-                    target: String::new(),
-                    basis: String::new(),
-                    source: String::new(),
-                    row: 0,
-                    derivation: None,
+                    basis: note.basis().into(),
+                    source: note.source().into(),
+                    ..ResolvedParam::assumptions(a, k)
                 });
+            } else if all {
+                out.push(ResolvedParam::assumptions(a, k));
             }
         }
         out.extend(
