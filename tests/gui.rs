@@ -288,18 +288,35 @@ fn an_appraiser_overrides_a_groups_share_rate_in_the_grid_and_undoes_it() {
 
     h.get_by_role_and_label(Role::Button, "Parameters").click();
     h.step();
-    h.get_by_label("▸ 智能门锁").click();
+    h.get_by_label("智能门锁").click();
     h.step();
-    h.get_by_label("Override share_rate").click();
+    h.get_by_label("share_rate").click();
     h.step();
-    h.get_by_role_and_label(Role::TextInput, "Value")
-        .type_text("4.5%");
-    h.get_by_role_and_label(Role::TextInput, "Basis")
-        .type_text("新签许可合同提成率");
+    h.step();
+    assert!(
+        h.state().parameters.editing.is_some(),
+        "editing: {:?} group {:?}",
+        h.state().parameters.error,
+        h.state().parameters.group
+    );
+    for (field, text) in [("Value", "4.5%"), ("Basis", "新签许可合同提成率")] {
+        h.get_by_role_and_label(Role::TextInput, field).click();
+        h.step();
+        h.get_by_role_and_label(Role::TextInput, field)
+            .type_text(text);
+        h.step();
+    }
     h.step();
     h.get_by_role_and_label(Role::Button, "Apply").click();
     h.step();
-    assert_eq!(h.state().parameters.undo.len(), 1);
+    h.step();
+    assert_eq!(
+        h.state().parameters.undo.len(),
+        1,
+        "{:?} {:?}",
+        h.state().parameters.error,
+        h.state().parameters.editing
+    );
     wait(&mut h, "the re-valuation", |a| {
         a.valued
             .as_ref()

@@ -172,7 +172,12 @@ fn market_simulation_model_mk03_to_mk06() {
     assert!((c["life_factor"].as_f64().unwrap() - 1.3).abs() < 1e-12);
     let overrides = c["overrides"].as_array().unwrap();
     assert_eq!(overrides.len(), 2);
-    assert_eq!(overrides[0]["reason"], "效果提高20%");
+    let tech = overrides
+        .iter()
+        .find(|o| o["factor"] == "technology")
+        .unwrap();
+    assert_eq!(tech["reason"], "效果提高20%");
+    assert_eq!(tech["value"].as_f64().unwrap(), 1.2);
 }
 
 #[test]

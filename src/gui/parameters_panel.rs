@@ -164,7 +164,7 @@ fn targets(app: &mut PatvalApp, ui: &mut egui::Ui) {
         }
         for (g, name) in e.inputs.group_names.iter().enumerate() {
             let picked = st.group.as_deref() == Some(name) && st.patent.is_none();
-            if ui.selectable_label(picked, format!("▸ {name}")).clicked() {
+            if ui.selectable_label(picked, name.as_str()).clicked() {
                 st.group = Some(name.clone());
                 st.patent = None;
                 st.editing = None;
@@ -219,6 +219,7 @@ fn grid(app: &mut PatvalApp, ui: &mut egui::Ui) {
         _ => target.clone(),
     });
     let mut action: Option<Action> = None;
+    editor(app, ui, &mut action);
     egui::ScrollArea::vertical().show(ui, |ui| {
         egui::Grid::new("param_grid")
             .striped(true)
@@ -233,7 +234,6 @@ fn grid(app: &mut PatvalApp, ui: &mut egui::Ui) {
                     ui.end_row();
                 }
             });
-        editor(app, ui, &mut action);
     });
     if let Some(act) = action {
         apply(app, set, scope, &target, act);
@@ -259,8 +259,14 @@ fn row(
     } else {
         p.key.clone()
     };
-    ui.label(label)
-        .on_hover_text(KEYS.iter().find(|k| k.code == p.key).map_or("", |k| k.doc));
+    let doc = KEYS.iter().find(|k| k.code == p.key).map_or("", |k| k.doc);
+    if ui
+        .selectable_label(false, label)
+        .on_hover_text(format!("{doc} — {}", tr(lang, "click to override")))
+        .clicked()
+    {
+        *action = Some(Action::Edit(p.key.clone()));
+    }
     let value = match &p.derivation {
         Some(d) => format!("{} — {d}", p.value),
         None => p.value.clone(),
@@ -271,13 +277,6 @@ fn row(
     ui.label(&p.source);
     ui.horizontal(|ui| {
         let here = p.scope == scope.code();
-        if ui
-            .button(tr(lang, "Override"))
-            .on_hover_text(format!("{} {}", tr(lang, "Override"), p.key))
-            .clicked()
-        {
-            *action = Some(Action::Edit(p.key.clone()));
-        }
         if here
             && let Some(k) = ParamKey::parse(&p.key)
             && ui

@@ -21,6 +21,7 @@ pub struct Detail {
     pub threads: Vec<Thread>,
     pub blob_hashes: BTreeMap<String, String>,
     pub assumptions: BTreeMap<String, String>,
+    pub parameters: crate::model::parameters::ParameterSet,
 }
 
 /// Review state.
@@ -143,6 +144,7 @@ fn detail(s: &Store, id: &str) -> Result<Detail, StoreError> {
             .map(|(k, v)| (k.clone(), crate::store::sha256_hex(v)))
             .collect(),
         assumptions,
+        parameters: data.parameter_set(),
         info: data.info,
     })
 }
@@ -464,6 +466,24 @@ fn right(app: &mut PatvalApp, ui: &mut egui::Ui, ctx: &egui::Context) {
                         ui.label(b.map_or("—", String::as_str));
                         ui.end_row();
                     }
+                }
+                ui.strong(tr(lang, "Parameters"));
+                ui.end_row();
+                for c in crate::model::parameters::diff(&d.parameters, &o.parameters) {
+                    ui.label(format!(
+                        "{} {} {}",
+                        tr(lang, scope_key(c.scope)),
+                        c.target,
+                        c.key
+                    ));
+                    ui.label(c.before.as_deref().unwrap_or("—"));
+                    ui.label(format!(
+                        "{} — {}: {}",
+                        c.after.as_deref().unwrap_or("—"),
+                        tr(lang, "Basis"),
+                        c.basis
+                    ));
+                    ui.end_row();
                 }
                 ui.strong(tr(lang, "Results"));
                 ui.end_row();
@@ -816,4 +836,13 @@ fn export(
             None => {}
         })
     });
+}
+
+/// The i18n key of a parameter scope.
+fn scope_key(s: crate::model::parameters::ParamScope) -> &'static str {
+    match s {
+        crate::model::parameters::ParamScope::Portfolio => "Whole portfolio",
+        crate::model::parameters::ParamScope::Group => "Asset group",
+        crate::model::parameters::ParamScope::Patent => "Patent",
+    }
 }

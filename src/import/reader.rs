@@ -81,9 +81,12 @@ impl Builder {
     fn new(spec: &ColumnSpec, capacity: usize) -> Self {
         let name = PlSmallStr::from_static(spec.name);
         match spec.kind {
-            Kind::Text | Kind::PatentNo | Kind::Ipc | Kind::Enum(_) | Kind::ParamKey => {
-                Builder::Str(StringChunkedBuilder::new(name, capacity))
-            }
+            Kind::Text
+            | Kind::Prose
+            | Kind::PatentNo
+            | Kind::Ipc
+            | Kind::Enum(_)
+            | Kind::ParamKey => Builder::Str(StringChunkedBuilder::new(name, capacity)),
             Kind::Integer { .. } => Builder::I64(PrimitiveChunkedBuilder::new(name, capacity)),
             Kind::Year | Kind::Period => Builder::I32(PrimitiveChunkedBuilder::new(name, capacity)),
             Kind::Money { .. } | Kind::Rate { .. } | Kind::Years { .. } | Kind::Number { .. } => {
@@ -288,7 +291,7 @@ fn parse_cell<'a>(
         }
     };
     Ok(match spec.kind {
-        Kind::Text => Val::Str(norm),
+        Kind::Text | Kind::Prose => Val::Str(norm),
         Kind::PatentNo | Kind::Ipc => {
             if norm
                 .bytes()
@@ -495,7 +498,11 @@ pub fn read_text(
                 continue;
             };
             let raw = record.get(*ci).unwrap_or("");
-            let norm = cell::normalize(raw);
+            let norm = if spec.kind == Kind::Prose {
+                std::borrow::Cow::Borrowed(raw.trim())
+            } else {
+                cell::normalize(raw)
+            };
             if norm.is_empty() {
                 if spec.required {
                     problems.push(

@@ -10,6 +10,8 @@ use crate::model::{CostCategory, DealKind, LegalStatus, PatentType};
 pub enum Kind {
     /// Free text, trimmed.
     Text,
+    /// Prose kept as written (trimmed; full-width punctuation not folded): a basis, a source.
+    Prose,
     /// A patent or application number: text, upper-cased, inner spaces removed.
     PatentNo,
     /// An IPC symbol: upper-cased, inner spaces removed (`H04L 9/32` → `H04L9/32`).
@@ -538,14 +540,14 @@ pub const PARAMETERS: &[ColumnSpec] = &[
     },
     ColumnSpec {
         name: "basis",
-        kind: Kind::Text,
+        kind: Kind::Prose,
         required: true,
         aliases: &["依据", "取值依据", "理由"],
         doc: "why this value (依据)",
     },
     ColumnSpec {
         name: "source",
-        kind: Kind::Text,
+        kind: Kind::Prose,
         required: false,
         aliases: &["来源", "数据来源", "出处"],
         doc: "where the figure comes from (来源), e.g. a yield curve on a date",
@@ -695,6 +697,7 @@ impl Kind {
     pub fn describe(self) -> String {
         match self {
             Kind::Text => "text".into(),
+            Kind::Prose => "text, kept as written".into(),
             Kind::PatentNo => "patent number (text; upper-cased, spaces removed)".into(),
             Kind::Ipc => "IPC symbol (upper-cased, spaces removed)".into(),
             Kind::Integer { min, max } => format!("whole number {min} to {max}"),

@@ -125,7 +125,7 @@ fn when(t: &str) -> String {
     }
 }
 
-fn table(headers: &[&str], widths: &[f32], numeric: &[bool]) -> Table {
+pub(super) fn table(headers: &[&str], widths: &[f32], numeric: &[bool]) -> Table {
     Table {
         headers: headers.iter().map(|h| s(h)).collect(),
         rows: Vec::new(),
@@ -346,6 +346,7 @@ pub fn build(d: &ReportData, lang: ReportLang) -> Result<Doc, ReportError> {
         .map(|(k, val, why)| vec![s(k), val, s(why)])
         .collect();
     b.push(Block::Table(t));
+    b.extend(super::parameters::blocks(d, lang));
 
     // Methods.
     b.push(Block::Section {

@@ -5,6 +5,7 @@
 pub mod charts;
 pub mod doc;
 pub mod html;
+pub mod parameters;
 pub mod pdf;
 pub mod tables;
 

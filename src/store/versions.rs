@@ -82,6 +82,28 @@ pub struct VersionData {
     pub blobs: BTreeMap<String, Vec<u8>>,
 }
 
+impl VersionData {
+    /// The version's parameters table (empty when it has none or it cannot be read).
+    pub fn parameter_set(&self) -> crate::model::parameters::ParameterSet {
+        let date = self
+            .blobs
+            .get("assumptions.toml")
+            .and_then(|b| std::str::from_utf8(b).ok())
+            .and_then(|t| Assumptions::from_toml(t, "assumptions.toml").ok())
+            .map(|a| a.valuation_date)
+            .unwrap_or_default();
+        self.blobs
+            .get("parameters.csv")
+            .and_then(|b| {
+                let opts = import::ReadOptions::new(date);
+                import::read_table_bytes(TableKind::Parameters, b, "parameters.csv", &opts, None)
+                    .ok()
+            })
+            .and_then(|t| crate::model::parameters::ParameterSet::from_table(&t).ok())
+            .unwrap_or_default()
+    }
+}
+
 /// Per-patent figures kept in `results.json`.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct StoredPatent {
