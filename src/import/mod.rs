@@ -276,7 +276,7 @@ impl Dataset {
     }
 
     /// The parameters table as a set (empty without one).
-    pub fn parameter_set(&self) -> Result<crate::model::parameters::ParameterSet, Problem> {
+    pub fn parameter_set(&self) -> Result<crate::model::parameters::ParameterSet, Box<Problem>> {
         self.parameters
             .as_ref()
             .map(crate::model::parameters::ParameterSet::from_table)
@@ -339,7 +339,7 @@ impl Dataset {
         if let Some(t) = &self.parameters {
             match crate::model::parameters::ParameterSet::from_table(t) {
                 Ok(set) => out.extend(parameters::unknown_targets(t, &set, &patents, &groups)),
-                Err(p) => out.push(p),
+                Err(p) => out.push(*p),
             }
         }
         if let Some(c) = &self.cost_items {

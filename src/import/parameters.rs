@@ -216,7 +216,7 @@ fn rows(t: &Table) -> Vec<u32> {
 impl ParameterSet {
     /// Builds the set from a loaded parameters table. The reader has already checked every
     /// key, value and scope (rules.rs), so a failure here names the row as an internal error.
-    pub fn from_table(t: &Table) -> Result<Self, Problem> {
+    pub fn from_table(t: &Table) -> Result<Self, Box<Problem>> {
         let (scopes, targets, keys, values) = (
             strs(t, "scope"),
             strs(t, "target"),
@@ -227,7 +227,7 @@ impl ParameterSet {
         let mut out = ParameterSet::default();
         for i in 0..rows.len() {
             let row = rows[i];
-            let bad = |m: String| t.problem_at(row as usize, "key", m);
+            let bad = |m: String| Box::new(t.problem_at(row as usize, "key", m));
             let scope = scopes[i]
                 .as_deref()
                 .and_then(ParamScope::from_code)
