@@ -22,6 +22,9 @@ pub struct ParametersState {
     pub redo: Vec<ParameterSet>,
     pub error: Option<String>,
     pub filter: String,
+    /// The loaded data set's parameters, indexed, and the data set they came from (by address):
+    /// parsed once per data set, not every frame.
+    cache: Option<(usize, std::sync::Arc<Resolver>)>,
 }
 
 impl ParametersState {
@@ -30,6 +33,23 @@ impl ParametersState {
             (_, Some(p)) => (ParamScope::Patent, p.clone()),
             (Some(g), None) => (ParamScope::Group, g.clone()),
             (None, None) => (ParamScope::Portfolio, String::new()),
+        }
+    }
+}
+
+/// The loaded data set's parameters table, indexed by scope (cached per data set).
+fn resolver(app: &mut PatvalApp) -> std::sync::Arc<Resolver> {
+    let key = app
+        .loaded
+        .dataset
+        .as_ref()
+        .map_or(0, |d| std::sync::Arc::as_ptr(d) as usize);
+    match &app.parameters.cache {
+        Some((k, r)) if *k == key => r.clone(),
+        _ => {
+            let r = std::sync::Arc::new(Resolver::new(current_set(app)));
+            app.parameters.cache = Some((key, r.clone()));
+            r
         }
     }
 }
@@ -129,7 +149,7 @@ pub fn ui(app: &mut PatvalApp, ui: &mut egui::Ui) {
         ui.label(format!(
             "{}: {}",
             tr(lang, "Rows in the parameters table"),
-            current_set(app).entries.len()
+            resolver(app).set.entries.len()
         ));
     });
     if let Some(e) = &app.parameters.error {
@@ -206,13 +226,12 @@ fn origin(lang: super::Lang, p: &ResolvedParam, here: ParamScope) -> String {
 /// The parameter grid of the selected scope.
 fn grid(app: &mut PatvalApp, ui: &mut egui::Ui) {
     let lang = app.lang();
-    let (Some(ds), Some(a)) = (app.loaded.dataset.clone(), app.assumptions.clone()) else {
+    let (true, Some(a)) = (app.loaded.dataset.is_some(), app.assumptions.clone()) else {
         return;
     };
-    let set = ds.parameter_set().unwrap_or_default();
+    let resolver = resolver(app);
     let (scope, target) = app.parameters.scope();
     let group = app.parameters.group.clone().unwrap_or_default();
-    let resolver = Resolver::new(set.clone());
     let rows = resolver.explain(&a, &group, app.parameters.patent.as_deref(), true);
     ui.strong(match scope {
         ParamScope::Portfolio => tr(lang, "Whole portfolio").to_string(),
@@ -236,7 +255,7 @@ fn grid(app: &mut PatvalApp, ui: &mut egui::Ui) {
             });
     });
     if let Some(act) = action {
-        apply(app, set, scope, &target, act);
+        apply(app, resolver.set.clone(), scope, &target, act);
     }
 }
 

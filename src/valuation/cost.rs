@@ -82,7 +82,8 @@ pub fn restate(
 /// Values patent `i` by the cost approach.
 pub fn value(e: &Engine, i: usize, tw: &Tweak, mut trace: Option<&mut CostTrace>) -> MethodResult {
     let pp = e.params(i);
-    if let Some(m) = pp.multiplier {
+    if pp.cost_multiplier {
+        let m = pp.multiplier;
         let rc = multiplier_cost(&m);
         if let Some(t) = trace.as_deref_mut() {
             t.multiplier = Some(m);

@@ -194,13 +194,14 @@ pub fn value(
             });
         }
     }
-    let tab = match pp.tax_amortisation {
-        Some(n) => tab_factor(r, tax, n, pp.mid_year),
-        None => 1.0,
+    let tab = if pp.tax_amortisation {
+        tab_factor(r, tax, pp.tax_amortisation_years, pp.mid_year)
+    } else {
+        1.0
     };
     let v = total * b.pending_factor * tab;
     if let Some(t) = trace {
-        t.tab_factor = pp.tax_amortisation.map(|_| tab);
+        t.tab_factor = pp.tax_amortisation.then_some(tab);
         t.value = Some(v);
     }
     Ok(v)

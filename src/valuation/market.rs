@@ -307,11 +307,11 @@ pub fn value(
                 .map_or(1.0, |g| g.value),
         };
         wsum += weight;
-        acc += weight * row.adjusted_price;
-        low = low.min(row.adjusted_price);
-        high = high.max(row.adjusted_price);
+        acc += weight * row.adjusted;
+        low = low.min(row.adjusted);
+        high = high.max(row.adjusted);
         if let Some(t) = trace.as_deref_mut() {
-            t.comparables.push(ComparableTrace { weight, ..row });
+            t.comparables.push(trace_row(e, i, c, &row, weight));
         }
     }
     let mean = if wsum > 0.0 { acc / wsum } else { 0.0 };
@@ -347,59 +347,85 @@ struct Subject {
     vd_year: i32,
 }
 
-/// One row of the adjustment grid (因素修正表): each factor computed, clamped, or set by hand.
-fn grid_row(e: &Engine, i: usize, c: &Comparable, s: &Subject) -> ComparableTrace {
+/// The five computed factors of the grid, in [`GRID_FACTORS`] order.
+const GRID_FACTORS: [GridFactor; 5] = [
+    GridFactor::Circumstance,
+    GridFactor::Date,
+    GridFactor::Technology,
+    GridFactor::Life,
+    GridFactor::DealKind,
+];
+
+/// One row of the adjustment grid (因素修正表) as numbers: each factor as computed (and clamped)
+/// and as used (a hand-set value replaces the computed one). No allocation: the bulk path
+/// values with it, and a trace turns it into a [`ComparableTrace`].
+struct GridRow {
+    similarity: f64,
+    computed: [f64; 5],
+    used: [f64; 5],
+    /// Price × every factor used × the factors the appraiser added.
+    adjusted: f64,
+}
+
+fn grid_row(e: &Engine, i: usize, c: &Comparable, s: &Subject) -> GridRow {
     let cfg = &e.assumptions.market;
     let pp = e.params(i);
     let b = &e.base[i];
     let max = pp.max_factor;
-    let mut overrides = Vec::new();
-    let mut pick = |f: GridFactor, computed: f64| -> f64 {
-        match pp.grid_cell(&c.deal_id, &f) {
-            Some(g) => {
-                overrides.push(super::trace::FactorOverride {
-                    factor: f.code().to_string(),
-                    computed,
-                    value: g.value,
-                    reason: g.reason.clone(),
-                });
-                g.value
-            }
-            None => computed,
-        }
-    };
-    let circumstance = pick(
-        GridFactor::Circumstance,
-        clamp_factor(pp.circumstance_factor, max),
-    );
-    let date = pick(
-        GridFactor::Date,
-        clamp_factor(e.index_ratio(c.date.year(), s.vd_year), max),
-    );
-    let technology = pick(
-        GridFactor::Technology,
-        match c.technical_score {
-            Some(t) if t > 0.0 => clamp_factor(b.score.technical / t, max),
-            _ => 1.0,
-        },
-    );
     let life_ratio = match pp.life_factor {
         LifeFactor::Annuity => s.life_af / annuity_factor(s.rate, c.remaining_life),
         LifeFactor::Ratio => s.life / c.remaining_life,
     };
-    let life_factor = pick(GridFactor::Life, clamp_factor(life_ratio, max));
-    let kind = pick(
-        GridFactor::DealKind,
+    let computed = [
+        clamp_factor(pp.circumstance_factor, max),
+        clamp_factor(e.index_ratio(c.date.year(), s.vd_year), max),
+        match c.technical_score {
+            Some(t) if t > 0.0 => clamp_factor(b.score.technical / t, max),
+            _ => 1.0,
+        },
+        clamp_factor(life_ratio, max),
         clamp_factor(s.kind / cfg.deal_kind_factors.of(c.deal_kind), max),
-    );
-    let other_factors: Vec<(String, f64, String)> = pp
+    ];
+    let mut used = computed;
+    let mut others = 1.0;
+    for g in pp.grid.iter().filter(|g| g.deal_id == c.deal_id) {
+        match GRID_FACTORS.iter().position(|f| *f == g.factor) {
+            Some(k) => used[k] = g.value,
+            None if matches!(g.factor, GridFactor::Other(_)) => others *= g.value,
+            None => {}
+        }
+    }
+    GridRow {
+        similarity: similarity(&e.inputs.patents[i], b.life.remaining_economic, c),
+        computed,
+        used,
+        adjusted: c.price * used.iter().product::<f64>() * others,
+    }
+}
+
+/// The trace of a grid row: the comparable, each factor, what was set by hand and why.
+fn trace_row(e: &Engine, i: usize, c: &Comparable, row: &GridRow, weight: f64) -> ComparableTrace {
+    let pp = e.params(i);
+    let overrides = GRID_FACTORS
+        .iter()
+        .enumerate()
+        .filter_map(|(k, f)| {
+            pp.grid_cell(&c.deal_id, f)
+                .map(|g| super::trace::FactorOverride {
+                    factor: f.code().to_string(),
+                    computed: row.computed[k],
+                    value: g.value,
+                    reason: g.reason.clone(),
+                })
+        })
+        .collect();
+    let other_factors = pp
         .grid
         .iter()
         .filter(|g| g.deal_id == c.deal_id && matches!(g.factor, GridFactor::Other(_)))
         .map(|g| (g.factor.code().to_string(), g.value, g.reason.clone()))
         .collect();
-    let others: f64 = other_factors.iter().map(|o| o.1).product();
-    let adjusted = c.price * circumstance * date * technology * life_factor * kind * others;
+    let [circumstance, date, technology, life, kind] = row.used;
     ComparableTrace {
         deal_id: c.deal_id.clone(),
         deal_date: c.date.to_string(),
@@ -409,16 +435,16 @@ fn grid_row(e: &Engine, i: usize, c: &Comparable, s: &Subject) -> ComparableTrac
         price: c.price,
         remaining_life: c.remaining_life,
         claims: c.claims,
-        similarity: similarity(&e.inputs.patents[i], b.life.remaining_economic, c),
+        similarity: row.similarity,
         circumstance_factor: circumstance,
         date_factor: date,
         technology_factor: technology,
-        life_factor,
+        life_factor: life,
         deal_kind_factor: kind,
         other_factors,
         overrides,
-        weight: 0.0,
-        adjusted_price: adjusted,
+        weight,
+        adjusted_price: row.adjusted,
     }
 }
 

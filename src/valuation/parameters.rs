@@ -62,14 +62,16 @@ pub struct Params {
     pub mid_year: bool,
     /// Discount factors as exact figures or as a 4-decimal factor table.
     pub factor_table: FactorTable,
-    /// Tax amortisation period when the benefit is on.
-    pub tax_amortisation: Option<f64>,
+    /// Add the tax amortisation benefit, over `tax_amortisation_years`.
+    pub tax_amortisation: bool,
+    pub tax_amortisation_years: f64,
     pub grant_probability: f64,
     pub developer_profit_rate: f64,
     pub functional_obsolescence: f64,
     pub economic_obsolescence: f64,
-    /// `Some` when the cost approach uses the multiplier method.
-    pub multiplier: Option<Multiplier>,
+    /// The cost approach uses the multiplier method with `multiplier`'s inputs.
+    pub cost_multiplier: bool,
+    pub multiplier: Multiplier,
     pub methods: Methods,
     pub weights: MethodWeights,
     /// One method chosen for the conclusion; `None` = weighted.
@@ -100,12 +102,17 @@ impl Params {
             apply_tax: a.income.apply_tax,
             mid_year: a.share_rate.mid_year,
             factor_table: FactorTable::Exact,
-            tax_amortisation: None,
+            tax_amortisation: false,
+            tax_amortisation_years: DEFAULT_TAB_YEARS,
             grant_probability: a.economic_life.grant_probability,
             developer_profit_rate: a.cost.developer_profit_rate,
             functional_obsolescence: a.cost.functional_obsolescence,
             economic_obsolescence: a.cost.economic_obsolescence,
-            multiplier: None,
+            cost_multiplier: false,
+            multiplier: Multiplier {
+                beta: 1.0,
+                ..Default::default()
+            },
             methods: Methods::default(),
             weights: a.method_weights.clone(),
             conclusion: None,
@@ -119,7 +126,7 @@ impl Params {
     }
 
     /// Applies one entry on top.
-    fn apply(&mut self, e: &ParamEntry, tab_years: &mut Option<f64>) {
+    fn apply(&mut self, e: &ParamEntry) {
         let n = e.value.number().unwrap_or(0.0);
         let on = matches!(e.value, ParamValue::Bool(true));
         let choice = match &e.value {
@@ -143,19 +150,14 @@ impl Params {
                 return;
             }
         };
-        let mult = self.multiplier.get_or_insert_with(|| Multiplier {
-            beta: 1.0,
-            ..Default::default()
-        });
+        let m = &mut self.multiplier;
         match code {
-            "cost_material" => mult.material = n,
-            "cost_labour" => mult.labour = n,
-            "cost_beta" => mult.beta = n,
-            "cost_risk_rate" => mult.risk_rate = n,
-            "cost_return_rate" => mult.return_rate = n,
-            _ => {}
-        }
-        match code {
+            "cost_method" => self.cost_multiplier = choice == "multiplier",
+            "cost_material" => m.material = n,
+            "cost_labour" => m.labour = n,
+            "cost_beta" => m.beta = n,
+            "cost_risk_rate" => m.risk_rate = n,
+            "cost_return_rate" => m.return_rate = n,
             "discount_rate" => self.discount_rate = Some(n),
             "risk_free_rate" => self.discount.risk_free_rate = n,
             "technology_risk" => self.discount.technology_risk = n,
@@ -186,8 +188,8 @@ impl Params {
                     _ => FactorTable::Exact,
                 }
             }
-            "tax_amortisation" => self.tax_amortisation = on.then_some(0.0),
-            "tax_amortisation_years" => *tab_years = Some(n),
+            "tax_amortisation" => self.tax_amortisation = on,
+            "tax_amortisation_years" => self.tax_amortisation_years = n,
             "grant_probability" => self.grant_probability = n,
             "developer_profit_rate" => self.developer_profit_rate = n,
             "functional_obsolescence" => self.functional_obsolescence = n,
@@ -225,17 +227,6 @@ impl Params {
         }
     }
 
-    /// Finishes a resolution: the multiplier applies only under `cost_method = multiplier`,
-    /// and the benefit's period defaults to 10 years (China's minimum for intangibles).
-    fn finish(&mut self, multiplier_on: bool, tab_years: Option<f64>) {
-        if !multiplier_on {
-            self.multiplier = None;
-        }
-        if self.tax_amortisation.is_some() {
-            self.tax_amortisation = Some(tab_years.unwrap_or(DEFAULT_TAB_YEARS));
-        }
-    }
-
     /// The hand-set value of a grid cell, with its reason.
     pub fn grid_cell(&self, deal_id: &str, factor: &GridFactor) -> Option<&GridCell> {
         self.grid
@@ -257,7 +248,8 @@ pub enum FactorTable {
     Pa4,
 }
 
-/// Default tax amortisation period, years.
+/// Default tax amortisation period, years: the shortest China's income-tax rules allow for an
+/// intangible.
 pub const DEFAULT_TAB_YEARS: f64 = 10.0;
 
 fn basis_of(code: &str) -> ShareBasis {
@@ -380,15 +372,9 @@ impl Resolver {
     /// The parameters of an asset group (`patent = None`) or of one of its patents.
     pub fn resolve(&self, a: &Assumptions, group: &str, patent: Option<&str>) -> Params {
         let mut p = Params::from_assumptions(a);
-        let mut tab_years = None;
-        let mut multiplier_on = false;
         for e in self.layers(group, patent) {
-            if e.key.is("cost_method") {
-                multiplier_on = matches!(&e.value, ParamValue::Choice(c) if c == "multiplier");
-            }
-            p.apply(e, &mut tab_years);
+            p.apply(e);
         }
-        p.finish(multiplier_on, tab_years);
         p
     }
 
