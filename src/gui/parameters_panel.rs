@@ -286,9 +286,13 @@ fn row(
     {
         *action = Some(Action::Edit(p.key.clone()));
     }
+    let shown = match (lang, p.scope.as_str()) {
+        (super::Lang::Zh, "assumptions") => crate::model::parameters::value_zh(&p.key, &p.value),
+        _ => p.value.clone(),
+    };
     let value = match &p.derivation {
-        Some(d) => format!("{} — {d}", p.value),
-        None => p.value.clone(),
+        Some(d) => format!("{shown} — {d}"),
+        None => shown,
     };
     ui.label(value);
     ui.label(origin(lang, p, scope));

@@ -719,6 +719,28 @@ impl Derivation {
     }
 }
 
+/// A displayed value in Chinese: a choice's code as its Chinese name, on/off as 是/否, and the
+/// assumptions file's markers translated; anything else as it is.
+pub fn value_zh(key: &str, value: &str) -> String {
+    let kind = key_spec(key).map(|k| k.kind);
+    if let Some(ValueKind::Choice(options)) = kind
+        && let Some((_, aliases)) = options.iter().find(|(c, _)| *c == value)
+        && let Some(zh) = aliases.first()
+    {
+        return (*zh).to_string();
+    }
+    match value {
+        "on" => "是".into(),
+        "off" => "否".into(),
+        "rules" => "按剩余经济寿命规则".into(),
+        "since filing" => "自申请日起算".into(),
+        _ => value
+            .replace(" (build-up)", "（累加法）")
+            .replace(" 年", "年")
+            .replace(" 元", "元"),
+    }
+}
+
 /// A number without trailing zeros, at most 6 decimals.
 pub fn trim_num(x: f64) -> String {
     let s = format!("{x:.6}");
@@ -937,6 +959,18 @@ mod tests {
             expected,
             "docs/input-formats.md: the keys table is out of date; it should be:\n{expected}"
         );
+    }
+
+    #[test]
+    fn values_read_in_chinese() {
+        assert_eq!(value_zh("share_base", "revenue"), "收入");
+        assert_eq!(value_zh("income_variant", "excess_earnings"), "超额收益法");
+        assert_eq!(value_zh("apply_tax", "off"), "否");
+        assert_eq!(
+            value_zh("discount_rate", "12.85% (build-up)"),
+            "12.85%（累加法）"
+        );
+        assert_eq!(value_zh("tax_rate", "15%"), "15%");
     }
 
     #[test]

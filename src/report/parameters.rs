@@ -4,7 +4,7 @@
 
 use super::doc::{Block, table};
 use super::{ReportData, ReportLang};
-use crate::model::parameters::{KEYS, ParamScope};
+use crate::model::parameters::{KEYS, ParamScope, value_zh};
 use crate::valuation::parameters::assumptions_value;
 
 /// The sub-heading and table, or a sentence when nothing was set.
@@ -34,7 +34,10 @@ pub fn blocks(d: &ReportData, lang: ReportLang) -> Vec<Block> {
                 scope(ParamScope::Portfolio).into(),
                 String::new(),
                 lang.pick(k.zh, k.code).into(),
-                assumptions_value(&d.assumptions, k.code),
+                match lang {
+                    ReportLang::Zh => value_zh(k.code, &assumptions_value(&d.assumptions, k.code)),
+                    ReportLang::En => assumptions_value(&d.assumptions, k.code),
+                },
                 note.basis().into(),
                 note.source().into(),
             ]);
