@@ -299,7 +299,10 @@ fn an_appraiser_overrides_a_groups_share_rate_in_the_grid_and_undoes_it() {
         h.state().parameters.error,
         h.state().parameters.group
     );
-    for (field, text) in [("Value", "4.5%"), ("Basis", "新签许可合同提成率")] {
+    for (field, text) in [
+        ("Value", "4.5%"),
+        ("Basis of the value", "新签许可合同提成率"),
+    ] {
         h.get_by_role_and_label(Role::TextInput, field).click();
         h.step();
         h.get_by_role_and_label(Role::TextInput, field)

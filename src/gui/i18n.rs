@@ -44,6 +44,7 @@ pub const TABLE: &[(&str, &str)] = &[
     ("Parameters and their basis", "参数及依据"),
     ("Whole portfolio", "组合（整体）"),
     ("click to override", "点击调整"),
+    ("Basis of the value", "依据"),
     (
         "A value set for a patent beats its asset group's, which beats the portfolio's and the assumptions file. Every override needs a basis.",
         "单项专利的取值优先于所属资产组，资产组优先于组合及评估假设文件。每项调整都须填写依据。",

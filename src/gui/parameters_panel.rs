@@ -158,7 +158,8 @@ pub fn ui(app: &mut PatvalApp, ui: &mut egui::Ui) {
     ui.separator();
     egui::Panel::left("param_targets")
         .resizable(true)
-        .default_size(300.0)
+        .default_size(260.0)
+        .min_size(200.0)
         .show(ui, |ui| targets(app, ui));
     egui::CentralPanel::default().show(ui, |ui| grid(app, ui));
 }
@@ -244,7 +245,14 @@ fn grid(app: &mut PatvalApp, ui: &mut egui::Ui) {
             .striped(true)
             .num_columns(6)
             .show(ui, |ui| {
-                for h in ["Parameter", "Value", "From", "Basis", "Source", ""] {
+                for h in [
+                    "Parameter",
+                    "Value",
+                    "From",
+                    "Basis of the value",
+                    "Source",
+                    "",
+                ] {
                     ui.strong(tr(lang, h));
                 }
                 ui.end_row();
@@ -327,7 +335,7 @@ fn editor(app: &mut PatvalApp, ui: &mut egui::Ui, action: &mut Option<Action>) {
             let l = ui.label(tr(lang, "Value"));
             ui.text_edit_singleline(value).labelled_by(l.id);
             ui.end_row();
-            let l = ui.label(tr(lang, "Basis"));
+            let l = ui.label(tr(lang, "Basis of the value"));
             ui.text_edit_singleline(basis).labelled_by(l.id);
             ui.end_row();
             let l = ui.label(tr(lang, "Source"));

@@ -480,7 +480,7 @@ fn right(app: &mut PatvalApp, ui: &mut egui::Ui, ctx: &egui::Context) {
                     ui.label(format!(
                         "{} — {}: {}",
                         c.after.as_deref().unwrap_or("—"),
-                        tr(lang, "Basis"),
+                        tr(lang, "Basis of the value"),
                         c.basis
                     ));
                     ui.end_row();

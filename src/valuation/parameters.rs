@@ -19,7 +19,8 @@ use crate::model::assumptions::{
     DiscountConfig, IncomeVariant, LifeFactor, MethodWeights, ShareBasis, Weighting,
 };
 use crate::model::parameters::{
-    GridFactor, KEYS, ParamEntry, ParamKey, ParamScope, ParamValue, ParameterSet, key_spec,
+    GridFactor, KEYS, ParamEntry, ParamKey, ParamScope, ParamValue, ParameterSet, ValueKind,
+    key_spec,
 };
 
 /// The multiplier (倍加系数法) inputs of one patent.
@@ -434,7 +435,11 @@ pub fn assumptions_value(a: &Assumptions, code: &str) -> String {
         "market_risk" => num(p.discount.market_risk),
         "funding_risk" => num(p.discount.funding_risk),
         "management_risk" => num(p.discount.management_risk),
-        "share_rate" => format!("{}–{}", num(a.share_rate.low), num(a.share_rate.high)),
+        "share_rate" => {
+            let pct =
+                |x: f64| ParamValue::Number(x).display(ValueKind::Rate { min: 0.0, max: 1.0 });
+            format!("{}–{}", pct(a.share_rate.low), pct(a.share_rate.high))
+        }
         "share_base" => match p.share_basis {
             ShareBasis::Revenue => "revenue".into(),
             ShareBasis::Profit => "profit".into(),
