@@ -11,7 +11,7 @@ use std::time::Instant;
 
 use patval::import::ReadOptions;
 use patval::pledge::credit::{Accept, accepted_values};
-use patval::pledge::crosscheck::{ExternalSide, crosscheck};
+use patval::pledge::crosscheck::{ExternalSide, FirmInputs, crosscheck};
 use patval::pledge::{Collateral, ExternalAppraisal, Loan, Policy, pledge};
 use patval::valuation::{Engine, Methods};
 
@@ -36,7 +36,7 @@ fn main() {
     .expect("external");
     let read = t.elapsed();
     let t = Instant::now();
-    let side = ExternalSide::from_csv(&bank, &ext, None, None);
+    let side = ExternalSide::from_csv(&bank, &ext, FirmInputs::default()).unwrap();
     let c = crosscheck(&bank, &side, 0.2);
     let cc = t.elapsed();
     let t = Instant::now();

@@ -7,7 +7,7 @@ use std::process::{Command, Output};
 
 use patval::import::{ReadOptions, TableKind};
 use patval::pledge::credit::{allocate, expected_recovery};
-use patval::pledge::crosscheck::{ExternalSide, Step, crosscheck};
+use patval::pledge::crosscheck::{ExternalSide, FirmInputs, Step, crosscheck};
 use patval::pledge::monitor::{FlagKind, monitor};
 use patval::pledge::{Collateral, ExternalAppraisal, Loan, Policy, fen, pledge};
 use patval::valuation::{Engine, Methods, Tweak};
@@ -80,7 +80,7 @@ fn the_bridge_sums_to_the_gap_to_the_cent() {
 
     // From the external CSV: stated rates and lives only, so nothing is left for other inputs.
     let bank = sample_engine(|_| {});
-    let ext = ExternalSide::from_csv(&bank, &external_csv(), None, None);
+    let ext = ExternalSide::from_csv(&bank, &external_csv(), FirmInputs::default()).unwrap();
     let c = crosscheck(&bank, &ext, 0.2);
     assert_eq!(sum_fen(&c), c.gap_fen, "csv: steps sum to the gap");
     assert_eq!(
@@ -115,7 +115,7 @@ fn only_the_changed_assumption_moves_the_bridge() {
 #[test]
 fn deviations_flag_the_lapsed_patent_and_large_gaps() {
     let bank = sample_engine(|_| {});
-    let ext = ExternalSide::from_csv(&bank, &external_csv(), None, None);
+    let ext = ExternalSide::from_csv(&bank, &external_csv(), FirmInputs::default()).unwrap();
     let c = crosscheck(&bank, &ext, 0.2);
     let lapsed = c
         .deviations
@@ -290,6 +290,50 @@ fn cli_crosscheck_pledge_and_monitor() {
         text.contains("value bridge") && text.contains("discount rate"),
         "{text}"
     );
+    assert!(text.contains("value bridge by patent"), "{text}");
+
+    // The firm's own parameters table, with its bases; one naming an unknown asset group is
+    // refused with its file, row and column.
+    let dir = tempfile::tempdir().unwrap();
+    let good = dir.path().join("firm_parameters.csv");
+    std::fs::write(
+        &good,
+        "范围,对象,参数,取值,依据,来源\n资产组,电池管理系统,分成率,4%,行业许可费率统计,外部评估说明\n",
+    )
+    .unwrap();
+    let firm = [
+        "--external",
+        "sample_data/external_appraisal.csv",
+        "--external-parameters",
+    ];
+    let o = run(
+        "crosscheck",
+        &[&firm[..], &[good.to_str().unwrap()]].concat(),
+    );
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        text.contains("parameters the firm stated") && text.contains("行业许可费率统计"),
+        "{text}"
+    );
+    let bad = dir.path().join("bad_parameters.csv");
+    std::fs::write(
+        &bad,
+        "范围,对象,参数,取值,依据,来源\n资产组,不存在的产品线,分成率,4%,行业许可费率统计,\n",
+    )
+    .unwrap();
+    let o = run(
+        "crosscheck",
+        &[&firm[..], &[bad.to_str().unwrap()]].concat(),
+    );
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!o.status.success());
+    assert!(
+        err.contains("bad_parameters.csv")
+            && err.contains("row 2")
+            && err.contains("不存在的产品线"),
+        "{err}"
+    );
 
     let o = run(
         "pledge",
@@ -397,7 +441,7 @@ fn patents_on_one_side_only_are_flagged_and_counted_in_the_gap() {
     // The firm lists one patent the bank does not have and leaves out all but two of the rest.
     let csv = "patent_no,value\nCN201710500001.6,1500000\nCN201810500139.0,1200000\nCN209999999999.9,800000\n";
     let ext = ExternalAppraisal::from_bytes(csv.as_bytes(), "ext.csv", &opts).unwrap();
-    let side = ExternalSide::from_csv(&bank, &ext, None, None);
+    let side = ExternalSide::from_csv(&bank, &ext, FirmInputs::default()).unwrap();
     let c = crosscheck(&bank, &side, 0.2);
     let extra = c
         .deviations
@@ -417,4 +461,128 @@ fn patents_on_one_side_only_are_flagged_and_counted_in_the_gap() {
     assert_eq!(sum_fen(&c), c.gap_fen);
     // With no stated figures, the re-computation step carries the whole gap.
     assert_eq!(c.bridge[0].delta_fen, c.gap_fen);
+}
+
+#[test]
+fn the_bridge_goes_patent_by_patent_where_the_firm_stated_figures() {
+    let bank = sample_engine(|_| {});
+    let csv = external_csv();
+    let ext = ExternalSide::from_csv(&bank, &csv, FirmInputs::default()).unwrap();
+    // The firm's per-patent figures are patent rows of the parameters model, with their row.
+    let first = &csv.rows[0];
+    let no = patval::import::cell::normalize_patent_no(&first.patent_no);
+    let key = patval::model::parameters::ParamKey::Known("discount_rate".into());
+    let row = ext
+        .stated
+        .get(patval::model::parameters::ParamScope::Patent, &no, &key)
+        .expect("the stated discount rate is a patent row");
+    assert_eq!(row.source, format!("{}，第 2 行", csv.file));
+    let c = crosscheck(&bank, &ext, 0.2);
+    assert!(!c.patents.is_empty());
+    let bank_values = bank.reconciled_values();
+    for p in &c.patents {
+        let own: i64 = p.deltas_fen.iter().map(|(_, d)| d).sum();
+        assert_eq!(own, fen(p.bank) - fen(p.reported), "{}", p.patent_no);
+        let i = bank.find(&p.patent_no).unwrap();
+        assert_eq!(fen(p.bank), fen(bank_values[i]));
+    }
+    let p = c.patents.iter().find(|p| p.patent_no == no).unwrap();
+    assert!(
+        p.stated.iter().any(|k| k == "discount_rate"),
+        "{:?}",
+        p.stated
+    );
+    // Added over patents, each step is the portfolio step up to each patent's rounding.
+    for s in &c.bridge {
+        let sum: i64 = c
+            .patents
+            .iter()
+            .flat_map(|p| p.deltas_fen.iter())
+            .filter(|(st, _)| *st == s.step)
+            .map(|(_, d)| d)
+            .sum();
+        assert!(
+            (sum - s.delta_fen).abs() <= c.patents.len() as i64,
+            "{:?}: {sum} vs {}",
+            s.step,
+            s.delta_fen
+        );
+    }
+    // The stated figure sits beside the one the bank used, with both bases.
+    let gap = c
+        .parameters
+        .iter()
+        .find(|g| g.target == no && g.key == "discount_rate")
+        .unwrap();
+    assert_eq!(gap.firm_basis, "外部评估报告所载");
+    let i = bank.find(&no).unwrap();
+    assert_eq!(gap.bank_effective, Some(bank.base[i].discount.rate));
+}
+
+#[test]
+fn a_firm_group_parameter_moves_only_that_groups_patents() {
+    use patval::model::parameters::{ParamEntry, ParamKey, ParamScope, ParamValue, ParameterSet};
+    let bank = sample_engine(|_| {});
+    // The firm reported the bank's own values and stated no per-patent figures …
+    let values = bank.reconciled_values();
+    let csv = ExternalAppraisal {
+        file: "firm.csv".into(),
+        rows: (0..bank.len())
+            .map(|i| patval::pledge::external::ExternalRow {
+                patent_no: bank.inputs.patent_nos[i].clone(),
+                value: values[i],
+                discount_rate: None,
+                share_rate: None,
+                remaining_life: None,
+                source_row: i as u32 + 2,
+            })
+            .collect(),
+    };
+    // … but a 20 % discount rate for one asset group, with its basis.
+    let group = bank.group_name(0).to_string();
+    let mut firm = ParameterSet::default();
+    firm.set(ParamEntry {
+        scope: ParamScope::Group,
+        target: group.clone(),
+        key: ParamKey::Known("discount_rate".into()),
+        value: ParamValue::Number(0.20),
+        text: "20%".into(),
+        basis: "行业平均回报率加风险溢价".into(),
+        source: "外部评估说明第 12 页".into(),
+        row: 2,
+    });
+    let inputs = FirmInputs {
+        parameters: Some(&firm),
+        ..FirmInputs::default()
+    };
+    let ext = ExternalSide::from_csv(&bank, &csv, inputs).unwrap();
+    for i in 0..bank.len() {
+        let rate = ext.engine.base[i].discount.rate;
+        if bank.group_name(i) == group {
+            assert!((rate - 0.20).abs() < 1e-12, "{}", bank.inputs.patent_nos[i]);
+        } else {
+            assert_eq!(rate, bank.base[i].discount.rate);
+        }
+    }
+    let c = crosscheck(&bank, &ext, 0.2);
+    let moved: Vec<&str> = c
+        .patents
+        .iter()
+        .filter(|p| {
+            p.deltas_fen
+                .iter()
+                .any(|(s, d)| *s == Step::DiscountRate && *d != 0)
+        })
+        .map(|p| p.patent_no.as_str())
+        .collect();
+    assert!(!moved.is_empty());
+    for no in moved {
+        let i = bank.find(no).unwrap();
+        assert_eq!(bank.group_name(i), group, "{no} is outside the group");
+    }
+    let gap = &c.parameters[0];
+    assert_eq!(
+        (gap.firm_value.as_str(), gap.firm_basis.as_str()),
+        ("20%", "行业平均回报率加风险溢价")
+    );
 }

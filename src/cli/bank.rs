@@ -9,7 +9,7 @@ use super::value::{InputArgs, load_and_value};
 use crate::import::{self, ReadOptions, TableKind};
 use crate::model::money::{MoneyUnit, format_money};
 use crate::pledge::credit::{Accept, accepted_values};
-use crate::pledge::crosscheck::{ExternalSide, crosscheck};
+use crate::pledge::crosscheck::{ExternalSide, FirmInputs, crosscheck};
 use crate::pledge::{Collateral, ExternalAppraisal, Loan, Policy, monitor};
 use crate::valuation::Engine;
 
@@ -32,6 +32,9 @@ pub struct ExternalArgs {
     /// The outside firm's method weights: cost,income,market.
     #[arg(long, requires = "external", value_delimiter = ',', num_args = 3)]
     pub external_weights: Option<Vec<f64>>,
+    /// The outside firm's parameters table with its bases (same columns as parameters.csv).
+    #[arg(long, requires = "external")]
+    pub external_parameters: Option<PathBuf>,
     /// Or: a stored report version (id or prefix) as the external appraisal.
     #[arg(long)]
     pub external_version: Option<String>,
@@ -219,12 +222,18 @@ fn external_side(
                     income: v[1],
                     market: v[2],
                 });
-        return Ok(Some(ExternalSide::from_csv(
-            bank,
-            &ext,
-            revenue.as_ref(),
-            weights,
-        )));
+        let parameters = match &x.external_parameters {
+            Some(f) => Some(firm_parameters(f, &opts, bank)?),
+            None => None,
+        };
+        let firm = FirmInputs {
+            parameters: parameters.as_ref(),
+            revenue: revenue.as_ref(),
+            weights: weights.as_ref(),
+        };
+        return ExternalSide::from_csv(bank, &ext, firm)
+            .map(Some)
+            .map_err(|e| e.to_string());
     }
     if let Some(v) = &x.external_version {
         let store = db.open().map_err(|e| e.to_string())?;
@@ -236,6 +245,26 @@ fn external_side(
         )));
     }
     Ok(None)
+}
+
+/// The firm's parameters table, checked like the appraiser's own: every row's key and value,
+/// and every asset group and patent it names against the bank's portfolio.
+fn firm_parameters(
+    path: &std::path::Path,
+    opts: &ReadOptions,
+    bank: &Engine,
+) -> Result<crate::model::parameters::ParameterSet, String> {
+    let t =
+        import::read_table(TableKind::Parameters, path, opts, None).map_err(|e| e.to_string())?;
+    let set = crate::model::parameters::ParameterSet::from_table(&t).map_err(|p| p.to_string())?;
+    let patents = bank.inputs.patent_nos.iter().cloned().collect();
+    let groups = bank.inputs.group_names.iter().cloned().collect();
+    let problems = import::parameters::unknown_targets(&t, &set, &patents, &groups);
+    if !problems.is_empty() {
+        let lines: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
+        return Err(lines.join("\n"));
+    }
+    Ok(set)
 }
 
 pub fn crosscheck_cmd(a: &CrosscheckArgs) -> Result<ExitCode, CliError> {
@@ -290,6 +319,7 @@ pub fn crosscheck_cmd(a: &CrosscheckArgs) -> Result<ExitCode, CliError> {
         }
     }
     println!("  {:<52} {:>16}", "bank total", w(c.bank_total));
+    print_attribution(&c);
     println!(
         "\n{} of {} patents deviate by more than {}:",
         c.flagged,
@@ -307,6 +337,82 @@ pub fn crosscheck_cmd(a: &CrosscheckArgs) -> Result<ExitCode, CliError> {
         );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The bridge patent by patent (the largest gaps first) and the firm's stated parameters
+/// beside the bank's.
+fn print_attribution(c: &crate::pledge::CrossCheck) {
+    const SHOWN: usize = 10;
+    let mut patents: Vec<&crate::pledge::crosscheck::PatentBridge> = c.patents.iter().collect();
+    patents.sort_by(|a, b| {
+        (b.bank - b.reported)
+            .abs()
+            .total_cmp(&(a.bank - a.reported).abs())
+    });
+    if !patents.is_empty() {
+        println!("\nvalue bridge by patent (largest gaps first; steps in the order above)");
+        for p in patents.iter().take(SHOWN) {
+            let steps: Vec<String> = p
+                .deltas_fen
+                .iter()
+                .filter(|(_, d)| *d != 0)
+                .map(|(s, d)| format!("{} {}", s.label_en(), w(crate::pledge::yuan(*d))))
+                .collect();
+            let stated = if p.stated.is_empty() {
+                String::new()
+            } else {
+                format!("   [firm stated: {}]", p.stated.join(", "))
+            };
+            println!(
+                "  {:<20} {} → {}: {}{stated}",
+                p.patent_no,
+                w(p.reported),
+                w(p.bank),
+                steps.join("; ")
+            );
+        }
+        if patents.len() > SHOWN {
+            println!("  … and {} more (--json has all)", patents.len() - SHOWN);
+        }
+    }
+    if !c.parameters.is_empty() {
+        println!("\nparameters the firm stated, beside the bank's");
+        for g in c.parameters.iter().take(SHOWN) {
+            let place = if g.target.is_empty() {
+                "portfolio".into()
+            } else {
+                g.target.clone()
+            };
+            let effective = g.bank_effective.map_or(String::new(), |x| {
+                use crate::model::parameters::{ParamValue, ValueKind, key_spec};
+                let shown = match key_spec(&g.key).map(|k| k.kind) {
+                    Some(ValueKind::Years { .. }) => format!("{x:.2} y"),
+                    Some(k) => ParamValue::Number(x).display(k),
+                    None => format!("{x:.4}"),
+                };
+                format!(" (used {shown})")
+            });
+            println!(
+                "  {:<16} {:<20} firm {} — {}   bank {}{effective} — {}",
+                g.key,
+                place,
+                g.firm_value,
+                g.firm_basis,
+                g.bank_value,
+                if g.bank_basis.is_empty() {
+                    "—"
+                } else {
+                    &g.bank_basis
+                }
+            );
+        }
+        if c.parameters.len() > SHOWN {
+            println!(
+                "  … and {} more (--json has all)",
+                c.parameters.len() - SHOWN
+            );
+        }
+    }
 }
 
 pub fn pledge_cmd(a: &PledgeArgs) -> Result<ExitCode, CliError> {
@@ -476,7 +582,9 @@ impl ReportBankArgs {
         };
         let side = ext
             .as_ref()
-            .map(|x| ExternalSide::from_csv(&data.engine, x, None, None));
+            .map(|x| ExternalSide::from_csv(&data.engine, x, FirmInputs::default()))
+            .transpose()
+            .map_err(|e| e.to_string())?;
         data.bank = crate::pledge::analyse(
             &data.engine,
             side.as_ref(),

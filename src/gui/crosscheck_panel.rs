@@ -102,10 +102,12 @@ pub fn run(app: &mut PatvalApp, ctx: &egui::Context) {
     let threshold = app.crosscheck.threshold;
     app.jobs.cancel("crosscheck");
     app.jobs.spawn(ctx, "crosscheck".into(), move |_| {
-        let side = ext.side(&valued.engine);
-        let c = crosscheck(&valued.engine, &side, threshold);
-        Box::new(move |app: &mut PatvalApp, _: &egui::Context| {
-            app.crosscheck.result = Some(Arc::new(c));
+        let c = ext
+            .side(&valued.engine)
+            .map(|side| crosscheck(&valued.engine, &side, threshold));
+        Box::new(move |app: &mut PatvalApp, _: &egui::Context| match c {
+            Ok(c) => app.crosscheck.result = Some(Arc::new(c)),
+            Err(e) => app.crosscheck.error = Some(e.to_string()),
         })
     });
 }

@@ -809,7 +809,11 @@ fn export(
                 .and_then(|s| crate::report::gather(&s, &version))
                 .map_err(|e| e.to_string())
                 .and_then(|mut data| {
-                    let side = external.as_ref().map(|x| x.side(&data.engine));
+                    let side = external
+                        .as_ref()
+                        .map(|x| x.side(&data.engine))
+                        .transpose()
+                        .map_err(|e| e.to_string())?;
                     data.bank = crate::pledge::analyse(
                         &data.engine,
                         side.as_ref(),

@@ -774,7 +774,7 @@ impl ParamValue {
     /// The value for display: rates in percent where the key is a rate.
     pub fn display(&self, kind: ValueKind) -> String {
         match (self, kind) {
-            (ParamValue::Number(x), ValueKind::Rate { .. }) => {
+            (ParamValue::Number(x), ValueKind::Rate { .. } | ValueKind::ShareRate) => {
                 format!("{}%", trim_num(x * 100.0))
             }
             (ParamValue::Number(x), ValueKind::Years { .. }) => format!("{} 年", trim_num(*x)),

@@ -14,9 +14,12 @@
 use serde::Serialize;
 
 use super::external::ExternalAppraisal;
-use super::{fen, yuan};
+use super::{PledgeError, fen, yuan};
 use crate::model::assumptions::MethodWeights;
-use crate::valuation::{Engine, Tweak};
+use crate::model::parameters::{
+    ParamEntry, ParamKey, ParamScope, ParamValue, ParameterSet, trim_num,
+};
+use crate::valuation::Engine;
 
 /// The outside appraisal as patval re-computes it, with the values the firm reported.
 #[derive(Clone)]
@@ -26,51 +29,66 @@ pub struct ExternalSide {
     pub engine: Engine,
     /// Reported value per patent number (normalised), in the firm's order.
     pub reported: Vec<(String, f64)>,
+    /// The parameters the firm stated, with their basis and source (empty for a version).
+    pub stated: ParameterSet,
+}
+
+/// What the firm stated beyond its per-patent figures.
+#[derive(Default, Clone, Copy)]
+pub struct FirmInputs<'a> {
+    /// The firm's parameters table (scope, target, key, value, basis), as the appraiser's own.
+    pub parameters: Option<&'a ParameterSet>,
+    /// An engine built on the firm's revenue forecasts.
+    pub revenue: Option<&'a Engine>,
+    /// The firm's method weights (cost, income, market) for the whole appraisal.
+    pub weights: Option<&'a MethodWeights>,
 }
 
 impl ExternalSide {
-    /// An external CSV applied to the bank's data set: each stated discount rate, share rate and
-    /// remaining life replaces the bank's figure for that patent; `revenue` (an engine built on
-    /// the firm's revenue forecasts) and `weights` replace the bank's when given.
+    /// An external CSV applied to the bank's data set through the parameters model: the firm's
+    /// parameters table, its weights (portfolio rows) and each discount rate, share rate and
+    /// remaining life stated per patent (patent rows, which win) replace the bank's parameters
+    /// for the same key where they apply; `revenue` replaces the bank's forecasts when given.
     pub fn from_csv(
         bank: &Engine,
         ext: &ExternalAppraisal,
-        revenue: Option<&Engine>,
-        weights: Option<MethodWeights>,
-    ) -> Self {
-        let mut e = bank.clone();
-        let index = super::index_of(bank);
-        for r in &ext.rows {
-            let key = crate::import::cell::normalize_patent_no(&r.patent_no);
-            let Some(&i) = index.get(key.as_str()) else {
-                continue;
-            };
-            let b = &mut e.base[i];
-            if let Some(d) = r.discount_rate {
-                b.discount.rate = d;
-            }
-            if let Some(s) = r.share_rate {
-                b.share_rate = s;
-            }
-            if let Some(l) = r.remaining_life {
-                b.life.remaining_economic = l.min(b.life.remaining_legal);
-                b.life.from_override = true;
+        firm: FirmInputs,
+    ) -> Result<Self, PledgeError> {
+        let mut stated = firm.parameters.cloned().unwrap_or_default();
+        if let Some(w) = firm.weights {
+            for (key, v) in [
+                ("weight_cost", w.cost),
+                ("weight_income", w.income),
+                ("weight_market", w.market),
+            ] {
+                stated.set(ParamEntry {
+                    scope: ParamScope::Portfolio,
+                    target: String::new(),
+                    key: ParamKey::Known(key.into()),
+                    value: ParamValue::Number(v),
+                    text: trim_num(v),
+                    basis: "外部评估报告所载".into(),
+                    source: ext.file.clone(),
+                    row: 0,
+                });
             }
         }
-        if let Some(rev) = revenue
+        for e in ext.parameter_set().entries {
+            stated.set(e);
+        }
+        let set = overlay(bank, &stated);
+        let mut e = bank.reparameterised(set, None)?;
+        if let Some(rev) = firm.revenue
             && rev.inputs.group_names == e.inputs.group_names
         {
             e.inputs.groups = rev.inputs.groups.clone();
         }
-        if let Some(w) = weights {
-            e.edit_params(|_, p| p.weights = w.clone());
-        }
-        let reported = ext.reported();
-        ExternalSide {
+        Ok(ExternalSide {
             label: ext.file.clone(),
             engine: e,
-            reported,
-        }
+            reported: ext.reported(),
+            stated,
+        })
     }
 
     /// Another patval valuation (a stored version re-opened): its reconciled values are the
@@ -87,6 +105,7 @@ impl ExternalSide {
             label: label.to_string(),
             engine,
             reported,
+            stated: ParameterSet::default(),
         }
     }
 }
@@ -101,10 +120,10 @@ pub enum ExternalSource {
 
 impl ExternalSource {
     /// The external side against the bank's engine.
-    pub fn side(&self, bank: &Engine) -> ExternalSide {
+    pub fn side(&self, bank: &Engine) -> Result<ExternalSide, PledgeError> {
         match self {
-            ExternalSource::Csv(x) => ExternalSide::from_csv(bank, x, None, None),
-            ExternalSource::Version(s) => (**s).clone(),
+            ExternalSource::Csv(x) => ExternalSide::from_csv(bank, x, FirmInputs::default()),
+            ExternalSource::Version(s) => Ok((**s).clone()),
         }
     }
 
@@ -225,6 +244,43 @@ pub struct CrossCheck {
     pub flagged: usize,
     pub assumptions: Vec<AssumptionPair>,
     pub bridge: Vec<BridgeStep>,
+    /// The bridge patent by patent (patents the firm valued and the bank holds, whose value
+    /// moves in some step), in fen per step.
+    pub patents: Vec<PatentBridge>,
+    /// Each parameter the firm stated beside the bank's, with both bases.
+    pub parameters: Vec<ParamGap>,
+}
+
+/// One patent's part of the value bridge: its reported value, then the change in each step in
+/// fen (the steps of [`CrossCheck::bridge`] in order), ending at the bank's value. A patent's
+/// deltas add up to its own gap exactly; added over patents, a step may differ from the
+/// portfolio step by the rounding of each patent to the fen.
+#[derive(Debug, Clone, Serialize)]
+pub struct PatentBridge {
+    pub patent_no: String,
+    pub reported: f64,
+    pub bank: f64,
+    pub deltas_fen: Vec<(Step, i64)>,
+    /// The keys the firm stated for this patent itself.
+    pub stated: Vec<String>,
+}
+
+/// A parameter the firm stated, beside the bank's value for the same place.
+#[derive(Debug, Clone, Serialize)]
+pub struct ParamGap {
+    pub scope: ParamScope,
+    pub target: String,
+    pub key: String,
+    pub firm_value: String,
+    pub firm_basis: String,
+    pub firm_source: String,
+    /// The bank's value (as typed, or the assumptions file's), with its scope and basis.
+    pub bank_value: String,
+    pub bank_scope: String,
+    pub bank_basis: String,
+    /// For a patent: the figure the bank's valuation actually used (discount rate, share rate
+    /// before decay, remaining economic life), where the key is one of those.
+    pub bank_effective: Option<f64>,
 }
 
 fn mean(e: &Engine, f: impl Fn(&crate::valuation::Base) -> f64) -> f64 {
@@ -318,7 +374,13 @@ pub fn crosscheck(bank: &Engine, ext: &ExternalSide, threshold: f64) -> CrossChe
         });
         last = to;
     };
-    let total = |e: &Engine| fen(e.total(&Tweak::IDENTITY));
+    let mut stages = vec![reported_by_index(&cur, &ext.reported)];
+    let mut total = |e: &Engine| {
+        let v = e.reconciled_values();
+        let t = fen(v.iter().sum());
+        stages.push(v);
+        t
+    };
     push(Step::Recompute, total(&cur), None, &mut bridge);
     let matched: Vec<(usize, usize)> = (0..cur.len())
         .filter_map(|i| {
@@ -352,8 +414,14 @@ pub fn crosscheck(bank: &Engine, ext: &ExternalSide, threshold: f64) -> CrossChe
         Some("the two sides have different product lines; their revenue difference is under other inputs".into())
     };
     push(Step::Revenue, total(&cur), note, &mut bridge);
+    // The life drives the patent's score (so its allocation within its asset group) and the
+    // comparables chosen for it: they move with it.
     for &(i, j) in &matched {
-        cur.base[i].life = bank.base[j].life;
+        let (b, c) = (&bank.base[j], &mut cur.base[i]);
+        (c.life, c.score, c.allocation) = (b.life, b.score, b.allocation);
+    }
+    if cur.inputs.patent_nos == bank.inputs.patent_nos {
+        cur.market = bank.market.clone();
     }
     push(Step::Life, total(&cur), None, &mut bridge);
     cur.edit_params(|i, p| {
@@ -365,6 +433,8 @@ pub fn crosscheck(bank: &Engine, ext: &ExternalSide, threshold: f64) -> CrossChe
     });
     push(Step::Weights, total(&cur), None, &mut bridge);
     push(Step::Other, bank_fen, None, &mut bridge);
+    let patents = patent_bridge(&cur, &stages, &bank_values, &matched, &ext.stated);
+    let parameters = parameter_gaps(bank, &ext.stated);
 
     let e = &ext.engine;
     let assumptions = vec![
@@ -396,5 +466,152 @@ pub fn crosscheck(bank: &Engine, ext: &ExternalSide, threshold: f64) -> CrossChe
         flagged,
         assumptions,
         bridge,
+        patents,
+        parameters,
     }
+}
+
+/// The bank's parameters table with the firm's statements laid over it: a firm row replaces the
+/// bank's row of the same scope, target and key, and also the bank's narrower rows of that key
+/// that it covers (a portfolio row covers every group and patent; a group row, its patents), so
+/// what the firm said holds wherever it said it.
+fn overlay(bank: &Engine, firm: &ParameterSet) -> ParameterSet {
+    let group_of: std::collections::HashMap<&str, &str> = (0..bank.len())
+        .map(|i| (bank.inputs.patent_nos[i].as_str(), bank.group_name(i)))
+        .collect();
+    let covered = |b: &ParamEntry| {
+        firm.entries.iter().any(|f| {
+            f.key == b.key
+                && match (f.scope, b.scope) {
+                    (ParamScope::Portfolio, _) => true,
+                    (ParamScope::Group, ParamScope::Group) => f.target == b.target,
+                    (ParamScope::Group, ParamScope::Patent) => {
+                        group_of.get(b.target.as_str()) == Some(&f.target.as_str())
+                    }
+                    (ParamScope::Patent, ParamScope::Patent) => f.target == b.target,
+                    _ => false,
+                }
+        })
+    };
+    let mut set = ParameterSet {
+        entries: bank
+            .resolver
+            .set
+            .entries
+            .iter()
+            .filter(|b| !covered(b))
+            .cloned()
+            .collect(),
+    };
+    for f in &firm.entries {
+        set.set(f.clone());
+    }
+    set
+}
+
+/// The firm's reported value of each patent of `e`, by index (0 where it reported none).
+fn reported_by_index(e: &Engine, reported: &[(String, f64)]) -> Vec<f64> {
+    let by_no: std::collections::HashMap<&str, f64> =
+        reported.iter().map(|(n, v)| (n.as_str(), *v)).collect();
+    e.inputs
+        .patent_nos
+        .iter()
+        .map(|n| by_no.get(n.as_str()).copied().unwrap_or(0.0))
+        .collect()
+}
+
+/// Per-patent steps from the values at each stage (reported, then after each swap), ending at
+/// the bank's values.
+fn patent_bridge(
+    ext: &Engine,
+    stages: &[Vec<f64>],
+    bank_values: &[f64],
+    matched: &[(usize, usize)],
+    stated: &ParameterSet,
+) -> Vec<PatentBridge> {
+    let steps = [
+        Step::Recompute,
+        Step::DiscountRate,
+        Step::ShareRate,
+        Step::Revenue,
+        Step::Life,
+        Step::Weights,
+        Step::Other,
+    ];
+    let mut out = Vec::new();
+    for &(i, j) in matched {
+        let mut path: Vec<i64> = stages.iter().map(|v| fen(v[i])).collect();
+        path.push(fen(bank_values[j]));
+        let deltas_fen: Vec<(Step, i64)> = steps
+            .iter()
+            .zip(path.windows(2))
+            .map(|(s, w)| (*s, w[1] - w[0]))
+            .collect();
+        if deltas_fen.iter().all(|(_, d)| *d == 0) {
+            continue;
+        }
+        let no = &ext.inputs.patent_nos[i];
+        out.push(PatentBridge {
+            patent_no: no.clone(),
+            reported: stages[0][i],
+            bank: bank_values[j],
+            deltas_fen,
+            stated: stated
+                .entries
+                .iter()
+                .filter(|e| e.scope == ParamScope::Patent && &e.target == no)
+                .map(|e| e.key.code())
+                .collect(),
+        });
+    }
+    out
+}
+
+/// Each of the firm's parameters beside the bank's resolution of the same key at that place.
+fn parameter_gaps(bank: &Engine, stated: &ParameterSet) -> Vec<ParamGap> {
+    let index = super::index_of(bank);
+    stated
+        .entries
+        .iter()
+        .map(|f| {
+            let key = f.key.code();
+            let (resolved, effective) = match f.scope {
+                ParamScope::Patent => match index.get(f.target.as_str()) {
+                    Some(&j) => {
+                        let b = &bank.base[j];
+                        let eff = match key.as_str() {
+                            "discount_rate" => Some(b.discount.rate),
+                            "share_rate" => Some(b.share_rate),
+                            "remaining_life" => Some(b.life.remaining_economic),
+                            _ => None,
+                        };
+                        (bank.explain(j, true), eff)
+                    }
+                    None => (Vec::new(), None),
+                },
+                ParamScope::Group => (
+                    bank.resolver
+                        .explain(&bank.assumptions, &f.target, None, true),
+                    None,
+                ),
+                ParamScope::Portfolio => (
+                    bank.resolver.explain(&bank.assumptions, "", None, true),
+                    None,
+                ),
+            };
+            let b = resolved.into_iter().find(|r| r.key == key);
+            ParamGap {
+                scope: f.scope,
+                target: f.target.clone(),
+                key,
+                firm_value: f.text.clone(),
+                firm_basis: f.basis.clone(),
+                firm_source: f.source.clone(),
+                bank_value: b.as_ref().map(|r| r.value.clone()).unwrap_or_default(),
+                bank_scope: b.as_ref().map(|r| r.scope.clone()).unwrap_or_default(),
+                bank_basis: b.map(|r| r.basis).unwrap_or_default(),
+                bank_effective: effective,
+            }
+        })
+        .collect()
 }

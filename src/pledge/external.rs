@@ -1,5 +1,6 @@
 //! An outside firm's appraisal read from CSV (see docs/input-formats.md, "External appraisal"):
-//! per-patent values and the discount rate, share rate and remaining life it stated.
+//! per-patent values and the discount rate, share rate and remaining life it stated, which
+//! become patent-scope rows of a parameters table ([`ExternalAppraisal::parameter_set`]).
 
 use std::path::Path;
 
@@ -7,6 +8,9 @@ use polars::prelude::*;
 
 use super::PledgeError;
 use crate::import::{self, ReadOptions, TableKind};
+use crate::model::parameters::{
+    ParamEntry, ParamKey, ParamScope, ParamValue, ParameterSet, key_spec, trim_num,
+};
 
 /// One patent as the outside firm reported it.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -98,6 +102,37 @@ impl ExternalAppraisal {
                 )
             })
             .collect()
+    }
+
+    /// The figures the firm stated for each patent, as patent-scope rows of the parameters
+    /// table (the same model the appraiser's own parameters use), each with the file and row
+    /// it came from as its source.
+    pub fn parameter_set(&self) -> ParameterSet {
+        let mut set = ParameterSet::default();
+        for r in &self.rows {
+            let target = crate::import::cell::normalize_patent_no(&r.patent_no);
+            let stated = [
+                ("discount_rate", r.discount_rate),
+                ("share_rate", r.share_rate),
+                ("remaining_life", r.remaining_life),
+            ];
+            for (key, value) in stated {
+                let Some(v) = value else { continue };
+                let text = key_spec(key)
+                    .map_or_else(|| trim_num(v), |k| ParamValue::Number(v).display(k.kind));
+                set.set(ParamEntry {
+                    scope: ParamScope::Patent,
+                    target: target.clone(),
+                    key: ParamKey::Known(key.into()),
+                    value: ParamValue::Number(v),
+                    text,
+                    basis: "外部评估报告所载".into(),
+                    source: format!("{}，第 {} 行", self.file, r.source_row),
+                    row: r.source_row,
+                });
+            }
+        }
+        set
     }
 
     /// The firm's total.

@@ -10,7 +10,7 @@ pub mod monitor;
 pub mod policy;
 
 pub use credit::{Collateral, Loan, PledgeResult, pledge};
-pub use crosscheck::{BridgeStep, CrossCheck, ExternalSide, crosscheck};
+pub use crosscheck::{BridgeStep, CrossCheck, ExternalSide, FirmInputs, crosscheck};
 pub use external::ExternalAppraisal;
 pub use policy::Policy;
 

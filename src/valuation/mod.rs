@@ -8,6 +8,7 @@
 //! the portfolio run, the sensitivity and the simulation are all made of these calls, so what
 //! the trace shows is what the totals add up.
 
+pub mod build;
 pub mod cost;
 pub mod discount;
 pub mod income;
@@ -28,12 +29,10 @@ use chrono::{Datelike, NaiveDate};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::import::Dataset;
-use crate::model::assumptions::{Allocation, SharePosition};
-use crate::model::{Assumptions, LegalStatus};
+use crate::model::Assumptions;
 use crate::progress::Progress;
 use discount::DiscountBuildUp;
-use inputs::{Inputs, IpcInterner};
+use inputs::Inputs;
 use life::Life;
 use parameters::{ParamTable, Params, Resolver};
 use scorecard::Score;
@@ -260,159 +259,6 @@ pub struct Engine {
 }
 
 impl Engine {
-    /// Prepares a valuation of the data set.
-    pub fn new(
-        ds: &Dataset,
-        assumptions: &Assumptions,
-        methods: Methods,
-        progress: Option<&Progress>,
-    ) -> Result<Self, ValuationError> {
-        let set = ds
-            .parameter_set()
-            .map_err(|p| ValuationError::Parameters(p.to_string()))?;
-        Self::with_parameters(ds, assumptions, methods, set, progress)
-    }
-
-    /// Prepares a valuation of the data set under a parameters table given apart from it.
-    pub fn with_parameters(
-        ds: &Dataset,
-        assumptions: &Assumptions,
-        methods: Methods,
-        set: crate::model::parameters::ParameterSet,
-        progress: Option<&Progress>,
-    ) -> Result<Self, ValuationError> {
-        if !(methods.cost || methods.income || methods.market) {
-            return Err(ValuationError::NoMethod);
-        }
-        let mut ipc = IpcInterner::default();
-        let inputs = Inputs::from_dataset(ds, &mut ipc)?;
-        let resolver = Resolver::new(set);
-        let group_of: Vec<u32> = inputs.patents.iter().map(|p| p.group_name).collect();
-        let params = ParamTable::build(
-            &resolver,
-            assumptions,
-            &inputs.group_names,
-            &group_of,
-            &inputs.patent_nos,
-        );
-        if let Some(p) = progress {
-            p.start("scoring patents", inputs.patents.len() as u64);
-        }
-        let a = assumptions;
-        let vd = a.valuation_date;
-        let price_index = a
-            .price_index
-            .iter()
-            .filter_map(|(y, v)| Some((y.parse::<i32>().ok()?, *v)))
-            .collect();
-        // Allocation weights need the scores, so score first.
-        let first_revenue: Vec<f64> = inputs
-            .groups
-            .iter()
-            .map(|g| {
-                g.years
-                    .iter()
-                    .find(|y| y.year >= vd.year())
-                    .map_or(0.0, |y| y.revenue)
-            })
-            .collect();
-        let partial: Vec<(Life, Score, DiscountBuildUp)> = inputs
-            .patents
-            .par_iter()
-            .enumerate()
-            .map(|(i, p)| {
-                let pp = params.get(i);
-                let life = life::remaining_life(
-                    p.patent_type,
-                    p.status,
-                    p.filing,
-                    vd,
-                    life_override(p.life_override, pp),
-                    &a.economic_life,
-                );
-                let fr = p.group.map_or(0.0, |g| first_revenue[g as usize]);
-                let score = scorecard::score(p, &life, fr, a.economic_life.max_years, &a.scorecard);
-                let disc = discount::build_up(&pp.discount, pp.discount_rate, &score, &a.scorecard);
-                (life, score, disc)
-            })
-            .collect();
-        if progress.is_some_and(Progress::is_cancelled) {
-            return Err(ValuationError::Cancelled);
-        }
-        let weight = |i: usize| -> f64 {
-            let p = &inputs.patents[i];
-            if matches!(p.status, LegalStatus::Lapsed | LegalStatus::Invalidated) {
-                return 0.0;
-            }
-            match a.share_rate.allocation {
-                Allocation::Equal => 1.0,
-                Allocation::Claims => f64::from(p.claims),
-                Allocation::Scorecard => partial[i].1.overall,
-            }
-        };
-        let mut group_weight = vec![0.0; inputs.group_names.len()];
-        for (i, p) in inputs.patents.iter().enumerate() {
-            group_weight[p.group_name as usize] += weight(i);
-        }
-        let s = &a.share_rate;
-        let base: Vec<Base> = partial
-            .iter()
-            .enumerate()
-            .map(|(i, &(life, score, discount))| {
-                let p = &inputs.patents[i];
-                let pp = params.get(i);
-                let gw = group_weight[p.group_name as usize];
-                Base {
-                    life,
-                    score,
-                    discount,
-                    share_rate: match (pp.share_rate, s.position) {
-                        (Some((r, _)), _) => r,
-                        (None, SharePosition::Midpoint) => (s.low + s.high) / 2.0,
-                        (None, SharePosition::Scorecard) => {
-                            s.low + (s.high - s.low) * score.overall / 100.0
-                        }
-                    },
-                    allocation: if gw > 0.0 { weight(i) / gw } else { 0.0 },
-                    pending_factor: if p.status == LegalStatus::Pending {
-                        pp.grant_probability
-                    } else {
-                        1.0
-                    },
-                }
-            })
-            .collect();
-        let mut engine = Engine {
-            assumptions: a.clone(),
-            methods,
-            inputs,
-            base,
-            market: market::Selection::default(),
-            price_index,
-            index_dense: Vec::new(),
-            cost_base: Vec::new(),
-            first_fraction: first_year_fraction(vd),
-            resolver: std::sync::Arc::new(resolver),
-            params: std::sync::Arc::new(params),
-        };
-        engine.index_dense = (INDEX_FIRST_YEAR..=INDEX_LAST_YEAR)
-            .map(|y| engine.index_of(y))
-            .collect();
-        if methods.cost {
-            engine.cost_base = (0..engine.len())
-                .into_par_iter()
-                .map(|i| cost::restate(&engine, i, None))
-                .collect();
-        }
-        if methods.market {
-            if let Some(p) = progress {
-                p.start("selecting comparables", engine.inputs.patents.len() as u64);
-            }
-            engine.market = market::Selection::build(&engine, progress)?;
-        }
-        Ok(engine)
-    }
-
     pub fn len(&self) -> usize {
         self.inputs.patents.len()
     }
@@ -617,14 +463,6 @@ impl Engine {
 
 /// The remaining-life override of a patent: a patent parameter beats the portfolio's column,
 /// which beats a group or portfolio parameter (docs/methods.md §10).
-fn life_override(column: Option<f64>, pp: &Params) -> Option<f64> {
-    match pp.remaining_life {
-        Some((v, crate::model::parameters::ParamScope::Patent)) => Some(v),
-        Some((v, _)) => column.or(Some(v)),
-        None => column,
-    }
-}
-
 /// Share of the valuation year that lies after the valuation date:
 /// `(31 December − valuation date) / days in the year`.
 pub fn first_year_fraction(vd: NaiveDate) -> f64 {
