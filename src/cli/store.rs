@@ -170,7 +170,7 @@ pub struct StatusArgs {
 pub struct ExportArgs {
     /// Version id (or a unique prefix).
     pub version: String,
-    /// pdf, html, csv or xlsx (default: from the --out file's extension).
+    /// pdf, html, docx, csv or xlsx (default: from the --out file's extension).
     #[arg(long, value_enum)]
     pub format: Option<FormatArg>,
     /// Report language.
@@ -190,6 +190,7 @@ pub struct ExportArgs {
 pub enum FormatArg {
     Pdf,
     Html,
+    Docx,
     Csv,
     Xlsx,
 }
@@ -567,7 +568,7 @@ pub fn export(a: &ExportArgs) -> Result<ExitCode, CliError> {
         <FormatArg as clap::ValueEnum>::from_str(&ext, true).ok()
     }) else {
         eprintln!(
-            "error: {}: cannot tell the format from the extension; give --format pdf|html|csv|xlsx",
+            "error: {}: cannot tell the format from the extension; give --format pdf|html|docx|csv|xlsx",
             a.out.display()
         );
         return Ok(ExitCode::from(2));
@@ -575,6 +576,7 @@ pub fn export(a: &ExportArgs) -> Result<ExitCode, CliError> {
     let format = match format {
         FormatArg::Pdf => Format::Pdf,
         FormatArg::Html => Format::Html,
+        FormatArg::Docx => Format::Docx,
         FormatArg::Csv => Format::Csv,
         FormatArg::Xlsx => Format::Xlsx,
     };

@@ -436,3 +436,21 @@ pub fn bridge(
         Ok(())
     })
 }
+
+/// The bundled CJK font as an SVG font database, with `sans-serif` (what the charts ask for)
+/// mapped to its family name; shared by the PDF and DOCX writers.
+pub fn font_database() -> Result<(std::sync::Arc<usvg::fontdb::Database>, String), String> {
+    let mut fontdb = usvg::fontdb::Database::new();
+    // The bundled font is static: share it instead of copying its 9 MB for every export.
+    fontdb.load_font_source(usvg::fontdb::Source::Binary(std::sync::Arc::new(
+        crate::assets::CJK_FONT,
+    )));
+    let family = fontdb
+        .faces()
+        .next()
+        .and_then(|f| f.families.first())
+        .map(|(name, _)| name.clone())
+        .ok_or_else(|| "the bundled font has no family name".to_string())?;
+    fontdb.set_sans_serif_family(family.clone());
+    Ok((std::sync::Arc::new(fontdb), family))
+}

@@ -42,6 +42,8 @@ pub enum Block {
     Table(Table),
     /// A chart as SVG.
     Chart(String),
+    /// The table of contents (the writers list the sections that follow).
+    Toc,
 }
 
 /// The whole report.

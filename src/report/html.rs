@@ -101,6 +101,15 @@ pub fn render_doc(d: &Doc) -> String {
         esc(&d.case),
         esc(&d.title)
     );
+    let sections: Vec<&str> = d
+        .blocks
+        .iter()
+        .filter_map(|b| match b {
+            Block::Section { title, .. } => Some(title.as_str()),
+            _ => None,
+        })
+        .collect();
+    let mut section = 0;
     for b in &d.blocks {
         match b {
             Block::Cover { title, case, facts } => {
@@ -122,7 +131,8 @@ pub fn render_doc(d: &Doc) -> String {
                 if *new_page {
                     h.push_str("</section>\n<section>");
                 }
-                let _ = writeln!(h, "<h2>{}</h2>", esc(title));
+                section += 1;
+                let _ = writeln!(h, "<h2 id=\"s{section}\">{}</h2>", esc(title));
             }
             Block::Sub(t) => {
                 let _ = writeln!(h, "<h3>{}</h3>", esc(t));
@@ -144,6 +154,13 @@ pub fn render_doc(d: &Doc) -> String {
             Block::Table(t) => table(&mut h, t),
             Block::Chart(svg) => {
                 let _ = writeln!(h, "<div class=\"chart\">{svg}</div>");
+            }
+            Block::Toc => {
+                let _ = write!(h, "<nav><h2>{}</h2><ol>", d.lang.pick("目录", "Contents"));
+                for (i, t) in sections.iter().enumerate() {
+                    let _ = write!(h, "<li><a href=\"#s{}\">{}</a></li>", i + 1, esc(t));
+                }
+                h.push_str("</ol></nav>\n");
             }
         }
     }

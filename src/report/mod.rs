@@ -4,6 +4,7 @@
 
 pub mod charts;
 pub mod doc;
+pub mod docx;
 pub mod html;
 pub mod parameters;
 pub mod pdf;
@@ -101,6 +102,7 @@ pub fn gather(store: &Store, version_id: &str) -> Result<ReportData, StoreError>
 pub enum Format {
     Pdf,
     Html,
+    Docx,
     Csv,
     Xlsx,
 }
@@ -128,6 +130,7 @@ pub fn export(
             pdf::render_doc(&d)?
         }
         Format::Html => html::render(data, lang)?.into_bytes(),
+        Format::Docx => docx::render_doc(&doc::build(data, lang)?)?,
         Format::Csv => tables::csv(data, lang)?,
         Format::Xlsx => tables::xlsx(data, lang)?,
     };
@@ -156,6 +159,8 @@ pub enum ReportError {
     Table(String),
     #[error("cannot write the PDF: {0}")]
     Pdf(String),
+    #[error("cannot write the Word document: {0}")]
+    Docx(String),
 }
 
 /// The version id and fingerprint embedded in an exported report, if any: `<meta
@@ -180,6 +185,16 @@ pub fn embedded_fingerprint(bytes: &[u8]) -> Option<(String, String)> {
     };
     if bytes.starts_with(b"%PDF") {
         return Some((keyword("patval-version")?, keyword("patval-fingerprint")?));
+    }
+    if bytes.starts_with(b"PK") {
+        let d = docx::read(bytes).ok()?;
+        let prop = |name: &str| {
+            d.properties
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.clone())
+        };
+        return Some((prop("patval-version")?, prop("patval-fingerprint")?));
     }
     Some((meta("patval-version")?, meta("patval-fingerprint")?))
 }

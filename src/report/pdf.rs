@@ -267,6 +267,27 @@ impl Layout {
         self.y += size * 0.6;
     }
 
+    /// The contents: each section's title, with its page once known.
+    fn toc(&mut self, title: &str, sections: &[&str], pages: Option<&[usize]>) {
+        self.y += 24.0;
+        let w = self.m.width(title, 16.0);
+        let y = self.y;
+        self.text((LEFT + RIGHT - w) / 2.0, y, 16.0, INK, title);
+        self.y += 20.0;
+        for (i, s) in sections.iter().enumerate() {
+            self.ensure(18.0);
+            self.y += 16.0;
+            let y = self.y;
+            self.text(LEFT, y, 10.5, INK, s);
+            if let Some(p) = pages.and_then(|p| p.get(i)) {
+                let n = p.to_string();
+                let nw = self.m.width(&n, 10.5);
+                self.text(RIGHT - nw, y, 10.5, INK, &n);
+            }
+        }
+        self.new_page();
+    }
+
     fn heading(&mut self, title: &str, new_page: bool) {
         if new_page && self.y > TOP {
             self.new_page();
@@ -554,7 +575,7 @@ pub fn missing_glyphs(d: &Doc) -> Result<Vec<char>, ReportError> {
                     texts.extend(r.iter().map(String::as_str));
                 }
             }
-            Block::Chart(_) => {}
+            Block::Chart(_) | Block::Toc => {}
         }
     }
     let mut out: Vec<char> = Vec::new();
@@ -572,23 +593,13 @@ pub fn missing_glyphs(d: &Doc) -> Result<Vec<char>, ReportError> {
     Ok(out)
 }
 
-/// Lays out and writes the report as PDF bytes.
-pub fn render_doc(d: &Doc) -> Result<Vec<u8>, ReportError> {
-    let mut fontdb = usvg::fontdb::Database::new();
-    // The bundled font is static: share it instead of copying its 9 MB for every export.
-    fontdb.load_font_source(usvg::fontdb::Source::Binary(Arc::new(
-        crate::assets::CJK_FONT,
-    )));
-    // The charts ask for `sans-serif`: map it to the bundled font's own family name.
-    let family = fontdb
-        .faces()
-        .next()
-        .and_then(|f| f.families.first())
-        .map(|(name, _)| name.clone())
-        .ok_or_else(|| ReportError::Pdf("the bundled font has no family name".into()))?;
-    fontdb.set_sans_serif_family(family.clone());
-    let fontdb = Arc::new(fontdb);
-
+/// Places every block on pages; `toc_pages` gives each section's page for the contents.
+fn lay_out(
+    d: &Doc,
+    fontdb: &Arc<usvg::fontdb::Database>,
+    family: &str,
+    toc_pages: Option<&[usize]>,
+) -> Result<Layout, ReportError> {
     let mut lay = Layout {
         m: Metrics::new()?,
         pages: vec![Vec::new()],
@@ -596,6 +607,14 @@ pub fn render_doc(d: &Doc) -> Result<Vec<u8>, ReportError> {
         outline: Vec::new(),
         trees: Vec::new(),
     };
+    let sections: Vec<&str> = d
+        .blocks
+        .iter()
+        .filter_map(|b| match b {
+            Block::Section { title, .. } => Some(title.as_str()),
+            _ => None,
+        })
+        .collect();
     for b in &d.blocks {
         match b {
             Block::Cover { title, case, facts } => lay.cover(title, case, facts),
@@ -620,8 +639,22 @@ pub fn render_doc(d: &Doc) -> Result<Vec<u8>, ReportError> {
                 let size = if t.headers.len() > 6 { 7.0 } else { 8.5 };
                 lay.table(t, size, true);
             }
-            Block::Chart(svg) => lay.chart(svg, &fontdb, &family)?,
+            Block::Chart(svg) => lay.chart(svg, fontdb, family)?,
+            Block::Toc => lay.toc(d.lang.pick("目  录", "Contents"), &sections, toc_pages),
         }
+    }
+    Ok(lay)
+}
+
+/// Lays out and writes the report as PDF bytes.
+pub fn render_doc(d: &Doc) -> Result<Vec<u8>, ReportError> {
+    let (fontdb, family) = super::charts::font_database().map_err(ReportError::Pdf)?;
+    // A table of contents needs the pages of the headings after it: lay out once to find
+    // them, then again with the numbers (the contents take the same room both times).
+    let mut lay = lay_out(d, &fontdb, &family, None)?;
+    if d.blocks.iter().any(|b| matches!(b, Block::Toc)) {
+        let pages: Vec<usize> = lay.outline.iter().map(|o| o.1 + 1).collect();
+        lay = lay_out(d, &fontdb, &family, Some(&pages))?;
     }
 
     let font = Font::new(crate::assets::CJK_FONT.into(), 0)

@@ -1,0 +1,397 @@
+//! The report as a Word document (.docx) that Word and WPS open cleanly: heading styles
+//! (标题 1–2, so the navigation pane shows the outline), a table-of-contents field filled with
+//! the headings (Word and WPS refresh its page numbers on opening), Word tables whose header
+//! row repeats on every page, charts as PNG images, A4 pages with a running header, a footer
+//! with the page number, and fonts declared for Chinese (SimSun / SimHei with Latin fallbacks).
+//!
+//! docx-rs writes the package. It cannot mark a table row as a repeating header or a run as a
+//! superscript, so those runs and rows carry a placeholder that [`finish`] turns into
+//! `w:tblHeader` and `w:vertAlign` in `word/document.xml`. The version id and fingerprint are
+//! custom document properties (`patval-version`, `patval-fingerprint`).
+
+use std::io::{Cursor, Read, Write};
+
+use docx_rs::{
+    AlignmentType, BreakType, Docx, Footer, Header, PageMargin, PageNum, Paragraph, Pic, Run,
+    RunFonts, Style, StyleType, Table, TableCell, TableOfContents, TableOfContentsItem, TableRow,
+    WidthType,
+};
+
+use super::ReportError;
+use super::doc::{Block, Doc, formula_runs};
+
+/// Placeholder character styles and row marks that [`finish`] rewrites.
+const SUP: &str = "PvSup";
+const SUB: &str = "PvSub";
+/// Text area width of an A4 page with 2.5 cm side margins, in twentieths of a point.
+const TEXT_W_TWIPS: usize = 9026;
+const EMU_PER_TWIP: u32 = 635;
+
+fn err(e: impl std::fmt::Display) -> ReportError {
+    ReportError::Docx(e.to_string())
+}
+
+/// Renders the blocks as a .docx package.
+pub fn render_doc(d: &Doc) -> Result<Vec<u8>, ReportError> {
+    let mut docx = base(d);
+    let headings: Vec<(usize, &str)> = d
+        .blocks
+        .iter()
+        .filter_map(|b| match b {
+            Block::Section { title, .. } => Some((1, title.as_str())),
+            Block::Sub(t) => Some((2, t.as_str())),
+            _ => None,
+        })
+        .collect();
+    let fonts = super::charts::font_database().map_err(err)?;
+    for b in &d.blocks {
+        docx = match b {
+            Block::Cover { title, case, facts } => cover(docx, title, case, facts),
+            Block::Toc => docx.add_table_of_contents(toc(d, &headings)),
+            Block::Section { title, new_page } => {
+                docx.add_paragraph(text(title).style("Heading1").page_break_before(*new_page))
+            }
+            Block::Sub(t) => docx.add_paragraph(text(t).style("Heading2")),
+            Block::Para(t) => docx.add_paragraph(text(t)),
+            Block::Lead { label, value } => docx.add_paragraph(
+                Paragraph::new()
+                    .add_run(Run::new().add_text(label).bold())
+                    .add_run(Run::new().add_text(" "))
+                    .add_run(Run::new().add_text(value).bold().size(28)),
+            ),
+            Block::Formula(f) => docx.add_paragraph(formula(f)),
+            Block::Table(t) => docx.add_table(table(t)),
+            Block::Chart(svg) => docx.add_paragraph(
+                Paragraph::new()
+                    .align(AlignmentType::Center)
+                    .add_run(Run::new().add_image(chart(svg, &fonts)?)),
+            ),
+        };
+    }
+    let mut buf = Cursor::new(Vec::new());
+    docx.build().pack(&mut buf).map_err(err)?;
+    finish(&buf.into_inner())
+}
+
+/// Page set-up, styles, running header and footer, document properties.
+fn base(d: &Doc) -> Docx {
+    let zh = RunFonts::new()
+        .ascii("Times New Roman")
+        .hi_ansi("Times New Roman")
+        .east_asia("SimSun")
+        .cs("Times New Roman");
+    let hei = RunFonts::new()
+        .ascii("Arial")
+        .hi_ansi("Arial")
+        .east_asia("SimHei")
+        .cs("Arial");
+    let heading = |id: &str, name: &str, level: usize, size: usize| {
+        Style::new(id, StyleType::Paragraph)
+            .name(name)
+            .based_on("Normal")
+            .next("Normal")
+            .q_format(true)
+            .outline_lvl(level)
+            .fonts(hei.clone())
+            .size(size)
+            .bold()
+    };
+    let running = format!("{} · {}", d.title, d.case);
+    Docx::new()
+        .page_size(11906, 16838)
+        .page_margin(
+            PageMargin::new()
+                .top(1440)
+                .bottom(1440)
+                .left(1418)
+                .right(1418)
+                .header(720)
+                .footer(720),
+        )
+        .default_fonts(zh)
+        .default_size(21)
+        .add_style(heading("Heading1", "heading 1", 0, 32))
+        .add_style(heading("Heading2", "heading 2", 1, 28))
+        .add_style(Style::new(SUP, StyleType::Character).name("patval superscript"))
+        .add_style(Style::new(SUB, StyleType::Character).name("patval subscript"))
+        .header(
+            Header::new().add_paragraph(
+                Paragraph::new()
+                    .align(AlignmentType::Center)
+                    .add_run(Run::new().add_text(running).size(18)),
+            ),
+        )
+        .footer(
+            Footer::new().add_paragraph(
+                Paragraph::new()
+                    .align(AlignmentType::Center)
+                    .add_run(Run::new().add_text(d.footer()).size(16))
+                    .add_run(Run::new().add_text("  ").size(16))
+                    .add_page_num(PageNum::new()),
+            ),
+        )
+        .custom_property("patval-version", d.version_id.clone())
+        .custom_property("patval-fingerprint", d.fingerprint.clone())
+}
+
+fn text(t: &str) -> Paragraph {
+    Paragraph::new().add_run(Run::new().add_text(t))
+}
+
+fn cover(docx: Docx, title: &str, case: &str, facts: &[(String, String)]) -> Docx {
+    let mut docx = docx
+        .add_paragraph(Paragraph::new().add_run(Run::new().add_break(BreakType::TextWrapping)))
+        .add_paragraph(
+            Paragraph::new()
+                .align(AlignmentType::Center)
+                .add_run(Run::new().add_text(title).bold().size(44)),
+        )
+        .add_paragraph(
+            Paragraph::new()
+                .align(AlignmentType::Center)
+                .add_run(Run::new().add_text(case).size(30)),
+        );
+    let rows = facts
+        .iter()
+        .map(|(k, v)| {
+            TableRow::new(vec![
+                TableCell::new().add_paragraph(text(k)),
+                TableCell::new().add_paragraph(text(v)),
+            ])
+        })
+        .collect();
+    docx = docx.add_table(
+        Table::without_borders(rows)
+            .set_grid(vec![TEXT_W_TWIPS / 3, TEXT_W_TWIPS * 2 / 3])
+            .width(TEXT_W_TWIPS, WidthType::Dxa),
+    );
+    docx.add_paragraph(Paragraph::new().add_run(Run::new().add_break(BreakType::Page)))
+}
+
+/// A TOC field over heading levels 1–2, pre-filled with the headings so that a reader that does
+/// not refresh fields (or LibreOffice converting headless) still shows the contents.
+fn toc(d: &Doc, headings: &[(usize, &str)]) -> TableOfContents {
+    let title = d.lang.pick("目  录", "Contents");
+    let mut t = TableOfContents::new()
+        .heading_styles_range(1, 2)
+        .alias(title)
+        .add_before_paragraph(
+            Paragraph::new()
+                .align(AlignmentType::Center)
+                .add_run(Run::new().add_text(title).bold().size(32)),
+        )
+        .add_after_paragraph(Paragraph::new().add_run(Run::new().add_break(BreakType::Page)))
+        .dirty();
+    for (i, (level, h)) in headings.iter().enumerate() {
+        t = t.add_item(
+            TableOfContentsItem::new()
+                .text(*h)
+                .toc_key(format!("_Toc{:08}", i + 1))
+                .level(*level),
+        );
+    }
+    t
+}
+
+fn formula(f: &str) -> Paragraph {
+    let mut p = Paragraph::new().align(AlignmentType::Center);
+    for (run, nest) in formula_runs(f) {
+        let r = Run::new().add_text(run).italic();
+        p = p.add_run(match nest.last() {
+            Some(1) => r.style(SUP),
+            Some(_) => r.style(SUB),
+            None => r,
+        });
+    }
+    p
+}
+
+fn table(t: &super::doc::Table) -> Table {
+    let total: f32 = t.widths.iter().sum::<f32>().max(f32::EPSILON);
+    let grid: Vec<usize> = t
+        .widths
+        .iter()
+        .map(|w| (TEXT_W_TWIPS as f32 * w / total) as usize)
+        .collect();
+    let cell = |s: &str, numeric: bool, bold: bool| {
+        let run = Run::new().add_text(s).size(18);
+        let mut p = Paragraph::new().add_run(if bold { run.bold() } else { run });
+        if numeric {
+            p = p.align(AlignmentType::Right);
+        }
+        TableCell::new().add_paragraph(p)
+    };
+    let mut rows = vec![
+        TableRow::new(
+            t.headers
+                .iter()
+                .enumerate()
+                .map(|(i, h)| cell(h, t.numeric.get(i).copied().unwrap_or(false), true))
+                .collect(),
+        )
+        // Marks the header row; `finish` adds w:tblHeader to every row so marked.
+        .cant_split(),
+    ];
+    for r in &t.rows {
+        rows.push(TableRow::new(
+            r.iter()
+                .enumerate()
+                .map(|(i, c)| cell(c, t.numeric.get(i).copied().unwrap_or(false), false))
+                .collect(),
+        ));
+    }
+    Table::new(rows)
+        .set_grid(grid)
+        .width(TEXT_W_TWIPS, WidthType::Dxa)
+}
+
+/// A chart's SVG rasterised at twice its size (sharp when printed), as wide as the text area.
+fn chart(
+    svg: &str,
+    (fonts, family): &(std::sync::Arc<usvg::fontdb::Database>, String),
+) -> Result<Pic, ReportError> {
+    let opt = usvg::Options {
+        fontdb: fonts.clone(),
+        font_family: family.clone(),
+        ..usvg::Options::default()
+    };
+    let tree = usvg::Tree::from_str(svg, &opt).map_err(err)?;
+    let size = tree.size();
+    let scale = 2.0;
+    let (w, h) = (
+        (size.width() * scale).ceil() as u32,
+        (size.height() * scale).ceil() as u32,
+    );
+    let mut pixmap = resvg::tiny_skia::Pixmap::new(w.max(1), h.max(1))
+        .ok_or_else(|| err("a chart has no area"))?;
+    pixmap.fill(resvg::tiny_skia::Color::WHITE);
+    resvg::render(
+        &tree,
+        resvg::tiny_skia::Transform::from_scale(scale, scale),
+        &mut pixmap.as_mut(),
+    );
+    let png = pixmap.encode_png().map_err(err)?;
+    let width_emu = TEXT_W_TWIPS as u32 * EMU_PER_TWIP;
+    let height_emu = (f64::from(width_emu) * f64::from(h) / f64::from(w.max(1))) as u32;
+    Ok(Pic::new_with_dimensions(png, w, h).size(width_emu, height_emu))
+}
+
+/// Rewrites `word/document.xml`: marked header rows repeat on each page, placeholder
+/// character styles become superscript and subscript.
+fn finish(packed: &[u8]) -> Result<Vec<u8>, ReportError> {
+    let mut zin = zip::ZipArchive::new(Cursor::new(packed)).map_err(err)?;
+    let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for i in 0..zin.len() {
+        let mut f = zin.by_index(i).map_err(err)?;
+        let name = f.name().map_err(err)?.to_string();
+        let mut content = Vec::new();
+        f.read_to_end(&mut content).map_err(err)?;
+        if name == "word/document.xml" {
+            let xml = String::from_utf8(content).map_err(err)?;
+            content = mark(&xml).into_bytes();
+        }
+        out.start_file(name, opts).map_err(err)?;
+        out.write_all(&content).map_err(err)?;
+    }
+    Ok(out.finish().map_err(err)?.into_inner())
+}
+
+fn mark(xml: &str) -> String {
+    xml.replace("<w:cantSplit />", "<w:cantSplit /><w:tblHeader />")
+        .replace(
+            &format!("<w:rStyle w:val=\"{SUP}\" />"),
+            "<w:vertAlign w:val=\"superscript\" />",
+        )
+        .replace(
+            &format!("<w:rStyle w:val=\"{SUB}\" />"),
+            "<w:vertAlign w:val=\"subscript\" />",
+        )
+}
+
+/// The text of a .docx's body, paragraph by paragraph (tests and `verify`), and its custom
+/// properties.
+pub struct DocxText {
+    pub paragraphs: Vec<String>,
+    /// `word/document.xml` as stored.
+    pub xml: String,
+    pub properties: Vec<(String, String)>,
+}
+
+/// Reads a .docx back: the body's paragraphs in order and the custom properties.
+pub fn read(bytes: &[u8]) -> Result<DocxText, ReportError> {
+    let mut z = zip::ZipArchive::new(Cursor::new(bytes)).map_err(err)?;
+    let mut part = |name: &str| -> Result<String, ReportError> {
+        let mut s = String::new();
+        match z.by_name(name) {
+            Ok(mut f) => {
+                f.read_to_string(&mut s).map_err(err)?;
+            }
+            Err(zip::result::ZipError::FileNotFound) => {}
+            Err(e) => return Err(err(e)),
+        }
+        Ok(s)
+    };
+    let xml = part("word/document.xml")?;
+    let custom = part("docProps/custom.xml")?;
+    Ok(DocxText {
+        paragraphs: paragraphs(&xml),
+        properties: properties(&custom),
+        xml,
+    })
+}
+
+fn unescape(s: &str) -> String {
+    s.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&apos;", "'")
+        .replace("&amp;", "&")
+}
+
+/// The text of each `w:p`, joining its `w:t` runs.
+fn paragraphs(xml: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for p in xml.split("</w:p>") {
+        let mut s = String::new();
+        let mut rest = p;
+        while let Some(i) = rest.find("<w:t") {
+            rest = &rest[i + 4..];
+            // `<w:t>` or `<w:t xml:space="preserve">`, not `<w:tbl>`, `<w:tc>` …
+            if !(rest.starts_with('>') || rest.starts_with(' ')) {
+                continue;
+            }
+            let Some(open) = rest.find('>') else { break };
+            let Some(close) = rest.find("</w:t>") else {
+                break;
+            };
+            if open < close {
+                s.push_str(&unescape(&rest[open + 1..close]));
+            }
+            rest = &rest[close..];
+        }
+        if !s.is_empty() {
+            out.push(s);
+        }
+    }
+    out
+}
+
+fn properties(xml: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for p in xml.split("<property ").skip(1) {
+        let name = p
+            .split("name=\"")
+            .nth(1)
+            .and_then(|r| r.split('"').next())
+            .unwrap_or_default();
+        let value = p
+            .split("<vt:lpwstr>")
+            .nth(1)
+            .and_then(|r| r.split("</vt:lpwstr>").next())
+            .unwrap_or_default();
+        out.push((unescape(name), unescape(value)));
+    }
+    out
+}
