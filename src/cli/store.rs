@@ -176,6 +176,10 @@ pub struct ExportArgs {
     /// Report language.
     #[arg(long, value_enum, default_value = "zh")]
     pub lang: LangArg,
+    /// Which document (PDF, HTML, DOCX): the analysis printout, or the CAS appraisal report
+    /// with its 评估说明.
+    #[arg(long, value_enum, default_value = "analysis")]
+    pub document: DocumentArg,
     /// Output file (written beside, then renamed into place).
     #[arg(long)]
     pub out: PathBuf,
@@ -193,6 +197,12 @@ pub enum FormatArg {
     Docx,
     Csv,
     Xlsx,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DocumentArg {
+    Analysis,
+    Appraisal,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -585,7 +595,11 @@ pub fn export(a: &ExportArgs) -> Result<ExitCode, CliError> {
     } else {
         ReportLang::En
     };
-    match report::export(&data, format, lang, &a.out) {
+    let document = match a.document {
+        DocumentArg::Analysis => report::Document::Analysis,
+        DocumentArg::Appraisal => report::Document::Appraisal,
+    };
+    match report::export_document(&data, document, format, lang, &a.out) {
         Ok(x) => {
             println!(
                 "wrote {} ({} bytes) for version {} in {:.2} s",

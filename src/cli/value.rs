@@ -38,6 +38,9 @@ pub struct InputArgs {
     /// Parameters CSV: values per portfolio, asset group or patent, each with its basis.
     #[arg(long)]
     pub parameters: Option<PathBuf>,
+    /// Case metadata TOML for the documents (client, report number, appraisers, bases …).
+    #[arg(long)]
+    pub case_info: Option<PathBuf>,
     /// With no assumptions file: use the documented defaults at this valuation date.
     #[arg(long, value_parser = super::parse_date_arg)]
     pub valuation_date: Option<NaiveDate>,
@@ -211,6 +214,12 @@ pub fn load(
                 ds.set_table(t);
             }
             Err(e) => errors.extend(e.problems.iter().map(Problem::to_string)),
+        }
+    }
+    if let Some(path) = &args.case_info {
+        match import::load_case(path) {
+            Ok(c) => ds.case = Some(c),
+            Err(e) => errors.push(e.to_string()),
         }
     }
     for p in ds.cross_check() {

@@ -211,6 +211,25 @@ pub enum DirectoryError {
     Assumptions(#[from] crate::model::assumptions::AssumptionsError),
     #[error(transparent)]
     Import(#[from] ImportError),
+    #[error(transparent)]
+    Case(#[from] crate::model::case::CaseError),
+}
+
+/// Reads and checks a case file (`case.toml`).
+pub fn load_case(
+    path: &Path,
+) -> Result<crate::model::case::CaseInfo, crate::model::case::CaseError> {
+    use crate::model::case::CaseError;
+    let file = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|e| CaseError::Parse {
+        file: file.clone(),
+        message: e.to_string(),
+    })?;
+    let text = encoding::decode(&bytes).map_err(|e| CaseError::Parse {
+        file: file.clone(),
+        message: format!("line {}: {e}", e.line),
+    })?;
+    crate::model::case::CaseInfo::from_toml(&text, &file)
 }
 
 /// File names of a data-set directory, as `gen-sample` writes them and report versions keep them.
@@ -222,7 +241,11 @@ pub const DIRECTORY_FILES: [(TableKind, &str); 5] = [
     (TableKind::Parameters, "parameters.csv"),
 ];
 
-/// Loads `assumptions.toml` and whichever of the [`DIRECTORY_FILES`] a directory holds.
+/// The case metadata's file name in a data-set directory and in a stored version.
+pub const CASE_FILE: &str = "case.toml";
+
+/// Loads `assumptions.toml` and whichever of the [`DIRECTORY_FILES`] and `case.toml` a
+/// directory holds.
 pub fn load_directory(dir: &Path) -> Result<Dataset, DirectoryError> {
     let a = Assumptions::load(&dir.join("assumptions.toml"))?;
     let opts = ReadOptions::new(a.valuation_date);
@@ -236,6 +259,10 @@ pub fn load_directory(dir: &Path) -> Result<Dataset, DirectoryError> {
             ds.set_table(read_table(kind, &path, &opts, None)?);
         }
     }
+    let case = dir.join(CASE_FILE);
+    if case.exists() {
+        ds.case = Some(load_case(&case)?);
+    }
     Ok(ds)
 }
 
@@ -248,6 +275,8 @@ pub struct Dataset {
     pub comparables: Option<Table>,
     pub parameters: Option<Table>,
     pub assumptions: Option<Assumptions>,
+    /// Case metadata for the documents (`case.toml`).
+    pub case: Option<crate::model::case::CaseInfo>,
 }
 
 impl Dataset {
@@ -260,6 +289,24 @@ impl Dataset {
             TableKind::Parameters => self.parameters.as_ref(),
             TableKind::External => None,
         }
+    }
+
+    /// A portfolio column as text in portfolio order, dates as `YYYY-MM-DD` and empty cells
+    /// as "" (empty without a portfolio or the column).
+    pub fn portfolio_text(&self, column: &str) -> Vec<String> {
+        let Some(c) = self
+            .portfolio
+            .as_ref()
+            .and_then(|t| t.df.column(column).ok())
+        else {
+            return Vec::new();
+        };
+        let Ok(c) = c.cast(&polars::prelude::DataType::String) else {
+            return Vec::new();
+        };
+        c.str()
+            .map(|s| s.iter().map(|v| v.unwrap_or("").to_string()).collect())
+            .unwrap_or_default()
     }
 
     /// Patent titles in portfolio order (empty without a portfolio).

@@ -549,7 +549,7 @@ impl LifeRules {
 
 /// Reads a valuation date written as a TOML date or as a string in any accepted form
 /// (`"2026/9/30"`, `"2026年9月30日"`); writes it as an ISO string.
-mod toml_date {
+pub(crate) mod toml_date {
     use chrono::NaiveDate;
     use serde::{Deserialize, Deserializer, Serializer};
 

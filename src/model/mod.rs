@@ -2,6 +2,7 @@
 //! the assumptions that drive a valuation.
 
 pub mod assumptions;
+pub mod case;
 pub mod money;
 
 pub use assumptions::Assumptions;

@@ -169,6 +169,12 @@ pub fn formula_runs(f: &str) -> Vec<(String, Vec<i8>)> {
 
 /// Builds the report's blocks.
 pub fn build(d: &ReportData, lang: ReportLang) -> Result<Doc, ReportError> {
+    build_with(d, lang, true)
+}
+
+/// Builds the analysis blocks, with the bank's sections or without them (the appraisal
+/// report's explanation carries none).
+pub fn build_with(d: &ReportData, lang: ReportLang, bank: bool) -> Result<Doc, ReportError> {
     let l = |zh: &'static str, en: &'static str| s(lang.pick(zh, en));
     let v = &d.version;
     let a = &d.appraisal;
@@ -394,8 +400,8 @@ pub fn build(d: &ReportData, lang: ReportLang) -> Result<Doc, ReportError> {
         b.push(Block::Formula(s(formula)));
     }
     b.push(Block::Para(l(
-        "全部公式、依据与算例见 docs/methods.md。",
-        "Every formula, its source and a worked example: docs/methods.md.",
+        "以上公式均为资产评估实务的通用公式，各参数的取值及其依据见“参数取值依据”表。",
+        "Each formula is the standard one of appraisal practice; each parameter's value and basis are in the table of parameter bases.",
     )));
 
     // Charts.
@@ -468,7 +474,9 @@ pub fn build(d: &ReportData, lang: ReportLang) -> Result<Doc, ReportError> {
     }
     b.push(Block::Table(t));
 
-    bank_sections(d, lang, &mut b)?;
+    if bank {
+        bank_sections(d, lang, &mut b)?;
+    }
 
     // Reviews and annotations.
     b.push(Block::Section {

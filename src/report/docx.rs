@@ -44,9 +44,9 @@ pub fn render_doc(d: &Doc) -> Result<Vec<u8>, ReportError> {
         })
         .collect();
     let fonts = super::charts::font_database().map_err(err)?;
-    for b in &d.blocks {
+    for (i, b) in d.blocks.iter().enumerate() {
         docx = match b {
-            Block::Cover { title, case, facts } => cover(docx, title, case, facts),
+            Block::Cover { title, case, facts } => cover(docx, i > 0, title, case, facts),
             Block::Toc => docx.add_table_of_contents(toc(d, &headings)),
             Block::Section { title, new_page } => {
                 docx.add_paragraph(text(title).style("Heading1").page_break_before(*new_page))
@@ -138,9 +138,13 @@ fn text(t: &str) -> Paragraph {
     Paragraph::new().add_run(Run::new().add_text(t))
 }
 
-fn cover(docx: Docx, title: &str, case: &str, facts: &[(String, String)]) -> Docx {
+fn cover(docx: Docx, new_page: bool, title: &str, case: &str, facts: &[(String, String)]) -> Docx {
     let mut docx = docx
-        .add_paragraph(Paragraph::new().add_run(Run::new().add_break(BreakType::TextWrapping)))
+        .add_paragraph(
+            Paragraph::new()
+                .page_break_before(new_page)
+                .add_run(Run::new().add_break(BreakType::TextWrapping)),
+        )
         .add_paragraph(
             Paragraph::new()
                 .align(AlignmentType::Center)

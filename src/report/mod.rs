@@ -2,6 +2,7 @@
 //! blocks, see [`doc`]), and per-patent tables as CSV or xlsx. The report is re-computed from the version's stored inputs and checked against its
 //! stored results before anything is written, so a report always shows the version's figures.
 
+pub mod appraisal;
 pub mod charts;
 pub mod doc;
 pub mod docx;
@@ -53,6 +54,11 @@ pub struct ReportData {
     pub titles: Vec<String>,
     /// Bank-side sections (cross-check, pledge analysis), when the exporter supplies them.
     pub bank: crate::pledge::BankAnalysis,
+    /// Case metadata stored with the version (defaults where it has none).
+    pub case: crate::model::case::CaseInfo,
+    /// Grant dates and patentees, in portfolio order ("" where not given).
+    pub grant_dates: Vec<String>,
+    pub owners: Vec<String>,
 }
 
 /// Gathers a version's report data: re-computes it from the stored inputs and refuses if the
@@ -94,6 +100,9 @@ pub fn gather(store: &Store, version_id: &str) -> Result<ReportData, StoreError>
         threads: store.threads(version_id)?,
         titles,
         bank: crate::pledge::BankAnalysis::default(),
+        case: ds.case.clone().unwrap_or_default(),
+        grant_dates: ds.portfolio_text("grant_date"),
+        owners: ds.portfolio_text("owner"),
     })
 }
 
@@ -115,9 +124,43 @@ pub struct Exported {
     pub missing_glyphs: Vec<char>,
 }
 
-/// Writes a report.
+/// Which document to write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Document {
+    /// The analysis printout: conclusion, assumptions, methods, charts, per-patent results,
+    /// review, and the bank's sections when given.
+    #[default]
+    Analysis,
+    /// The CAS appraisal report with its 评估说明 (no bank sections).
+    Appraisal,
+}
+
+/// Builds a document's blocks.
+pub fn build(
+    data: &ReportData,
+    document: Document,
+    lang: ReportLang,
+) -> Result<doc::Doc, ReportError> {
+    match document {
+        Document::Analysis => doc::build(data, lang),
+        Document::Appraisal => appraisal::build(data, lang),
+    }
+}
+
+/// Writes a report (the analysis document; see [`export_document`]).
 pub fn export(
     data: &ReportData,
+    format: Format,
+    lang: ReportLang,
+    out: &Path,
+) -> Result<Exported, ReportError> {
+    export_document(data, Document::Analysis, format, lang, out)
+}
+
+/// Writes one document in one format.
+pub fn export_document(
+    data: &ReportData,
+    document: Document,
     format: Format,
     lang: ReportLang,
     out: &Path,
@@ -125,12 +168,12 @@ pub fn export(
     let mut missing_glyphs = Vec::new();
     let bytes = match format {
         Format::Pdf => {
-            let d = doc::build(data, lang)?;
+            let d = build(data, document, lang)?;
             missing_glyphs = pdf::missing_glyphs(&d)?;
             pdf::render_doc(&d)?
         }
-        Format::Html => html::render(data, lang)?.into_bytes(),
-        Format::Docx => docx::render_doc(&doc::build(data, lang)?)?,
+        Format::Html => html::render_doc(&build(data, document, lang)?).into_bytes(),
+        Format::Docx => docx::render_doc(&build(data, document, lang)?)?,
         Format::Csv => tables::csv(data, lang)?,
         Format::Xlsx => tables::xlsx(data, lang)?,
     };

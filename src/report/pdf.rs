@@ -493,6 +493,9 @@ impl Layout {
     }
 
     fn cover(&mut self, title: &str, case: &str, facts: &[(String, String)]) {
+        if !self.page().is_empty() {
+            self.new_page();
+        }
         self.y = TOP + 90.0;
         let y = self.y;
         self.page().push(Op::Line {

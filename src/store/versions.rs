@@ -225,6 +225,9 @@ pub fn blobs_of(
         assumptions.to_toml().into_bytes(),
     );
     blobs.insert("methods.json".into(), serde_json::to_vec(&methods)?);
+    if let Some(c) = &ds.case {
+        blobs.insert(import::CASE_FILE.into(), c.to_toml().into_bytes());
+    }
     blobs.insert(
         "results.json".into(),
         serde_json::to_vec(&StoredResults::from_valuation(e, v))?,
@@ -463,8 +466,20 @@ impl Store {
         )
         .map_err(|e| bad(format!("methods.json: {e}")))?;
         let opts = ReadOptions::new(a.valuation_date);
+        let case = match data.blobs.get(import::CASE_FILE) {
+            Some(bytes) => {
+                let text = String::from_utf8(bytes.clone())
+                    .map_err(|e| bad(format!("{}: {e}", import::CASE_FILE)))?;
+                Some(
+                    crate::model::case::CaseInfo::from_toml(&text, import::CASE_FILE)
+                        .map_err(|e| bad(e.to_string()))?,
+                )
+            }
+            None => None,
+        };
         let mut ds = Dataset {
             assumptions: Some(a.clone()),
+            case,
             ..Dataset::default()
         };
         for (kind, name) in TABLE_BLOBS {
