@@ -171,11 +171,7 @@ fn income_table_matches_trace(paragraphs: &[String]) {
     let ds = patval::sample::load().unwrap();
     let a = ds.assumptions.clone().unwrap();
     let e = Engine::new(&ds, &a, Methods::default(), None).unwrap();
-    let fen = |x: f64| {
-        patval::model::money::format_money(x, patval::model::money::MoneyUnit::Yuan)
-            .trim_end_matches('元')
-            .to_string()
-    };
+    let fen = |x: f64| patval::model::money::group_thousands(x, 2);
     let titles = ds.titles();
     let mut checked = 0;
     for (i, title) in titles.iter().enumerate() {

@@ -677,17 +677,9 @@ impl Assumptions {
 
     /// Parses and validates TOML text; `file` names the source in messages.
     pub fn from_toml(text: &str, file: &str) -> Result<Self, AssumptionsError> {
-        let a: Assumptions = toml::from_str(text).map_err(|e| {
-            let at = e.span().map(|span| {
-                let before = &text[..span.start.min(text.len())];
-                let line = before.matches('\n').count() + 1;
-                let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-                format!("line {line}, column {column}: ")
-            });
-            AssumptionsError::Parse {
-                file: file.to_string(),
-                message: format!("{}{}", at.unwrap_or_default(), e.message()),
-            }
+        let a: Assumptions = toml::from_str(text).map_err(|e| AssumptionsError::Parse {
+            file: file.to_string(),
+            message: super::toml_error(text, &e),
         })?;
         let problems = a.problems();
         if problems.is_empty() {

@@ -147,17 +147,9 @@ pub enum CaseError {
 impl CaseInfo {
     /// Parses TOML text; `file` names the source in messages (with line and column).
     pub fn from_toml(text: &str, file: &str) -> Result<Self, CaseError> {
-        let c: CaseInfo = toml::from_str(text).map_err(|e| {
-            let at = e.span().map(|span| {
-                let before = &text[..span.start.min(text.len())];
-                let line = before.matches('\n').count() + 1;
-                let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-                format!("line {line}, column {column}: ")
-            });
-            CaseError::Parse {
-                file: file.to_string(),
-                message: format!("{}{}", at.unwrap_or_default(), e.message()),
-            }
+        let c: CaseInfo = toml::from_str(text).map_err(|e| CaseError::Parse {
+            file: file.to_string(),
+            message: super::toml_error(text, &e),
         })?;
         c.check(file)?;
         Ok(c)

@@ -9,6 +9,17 @@ pub use assumptions::Assumptions;
 
 use serde::{Deserialize, Serialize};
 
+/// A TOML parse error as "line L, column C: message" (the column counted in characters).
+pub(crate) fn toml_error(text: &str, e: &toml::de::Error) -> String {
+    let at = e.span().map(|span| {
+        let before = &text[..span.start.min(text.len())];
+        let line = before.matches('\n').count() + 1;
+        let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        format!("line {line}, column {column}: ")
+    });
+    format!("{}{}", at.unwrap_or_default(), e.message())
+}
+
 /// Normalises a label for matching: lower case, no white space, no `_`, `-` or `.`.
 pub(crate) fn label_key(s: &str) -> String {
     s.chars()

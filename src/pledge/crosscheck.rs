@@ -16,9 +16,7 @@ use serde::Serialize;
 use super::external::ExternalAppraisal;
 use super::{PledgeError, fen, yuan};
 use crate::model::assumptions::MethodWeights;
-use crate::model::parameters::{
-    ParamEntry, ParamKey, ParamScope, ParamValue, ParameterSet, trim_num,
-};
+use crate::model::parameters::{ParamEntry, ParamScope, ParameterSet};
 use crate::valuation::Engine;
 
 /// The outside appraisal as patval re-computes it, with the values the firm reported.
@@ -61,16 +59,14 @@ impl ExternalSide {
                 ("weight_income", w.income),
                 ("weight_market", w.market),
             ] {
-                stated.set(ParamEntry {
-                    scope: ParamScope::Portfolio,
-                    target: String::new(),
-                    key: ParamKey::Known(key.into()),
-                    value: ParamValue::Number(v),
-                    text: trim_num(v),
-                    basis: "外部评估报告所载".into(),
-                    source: ext.file.clone(),
-                    row: 0,
-                });
+                stated.set(super::external::stated(
+                    ParamScope::Portfolio,
+                    "",
+                    key,
+                    v,
+                    ext.file.clone(),
+                    0,
+                ));
             }
         }
         for e in ext.parameter_set().entries {
@@ -374,7 +370,7 @@ pub fn crosscheck(bank: &Engine, ext: &ExternalSide, threshold: f64) -> CrossChe
         });
         last = to;
     };
-    let mut stages = vec![reported_by_index(&cur, &ext.reported)];
+    let mut stages = vec![reported_by_index(&cur, &reported)];
     let mut total = |e: &Engine| {
         let v = e.reconciled_values();
         let t = fen(v.iter().sum());
@@ -434,7 +430,7 @@ pub fn crosscheck(bank: &Engine, ext: &ExternalSide, threshold: f64) -> CrossChe
     push(Step::Weights, total(&cur), None, &mut bridge);
     push(Step::Other, bank_fen, None, &mut bridge);
     let patents = patent_bridge(&cur, &stages, &bank_values, &matched, &ext.stated);
-    let parameters = parameter_gaps(bank, &ext.stated);
+    let parameters = parameter_gaps(bank, &bank_index, &ext.stated);
 
     let e = &ext.engine;
     let assumptions = vec![
@@ -510,9 +506,7 @@ fn overlay(bank: &Engine, firm: &ParameterSet) -> ParameterSet {
 }
 
 /// The firm's reported value of each patent of `e`, by index (0 where it reported none).
-fn reported_by_index(e: &Engine, reported: &[(String, f64)]) -> Vec<f64> {
-    let by_no: std::collections::HashMap<&str, f64> =
-        reported.iter().map(|(n, v)| (n.as_str(), *v)).collect();
+fn reported_by_index(e: &Engine, by_no: &std::collections::HashMap<&str, f64>) -> Vec<f64> {
     e.inputs
         .patent_nos
         .iter()
@@ -567,39 +561,47 @@ fn patent_bridge(
     out
 }
 
-/// Each of the firm's parameters beside the bank's resolution of the same key at that place.
-fn parameter_gaps(bank: &Engine, stated: &ParameterSet) -> Vec<ParamGap> {
-    let index = super::index_of(bank);
+/// Each of the firm's parameters beside the bank's resolution of the same key at that place
+/// (each place resolved once, however many keys the firm stated there).
+fn parameter_gaps(
+    bank: &Engine,
+    index: &std::collections::HashMap<&str, usize>,
+    stated: &ParameterSet,
+) -> Vec<ParamGap> {
+    use crate::valuation::parameters::ResolvedParam;
+    let mut resolved: std::collections::HashMap<(ParamScope, &str), Vec<ResolvedParam>> =
+        std::collections::HashMap::new();
     stated
         .entries
         .iter()
         .map(|f| {
             let key = f.key.code();
-            let (resolved, effective) = match f.scope {
-                ParamScope::Patent => match index.get(f.target.as_str()) {
-                    Some(&j) => {
-                        let b = &bank.base[j];
-                        let eff = match key.as_str() {
-                            "discount_rate" => Some(b.discount.rate),
-                            "share_rate" => Some(b.share_rate),
-                            "remaining_life" => Some(b.life.remaining_economic),
-                            _ => None,
-                        };
-                        (bank.explain(j, true), eff)
+            let patent = index.get(f.target.as_str()).copied();
+            let place = resolved
+                .entry((f.scope, f.target.as_str()))
+                .or_insert_with(|| match (f.scope, patent) {
+                    (ParamScope::Patent, Some(j)) => bank.explain(j, true),
+                    (ParamScope::Patent, None) => Vec::new(),
+                    (ParamScope::Group, _) => {
+                        bank.resolver
+                            .explain(&bank.assumptions, &f.target, None, true)
                     }
-                    None => (Vec::new(), None),
-                },
-                ParamScope::Group => (
-                    bank.resolver
-                        .explain(&bank.assumptions, &f.target, None, true),
-                    None,
-                ),
-                ParamScope::Portfolio => (
-                    bank.resolver.explain(&bank.assumptions, "", None, true),
-                    None,
-                ),
-            };
-            let b = resolved.into_iter().find(|r| r.key == key);
+                    (ParamScope::Portfolio, _) => {
+                        bank.resolver.explain(&bank.assumptions, "", None, true)
+                    }
+                });
+            let b = place.iter().find(|r| r.key == key);
+            let effective = patent
+                .filter(|_| f.scope == ParamScope::Patent)
+                .and_then(|j| {
+                    let b = &bank.base[j];
+                    match key.as_str() {
+                        "discount_rate" => Some(b.discount.rate),
+                        "share_rate" => Some(b.share_rate),
+                        "remaining_life" => Some(b.life.remaining_economic),
+                        _ => None,
+                    }
+                });
             ParamGap {
                 scope: f.scope,
                 target: f.target.clone(),
@@ -607,9 +609,9 @@ fn parameter_gaps(bank: &Engine, stated: &ParameterSet) -> Vec<ParamGap> {
                 firm_value: f.text.clone(),
                 firm_basis: f.basis.clone(),
                 firm_source: f.source.clone(),
-                bank_value: b.as_ref().map(|r| r.value.clone()).unwrap_or_default(),
-                bank_scope: b.as_ref().map(|r| r.scope.clone()).unwrap_or_default(),
-                bank_basis: b.map(|r| r.basis).unwrap_or_default(),
+                bank_value: b.map(|r| r.value.clone()).unwrap_or_default(),
+                bank_scope: b.map(|r| r.scope.clone()).unwrap_or_default(),
+                bank_basis: b.map(|r| r.basis.clone()).unwrap_or_default(),
                 bank_effective: effective,
             }
         })

@@ -12,6 +12,31 @@ use crate::model::parameters::{
     ParamEntry, ParamKey, ParamScope, ParamValue, ParameterSet, key_spec, trim_num,
 };
 
+/// A figure the outside firm stated, as a row of the parameters table: its value shown as the
+/// key's kind shows it, basis 外部评估报告所载, and where it came from.
+pub(crate) fn stated(
+    scope: ParamScope,
+    target: &str,
+    key: &str,
+    value: f64,
+    source: String,
+    row: u32,
+) -> ParamEntry {
+    ParamEntry {
+        scope,
+        target: target.to_string(),
+        key: ParamKey::Known(key.into()),
+        value: ParamValue::Number(value),
+        text: key_spec(key).map_or_else(
+            || trim_num(value),
+            |k| ParamValue::Number(value).display(k.kind),
+        ),
+        basis: "外部评估报告所载".into(),
+        source,
+        row,
+    }
+}
+
 /// One patent as the outside firm reported it.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ExternalRow {
@@ -111,25 +136,21 @@ impl ExternalAppraisal {
         let mut set = ParameterSet::default();
         for r in &self.rows {
             let target = crate::import::cell::normalize_patent_no(&r.patent_no);
-            let stated = [
+            let figures = [
                 ("discount_rate", r.discount_rate),
                 ("share_rate", r.share_rate),
                 ("remaining_life", r.remaining_life),
             ];
-            for (key, value) in stated {
+            for (key, value) in figures {
                 let Some(v) = value else { continue };
-                let text = key_spec(key)
-                    .map_or_else(|| trim_num(v), |k| ParamValue::Number(v).display(k.kind));
-                set.set(ParamEntry {
-                    scope: ParamScope::Patent,
-                    target: target.clone(),
-                    key: ParamKey::Known(key.into()),
-                    value: ParamValue::Number(v),
-                    text,
-                    basis: "外部评估报告所载".into(),
-                    source: format!("{}，第 {} 行", self.file, r.source_row),
-                    row: r.source_row,
-                });
+                set.set(stated(
+                    ParamScope::Patent,
+                    &target,
+                    key,
+                    v,
+                    format!("{}，第 {} 行", self.file, r.source_row),
+                    r.source_row,
+                ));
             }
         }
         set

@@ -61,6 +61,32 @@ pub struct Doc {
 }
 
 impl Doc {
+    /// The headings in order with their level (1: section, 2: sub-heading), for the contents.
+    pub fn headings(&self) -> Vec<(usize, &str)> {
+        self.blocks
+            .iter()
+            .filter_map(|b| match b {
+                Block::Section { title, .. } => Some((1, title.as_str())),
+                Block::Sub(t) => Some((2, t.as_str())),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// The section titles in order (the level-1 headings).
+    pub fn sections(&self) -> Vec<&str> {
+        self.headings()
+            .into_iter()
+            .filter(|(level, _)| *level == 1)
+            .map(|(_, t)| t)
+            .collect()
+    }
+
+    /// The title of the contents.
+    pub fn contents_title(&self) -> &'static str {
+        self.lang.pick("目  录", "Contents")
+    }
+
     /// The line printed at the foot of every page (without the page number).
     pub fn footer(&self) -> String {
         format!(

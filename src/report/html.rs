@@ -6,7 +6,6 @@
 use std::fmt::Write as _;
 
 use super::doc::{self, Block, Doc};
-use super::{ReportData, ReportError, ReportLang};
 
 /// Escapes text for HTML.
 pub fn esc(s: &str) -> String {
@@ -27,11 +26,6 @@ section{page-break-before:always}section.first{page-break-before:auto}.chart svg
 td{white-space:pre-line}footer{font-size:.8em;color:#777;margin-top:3em;border-top:1px solid #ccc;padding-top:.5em}
 @media print{footer{position:fixed;bottom:0;left:0;right:0;background:#fff}}
 ";
-
-/// Renders the report.
-pub fn render(d: &ReportData, lang: ReportLang) -> Result<String, ReportError> {
-    Ok(render_doc(&doc::build(d, lang)?))
-}
 
 /// Formula marks to `<sub>`/`<sup>`.
 fn formula(f: &str) -> String {
@@ -101,14 +95,7 @@ pub fn render_doc(d: &Doc) -> String {
         esc(&d.case),
         esc(&d.title)
     );
-    let sections: Vec<&str> = d
-        .blocks
-        .iter()
-        .filter_map(|b| match b {
-            Block::Section { title, .. } => Some(title.as_str()),
-            _ => None,
-        })
-        .collect();
+    let sections = d.sections();
     let mut section = 0;
     for b in &d.blocks {
         match b {

@@ -36,10 +36,8 @@ pub fn build(f: &Facts, b: &mut Vec<Block>) -> Result<(), ReportError> {
 }
 
 /// Money to the fen with separators, no unit (the column header gives 元).
-pub fn fen(x: f64) -> String {
-    crate::model::money::format_money(x, crate::model::money::MoneyUnit::Yuan)
-        .trim_end_matches('元')
-        .to_string()
+fn fen(x: f64) -> String {
+    crate::model::money::group_thousands(x, 2)
 }
 
 /// One table per patent the income approach valued: year, base, share rate, counted share
