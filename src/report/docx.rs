@@ -26,6 +26,8 @@ const SUB: &str = "PvSub";
 /// Text area width of an A4 page with 2.5 cm side margins, in twentieths of a point.
 const TEXT_W_TWIPS: usize = 9026;
 const EMU_PER_TWIP: u32 = 635;
+/// The WordprocessingML namespace.
+const W: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
 
 fn err(e: impl std::fmt::Display) -> ReportError {
     ReportError::Docx(e.to_string())
@@ -34,24 +36,25 @@ fn err(e: impl std::fmt::Display) -> ReportError {
 /// Renders the blocks as a .docx package.
 pub fn render_doc(d: &Doc) -> Result<Vec<u8>, ReportError> {
     let mut docx = base(d);
-    let headings: Vec<(usize, &str)> = d
-        .blocks
-        .iter()
-        .filter_map(|b| match b {
-            Block::Section { title, .. } => Some((1, title.as_str())),
-            Block::Sub(t) => Some((2, t.as_str())),
-            _ => None,
-        })
-        .collect();
+    let headings = d.headings();
     let fonts = super::charts::font_database().map_err(err)?;
+    let mut heading = 0;
     for (i, b) in d.blocks.iter().enumerate() {
         docx = match b {
             Block::Cover { title, case, facts } => cover(docx, i > 0, title, case, facts),
             Block::Toc => docx.add_table_of_contents(toc(d, &headings)),
             Block::Section { title, new_page } => {
-                docx.add_paragraph(text(title).style("Heading1").page_break_before(*new_page))
+                heading += 1;
+                docx.add_paragraph(
+                    bookmarked(title, heading)
+                        .style("Heading1")
+                        .page_break_before(*new_page),
+                )
             }
-            Block::Sub(t) => docx.add_paragraph(text(t).style("Heading2")),
+            Block::Sub(t) => {
+                heading += 1;
+                docx.add_paragraph(bookmarked(t, heading).style("Heading2"))
+            }
             Block::Para(t) => docx.add_paragraph(text(t)),
             Block::Lead { label, value } => docx.add_paragraph(
                 Paragraph::new()
@@ -134,6 +137,19 @@ fn base(d: &Doc) -> Docx {
         .custom_property("patval-fingerprint", d.fingerprint.clone())
 }
 
+/// The bookmark a contents entry's page reference points at: heading `n` (1-based).
+fn toc_key(n: usize) -> String {
+    format!("_Toc{n:08}")
+}
+
+/// A heading paragraph wrapped in its contents bookmark.
+fn bookmarked(t: &str, n: usize) -> Paragraph {
+    Paragraph::new()
+        .add_bookmark_start(n, toc_key(n))
+        .add_run(Run::new().add_text(t))
+        .add_bookmark_end(n)
+}
+
 fn text(t: &str) -> Paragraph {
     Paragraph::new().add_run(Run::new().add_text(t))
 }
@@ -175,7 +191,7 @@ fn cover(docx: Docx, new_page: bool, title: &str, case: &str, facts: &[(String, 
 /// A TOC field over heading levels 1–2, pre-filled with the headings so that a reader that does
 /// not refresh fields (or LibreOffice converting headless) still shows the contents.
 fn toc(d: &Doc, headings: &[(usize, &str)]) -> TableOfContents {
-    let title = d.lang.pick("目  录", "Contents");
+    let title = d.contents_title();
     let mut t = TableOfContents::new()
         .heading_styles_range(1, 2)
         .alias(title)
@@ -190,7 +206,7 @@ fn toc(d: &Doc, headings: &[(usize, &str)]) -> TableOfContents {
         t = t.add_item(
             TableOfContentsItem::new()
                 .text(*h)
-                .toc_key(format!("_Toc{:08}", i + 1))
+                .toc_key(toc_key(i + 1))
                 .level(*level),
         );
     }
@@ -303,7 +319,8 @@ fn finish(packed: &[u8]) -> Result<Vec<u8>, ReportError> {
 }
 
 fn mark(xml: &str) -> String {
-    xml.replace("<w:cantSplit />", "<w:cantSplit /><w:tblHeader />")
+    let mut x = xml
+        .replace("<w:cantSplit />", "<w:cantSplit /><w:tblHeader />")
         .replace(
             &format!("<w:rStyle w:val=\"{SUP}\" />"),
             "<w:vertAlign w:val=\"superscript\" />",
@@ -312,6 +329,28 @@ fn mark(xml: &str) -> String {
             &format!("<w:rStyle w:val=\"{SUB}\" />"),
             "<w:vertAlign w:val=\"subscript\" />",
         )
+        // The contents' right tab at the text area's edge (docx-rs puts it far off the page).
+        .replace(
+            "w:leader=\"dot\" w:pos=\"80000\"",
+            &format!("w:leader=\"dot\" w:pos=\"{TEXT_W_TWIPS}\""),
+        );
+    // docx-rs writes a field's begin, instruction, separator, result and end in one run;
+    // LibreOffice then prints the instruction as text. Give each its own run, as Word does.
+    for (from, to) in [
+        ("\" /><w:instrText", "\" /></w:r><w:r><w:instrText"),
+        (
+            "</w:instrText><w:fldChar",
+            "</w:instrText></w:r><w:r><w:fldChar",
+        ),
+        (
+            "w:fldCharType=\"separate\" w:dirty=\"false\" /><w:t",
+            "w:fldCharType=\"separate\" w:dirty=\"false\" /></w:r><w:r><w:t",
+        ),
+        ("</w:t><w:fldChar", "</w:t></w:r><w:r><w:fldChar"),
+    ] {
+        x = x.replace(from, to);
+    }
+    x
 }
 
 /// The text of a .docx's body, paragraph by paragraph (tests and `verify`), and its custom
@@ -340,62 +379,54 @@ pub fn read(bytes: &[u8]) -> Result<DocxText, ReportError> {
     let xml = part("word/document.xml")?;
     let custom = part("docProps/custom.xml")?;
     Ok(DocxText {
-        paragraphs: paragraphs(&xml),
-        properties: properties(&custom),
+        paragraphs: paragraphs(&xml)?,
+        properties: properties(&custom)?,
         xml,
     })
 }
 
-fn unescape(s: &str) -> String {
-    s.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&apos;", "'")
-        .replace("&amp;", "&")
+fn parse(xml: &str) -> Result<Option<roxmltree::Document<'_>>, ReportError> {
+    if xml.is_empty() {
+        return Ok(None);
+    }
+    roxmltree::Document::parse(xml).map(Some).map_err(err)
 }
 
-/// The text of each `w:p`, joining its `w:t` runs.
-fn paragraphs(xml: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    for p in xml.split("</w:p>") {
-        let mut s = String::new();
-        let mut rest = p;
-        while let Some(i) = rest.find("<w:t") {
-            rest = &rest[i + 4..];
-            // `<w:t>` or `<w:t xml:space="preserve">`, not `<w:tbl>`, `<w:tc>` …
-            if !(rest.starts_with('>') || rest.starts_with(' ')) {
-                continue;
-            }
-            let Some(open) = rest.find('>') else { break };
-            let Some(close) = rest.find("</w:t>") else {
-                break;
-            };
-            if open < close {
-                s.push_str(&unescape(&rest[open + 1..close]));
-            }
-            rest = &rest[close..];
-        }
-        if !s.is_empty() {
-            out.push(s);
-        }
-    }
-    out
+/// The text of each `w:p` that has any, joining its `w:t` runs.
+fn paragraphs(xml: &str) -> Result<Vec<String>, ReportError> {
+    let Some(doc) = parse(xml)? else {
+        return Ok(Vec::new());
+    };
+    Ok(doc
+        .descendants()
+        .filter(|n| n.has_tag_name((W, "p")))
+        .map(|p| {
+            p.descendants()
+                .filter(|n| n.has_tag_name((W, "t")))
+                .filter_map(|t| t.text())
+                .collect::<String>()
+        })
+        .filter(|s| !s.is_empty())
+        .collect())
 }
 
-fn properties(xml: &str) -> Vec<(String, String)> {
-    let mut out = Vec::new();
-    for p in xml.split("<property ").skip(1) {
-        let name = p
-            .split("name=\"")
-            .nth(1)
-            .and_then(|r| r.split('"').next())
-            .unwrap_or_default();
-        let value = p
-            .split("<vt:lpwstr>")
-            .nth(1)
-            .and_then(|r| r.split("</vt:lpwstr>").next())
-            .unwrap_or_default();
-        out.push((unescape(name), unescape(value)));
-    }
-    out
+/// The custom document properties as (name, text value).
+fn properties(xml: &str) -> Result<Vec<(String, String)>, ReportError> {
+    let Some(doc) = parse(xml)? else {
+        return Ok(Vec::new());
+    };
+    Ok(doc
+        .descendants()
+        .filter(|n| n.tag_name().name() == "property")
+        .map(|p| {
+            let name = p.attribute("name").unwrap_or_default().to_string();
+            let value = p
+                .descendants()
+                .find(|n| n.tag_name().name() == "lpwstr")
+                .and_then(|n| n.text())
+                .unwrap_or_default()
+                .to_string();
+            (name, value)
+        })
+        .collect())
 }

@@ -221,6 +221,8 @@ struct Layout {
     /// Section bookmarks: title, page, y.
     outline: Vec<(String, usize, f32)>,
     trees: Vec<usvg::Tree>,
+    /// Charts parsed by an earlier pass, in order (a second pass reuses them).
+    parsed: std::vec::IntoIter<usvg::Tree>,
 }
 
 impl Layout {
@@ -269,6 +271,9 @@ impl Layout {
 
     /// The contents: each section's title, with its page once known.
     fn toc(&mut self, title: &str, sections: &[&str], pages: Option<&[usize]>) {
+        if !self.page().is_empty() {
+            self.new_page();
+        }
         self.y += 24.0;
         let w = self.m.width(title, 16.0);
         let y = self.y;
@@ -467,13 +472,18 @@ impl Layout {
         fonts: &Arc<usvg::fontdb::Database>,
         family: &str,
     ) -> Result<(), ReportError> {
-        let opt = usvg::Options {
-            fontdb: fonts.clone(),
-            font_family: family.to_string(),
-            ..usvg::Options::default()
+        let tree = match self.parsed.next() {
+            Some(t) => t,
+            None => {
+                let opt = usvg::Options {
+                    fontdb: fonts.clone(),
+                    font_family: family.to_string(),
+                    ..usvg::Options::default()
+                };
+                usvg::Tree::from_str(svg, &opt)
+                    .map_err(|e| ReportError::Pdf(format!("a chart's SVG does not parse: {e}")))?
+            }
         };
-        let tree = usvg::Tree::from_str(svg, &opt)
-            .map_err(|e| ReportError::Pdf(format!("a chart's SVG does not parse: {e}")))?;
         let size = tree.size();
         let w = TEXT_W;
         let h = w * size.height() / size.width();
@@ -602,6 +612,7 @@ fn lay_out(
     fontdb: &Arc<usvg::fontdb::Database>,
     family: &str,
     toc_pages: Option<&[usize]>,
+    parsed: Vec<usvg::Tree>,
 ) -> Result<Layout, ReportError> {
     let mut lay = Layout {
         m: Metrics::new()?,
@@ -609,15 +620,9 @@ fn lay_out(
         y: TOP,
         outline: Vec::new(),
         trees: Vec::new(),
+        parsed: parsed.into_iter(),
     };
-    let sections: Vec<&str> = d
-        .blocks
-        .iter()
-        .filter_map(|b| match b {
-            Block::Section { title, .. } => Some(title.as_str()),
-            _ => None,
-        })
-        .collect();
+    let sections = d.sections();
     for b in &d.blocks {
         match b {
             Block::Cover { title, case, facts } => lay.cover(title, case, facts),
@@ -643,7 +648,7 @@ fn lay_out(
                 lay.table(t, size, true);
             }
             Block::Chart(svg) => lay.chart(svg, fontdb, family)?,
-            Block::Toc => lay.toc(d.lang.pick("目  录", "Contents"), &sections, toc_pages),
+            Block::Toc => lay.toc(d.contents_title(), &sections, toc_pages),
         }
     }
     Ok(lay)
@@ -654,10 +659,10 @@ pub fn render_doc(d: &Doc) -> Result<Vec<u8>, ReportError> {
     let (fontdb, family) = super::charts::font_database().map_err(ReportError::Pdf)?;
     // A table of contents needs the pages of the headings after it: lay out once to find
     // them, then again with the numbers (the contents take the same room both times).
-    let mut lay = lay_out(d, &fontdb, &family, None)?;
+    let mut lay = lay_out(d, &fontdb, &family, None, Vec::new())?;
     if d.blocks.iter().any(|b| matches!(b, Block::Toc)) {
         let pages: Vec<usize> = lay.outline.iter().map(|o| o.1 + 1).collect();
-        lay = lay_out(d, &fontdb, &family, Some(&pages))?;
+        lay = lay_out(d, &fontdb, &family, Some(&pages), lay.trees)?;
     }
 
     let font = Font::new(crate::assets::CJK_FONT.into(), 0)
