@@ -423,7 +423,7 @@ mod tests {
         }
         assert_eq!(ds.portfolio.as_ref().unwrap().df.height(), 500);
         assert!(ds.cross_check().is_empty(), "{:?}", ds.cross_check());
-        Assumptions::load(&dir.path().join("assumptions.toml")).unwrap();
+        crate::import::load_assumptions(&dir.path().join("assumptions.toml")).unwrap();
 
         let again = tempfile::tempdir().unwrap();
         generate(&spec, again.path(), None).unwrap();

@@ -3,15 +3,9 @@
 //! patent's income table equal to its trace to the fen, and no English default or file path
 //! in the Chinese document.
 
-use std::process::{Command, Output};
+mod common;
 
-fn patval(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_patval"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("run patval")
-}
+use common::patval;
 
 const PARTS: [&str; 22] = [
     "中国资产评估协会资产评估业务报告备案回执",
@@ -64,40 +58,7 @@ fn the_appraisal_report_has_every_part_in_order_in_pdf_and_docx() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("r.db");
     let db = db.to_str().unwrap();
-    let s = "sample_data/";
-    let o = patval(&[
-        "save",
-        "--db",
-        db,
-        "--case",
-        "示例",
-        "--borrower",
-        "深圳市星河智联科技有限公司",
-        "--appraiser",
-        "张三",
-        "--portfolio",
-        &format!("{s}portfolio.csv"),
-        "--forecasts",
-        &format!("{s}forecasts.csv"),
-        "--comparables",
-        &format!("{s}comparables.csv"),
-        "--cost-items",
-        &format!("{s}cost_items.csv"),
-        "--assumptions",
-        &format!("{s}assumptions.toml"),
-        "--parameters",
-        &format!("{s}parameters.csv"),
-        "--case-info",
-        &format!("{s}case.toml"),
-        "--json",
-    ]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    let id = v["version"]["id"]
-        .as_str()
-        .or(v["id"].as_str())
-        .unwrap()
-        .to_string();
+    let id = common::save_sample(db);
     let out = |ext: &str| dir.path().join(format!("a.{ext}"));
     for ext in ["pdf", "docx"] {
         let path = out(ext);

@@ -151,6 +151,21 @@ fn worked_example_matches_docs_bank_to_the_cent() {
     assert_eq!(fen(0.03 * a.bank_loss), fen(want("el_mixed")));
     let a = allocate(10_000_000.0, 4_000_000.0, 0.0, &p, Collateral::IpOnly);
     assert_eq!(a.fund, want("fund_capped"));
+    let v = patval::pledge::credit::recognised_value(12_000_000.0, 1_250_000.0, 500_000.0);
+    assert_eq!(v, want("recognised"));
+    let ratio = patval::pledge::credit::pledge_ratio(5_000_000.0, v).unwrap();
+    common::assert_close(
+        "pledge_ratio_pct",
+        ratio * 100.0,
+        want("pledge_ratio_pct"),
+        2,
+    );
+    // Claims above the value leave nothing, never a negative value; no ratio on nothing.
+    assert_eq!(
+        patval::pledge::credit::recognised_value(1_000.0, 600.0, 600.0),
+        0.0
+    );
+    assert_eq!(patval::pledge::credit::pledge_ratio(5_000_000.0, 0.0), None);
 }
 
 #[test]

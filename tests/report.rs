@@ -49,7 +49,7 @@ fn rendered_text(
     lang: ReportLang,
     out: &std::path::Path,
 ) -> String {
-    report::export(data, format, lang, out).unwrap();
+    report::export_document(data, report::Document::Analysis, format, lang, out).unwrap();
     let bytes = std::fs::read(out).unwrap();
     match format {
         Format::Pdf => {
@@ -90,7 +90,7 @@ fn pdf_and_html_reports_carry_the_figures_and_headings_in_both_languages() {
         (
             ReportLang::Zh,
             [
-                "专利资产评估报告",
+                "专利资产评估分析底稿",
                 "评估结论",
                 "评估假设与参数",
                 "评估方法",
@@ -104,7 +104,7 @@ fn pdf_and_html_reports_carry_the_figures_and_headings_in_both_languages() {
         (
             ReportLang::En,
             [
-                "Patent valuation report",
+                "Patent valuation analysis",
                 "Conclusion",
                 "Assumptions",
                 "Methods",
@@ -302,73 +302,6 @@ fn an_exported_pdf_is_verified_against_the_store() {
     ]);
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("cannot tell the format"));
-}
-
-#[test]
-fn bank_sections_appear_in_the_report_when_given() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("s.db");
-    let vid = saved(&mut Store::open(&db).unwrap(), None);
-    for (lang, heads) in [
-        (
-            "zh",
-            ["银行交叉复核", "价值差异桥", "质押融资分析", "风险补偿资金"],
-        ),
-        (
-            "en",
-            [
-                "Bank cross-check",
-                "Value bridge",
-                "Pledge financing",
-                "Risk-compensation fund",
-            ],
-        ),
-    ] {
-        for ext in ["pdf", "html"] {
-            let out = dir.path().join(format!("bank-{lang}.{ext}"));
-            let o = patval(&[
-                "export",
-                &vid[..8],
-                "--db",
-                db.to_str().unwrap(),
-                "--lang",
-                lang,
-                "--out",
-                out.to_str().unwrap(),
-                "--external",
-                "sample_data/external_appraisal.csv",
-                "--exposure",
-                "1200万元",
-                "--pd",
-                "3%",
-            ]);
-            assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-            let bytes = std::fs::read(&out).unwrap();
-            let text = if ext == "pdf" {
-                pdf_extract::extract_text_from_mem(&bytes).unwrap()
-            } else {
-                String::from_utf8(bytes).unwrap()
-            };
-            let compact: String = text.split_whitespace().collect();
-            for h in heads {
-                let h: String = h.split_whitespace().collect();
-                assert!(compact.contains(&h), "{lang} {ext}: missing {h}");
-            }
-        }
-    }
-    // Without the options the sections are absent.
-    let out = dir.path().join("plain.html");
-    let o = patval(&[
-        "export",
-        &vid[..8],
-        "--db",
-        db.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]);
-    assert!(o.status.success());
-    let html = std::fs::read_to_string(&out).unwrap();
-    assert!(!html.contains("银行交叉复核") && !html.contains("质押融资分析"));
 }
 
 #[test]

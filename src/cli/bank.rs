@@ -4,13 +4,13 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use super::CliError;
-use super::store::DbArg;
+use super::args::{AcceptArg, DbArg, ExternalArgs, LoanArgs};
 use super::value::{InputArgs, load_and_value};
 use crate::import::{self, ReadOptions, TableKind};
 use crate::model::money::{MoneyUnit, format_money};
-use crate::pledge::credit::{Accept, accepted_values};
-use crate::pledge::crosscheck::{ExternalSide, FirmInputs, crosscheck};
-use crate::pledge::{Collateral, ExternalAppraisal, Loan, Policy, monitor};
+use crate::pledge::credit::accepted_values;
+use crate::pledge::crosscheck::crosscheck;
+use crate::pledge::{Policy, monitor};
 use crate::valuation::Engine;
 
 fn w(x: f64) -> String {
@@ -19,25 +19,6 @@ fn w(x: f64) -> String {
 
 fn pct(x: f64) -> String {
     format!("{:.1}%", x * 100.0)
-}
-
-#[derive(Debug, clap::Args)]
-pub struct ExternalArgs {
-    /// The outside firm's appraisal as CSV (per-patent values and the rates and lives it stated).
-    #[arg(long, conflicts_with = "external_version")]
-    pub external: Option<PathBuf>,
-    /// The outside firm's revenue forecasts (same columns as forecasts.csv).
-    #[arg(long, requires = "external")]
-    pub external_forecasts: Option<PathBuf>,
-    /// The outside firm's method weights: cost,income,market.
-    #[arg(long, requires = "external", value_delimiter = ',', num_args = 3)]
-    pub external_weights: Option<Vec<f64>>,
-    /// The outside firm's parameters table with its bases (same columns as parameters.csv).
-    #[arg(long, requires = "external")]
-    pub external_parameters: Option<PathBuf>,
-    /// Or: a stored report version (id or prefix) as the external appraisal.
-    #[arg(long)]
-    pub external_version: Option<String>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -54,73 +35,6 @@ pub struct CrosscheckArgs {
     pub db: DbArg,
     #[arg(long)]
     pub json: bool,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum CollateralArg {
-    IpOnly,
-    Mixed,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum AcceptArg {
-    Bank,
-    External,
-    Lower,
-}
-
-#[derive(Debug, clap::Args)]
-pub struct LoanArgs {
-    /// Policy profile: a bundled id (shenzhen), a profile id in the user folder, or a TOML file.
-    #[arg(long, default_value = "shenzhen")]
-    pub policy: String,
-    /// Exposure at default: principal plus accrued interest (`5000000`, `500万元`).
-    #[arg(long, value_parser = parse_amount)]
-    pub exposure: Option<f64>,
-    /// Probability of default over the term (0.03 or 3%).
-    #[arg(long, value_parser = parse_share)]
-    pub pd: Option<f64>,
-    /// What secures the loan.
-    #[arg(long, value_enum, default_value = "ip-only")]
-    pub collateral: CollateralArg,
-    /// Share of the bank's shortfall a guarantor pays (0.4 or 40%).
-    #[arg(long, default_value = "0", value_parser = parse_share)]
-    pub guarantee: f64,
-}
-
-impl LoanArgs {
-    /// The loan, if --exposure and --pd are given (one without the other is an error).
-    pub fn loan(&self) -> Result<Option<Loan>, String> {
-        let (exposure, pd) = match (self.exposure, self.pd) {
-            (None, None) => return Ok(None),
-            (Some(e), Some(p)) => (e, p),
-            _ => return Err("give both --exposure and --pd".into()),
-        };
-        Ok(Some(Loan {
-            exposure,
-            pd,
-            collateral: match self.collateral {
-                CollateralArg::IpOnly => Collateral::IpOnly,
-                CollateralArg::Mixed => Collateral::Mixed,
-            },
-            guarantee_share: self.guarantee,
-        }))
-    }
-
-    fn required(&self) -> Result<Loan, String> {
-        self.loan()?
-            .ok_or_else(|| "give the loan: --exposure AMOUNT --pd RATE".into())
-    }
-}
-
-impl AcceptArg {
-    pub fn rule(self) -> Accept {
-        match self {
-            AcceptArg::Bank => Accept::Bank,
-            AcceptArg::External => Accept::External,
-            AcceptArg::Lower => Accept::Lower,
-        }
-    }
 }
 
 #[derive(Debug, clap::Args)]
@@ -164,19 +78,6 @@ pub struct MonitorArgs {
     pub json: bool,
 }
 
-fn parse_amount(s: &str) -> Result<f64, String> {
-    import::cell::parse_money(s, 0).map_err(|e| format!("\"{s}\" {e}"))
-}
-
-fn parse_share(s: &str) -> Result<f64, String> {
-    let v = import::cell::parse_rate(s, false).map_err(|e| format!("\"{s}\" {e}"))?;
-    if (0.0..=1.0).contains(&v) {
-        Ok(v)
-    } else {
-        Err(format!("\"{s}\" is outside 0–1"))
-    }
-}
-
 fn err(e: impl std::fmt::Display) -> Result<ExitCode, CliError> {
     eprintln!("error: {e}");
     Ok(ExitCode::from(1))
@@ -191,82 +92,6 @@ macro_rules! try_or {
     };
 }
 
-/// The external side, if one was given.
-fn external_side(
-    x: &ExternalArgs,
-    db: &DbArg,
-    ds: &crate::import::Dataset,
-    bank: &Engine,
-) -> Result<Option<ExternalSide>, String> {
-    let opts = ReadOptions::new(bank.assumptions.valuation_date);
-    if let Some(path) = &x.external {
-        let ext = ExternalAppraisal::read(path, &opts).map_err(|e| e.to_string())?;
-        let revenue = match &x.external_forecasts {
-            Some(f) => {
-                let t = import::read_table(TableKind::Forecasts, f, &opts, None)
-                    .map_err(|e| e.to_string())?;
-                let mut ds2 = ds.clone();
-                ds2.set_table(t);
-                Some(
-                    Engine::new(&ds2, &bank.assumptions, bank.methods, None)
-                        .map_err(|e| e.to_string())?,
-                )
-            }
-            None => None,
-        };
-        let weights =
-            x.external_weights
-                .as_ref()
-                .map(|v| crate::model::assumptions::MethodWeights {
-                    cost: v[0],
-                    income: v[1],
-                    market: v[2],
-                });
-        let parameters = match &x.external_parameters {
-            Some(f) => Some(firm_parameters(f, &opts, bank)?),
-            None => None,
-        };
-        let firm = FirmInputs {
-            parameters: parameters.as_ref(),
-            revenue: revenue.as_ref(),
-            weights: weights.as_ref(),
-        };
-        return ExternalSide::from_csv(bank, &ext, firm)
-            .map(Some)
-            .map_err(|e| e.to_string());
-    }
-    if let Some(v) = &x.external_version {
-        let store = db.open().map_err(|e| e.to_string())?;
-        let id = store.resolve_version(v).map_err(|e| e.to_string())?;
-        let r = store.reopen(&id).map_err(|e| e.to_string())?;
-        return Ok(Some(ExternalSide::from_engine(
-            &format!("version {id}"),
-            r.engine,
-        )));
-    }
-    Ok(None)
-}
-
-/// The firm's parameters table, checked like the appraiser's own: every row's key and value,
-/// and every asset group and patent it names against the bank's portfolio.
-fn firm_parameters(
-    path: &std::path::Path,
-    opts: &ReadOptions,
-    bank: &Engine,
-) -> Result<crate::model::parameters::ParameterSet, String> {
-    let t =
-        import::read_table(TableKind::Parameters, path, opts, None).map_err(|e| e.to_string())?;
-    let set = crate::model::parameters::ParameterSet::from_table(&t).map_err(|p| p.to_string())?;
-    let patents = bank.inputs.patent_nos.iter().cloned().collect();
-    let groups = bank.inputs.group_names.iter().cloned().collect();
-    let problems = import::parameters::unknown_targets(&t, &set, &patents, &groups);
-    if !problems.is_empty() {
-        let lines: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
-        return Err(lines.join("\n"));
-    }
-    Ok(set)
-}
-
 pub fn crosscheck_cmd(a: &CrosscheckArgs) -> Result<ExitCode, CliError> {
     if !(a.threshold > 0.0 && a.threshold.is_finite()) {
         return err(format!("--threshold {} must be above 0", a.threshold));
@@ -276,7 +101,7 @@ pub fn crosscheck_cmd(a: &CrosscheckArgs) -> Result<ExitCode, CliError> {
         Err(code) => return Ok(code),
     };
     let (ds, bank) = (&valued.dataset, &valued.engine);
-    let ext = match try_or!(external_side(&a.external, &a.db, ds, bank)) {
+    let ext = match try_or!(a.external.side(&a.db, ds, bank)) {
         Some(x) => x,
         None => return err("give --external FILE or --external-version VERSION"),
     };
@@ -423,7 +248,7 @@ pub fn pledge_cmd(a: &PledgeArgs) -> Result<ExitCode, CliError> {
     };
     let (ds, bank) = (&valued.dataset, &valued.engine);
     let loan = try_or!(a.loan.required());
-    let ext = try_or!(external_side(&a.external, &a.db, ds, bank));
+    let ext = try_or!(a.external.side(&a.db, ds, bank));
     let values = valued.valuation.reconciled_values();
     let reported = ext.as_ref().map(|s| s.reported.as_slice());
     let accepted = accepted_values(bank, &values, reported, a.accept.rule());
@@ -542,59 +367,4 @@ pub fn monitor_cmd(a: &MonitorArgs) -> Result<ExitCode, CliError> {
         );
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// Report options: the bank-side sections to add to an exported report.
-#[derive(Debug, clap::Args)]
-pub struct ReportBankArgs {
-    /// Add a cross-check section against this external appraisal CSV.
-    #[arg(long)]
-    pub external: Option<PathBuf>,
-    /// Flag threshold of the cross-check section.
-    #[arg(long, default_value_t = 0.2)]
-    pub threshold: f64,
-    /// Add a pledge section for this loan (--exposure with --pd).
-    #[command(flatten)]
-    pub loan: LoanArgs,
-    /// With --external: which value the pledge section accepts per patent.
-    #[arg(long, value_enum, default_value = "lower")]
-    pub accept: AcceptArg,
-}
-
-impl ReportBankArgs {
-    /// Computes the sections against the report's own valuation.
-    pub fn analyse(&self, data: &mut crate::report::ReportData) -> Result<(), String> {
-        if !(self.threshold > 0.0 && self.threshold.is_finite()) {
-            return Err(format!("--threshold {} must be above 0", self.threshold));
-        }
-        let loan = self.loan.loan()?;
-        if self.external.is_none() && loan.is_none() {
-            return Ok(());
-        }
-        let opts = ReadOptions::new(data.engine.assumptions.valuation_date);
-        let ext = match &self.external {
-            Some(p) => Some(ExternalAppraisal::read(p, &opts).map_err(|e| e.to_string())?),
-            None => None,
-        };
-        let policy = match &loan {
-            Some(_) => Some(Policy::load(&self.loan.policy).map_err(|e| e.to_string())?),
-            None => None,
-        };
-        let side = ext
-            .as_ref()
-            .map(|x| ExternalSide::from_csv(&data.engine, x, FirmInputs::default()))
-            .transpose()
-            .map_err(|e| e.to_string())?;
-        data.bank = crate::pledge::analyse(
-            &data.engine,
-            side.as_ref(),
-            self.threshold,
-            policy
-                .as_ref()
-                .zip(loan.as_ref())
-                .map(|(p, l)| (p, l, self.accept.rule())),
-        )
-        .map_err(|e| e.to_string())?;
-        Ok(())
-    }
 }

@@ -1,6 +1,7 @@
 //! The command line: `patval <command>`. Every command that prints results takes `--json`
 //! (schemas in `docs/cli.md`). The GUI starts when no command is given.
 
+pub mod args;
 pub mod bank;
 pub mod store;
 mod validate;

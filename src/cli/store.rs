@@ -6,31 +6,9 @@ use std::process::ExitCode;
 use serde_json::json;
 
 use super::CliError;
+use super::args::DbArg;
 use super::value::{InputArgs, Valued, load_and_value};
 use crate::store::{NewAppraisal, Store, StoreError};
-
-/// Which store file.
-#[derive(Debug, Clone, clap::Args)]
-pub struct DbArg {
-    /// Store file (default: store.sqlite3 in the user's data directory).
-    #[arg(long)]
-    pub db: Option<PathBuf>,
-}
-
-impl DbArg {
-    pub fn path(&self) -> Result<PathBuf, StoreError> {
-        match &self.db {
-            Some(p) => Ok(p.clone()),
-            None => Store::default_path().ok_or_else(|| {
-                StoreError::Invalid("no user data directory on this machine: give --db FILE".into())
-            }),
-        }
-    }
-
-    pub fn open(&self) -> Result<Store, StoreError> {
-        Store::open(&self.path()?)
-    }
-}
 
 #[derive(Debug, clap::Args)]
 pub struct SaveArgs {
@@ -47,8 +25,9 @@ pub struct SaveArgs {
     /// Borrower (pledgor) of a new case.
     #[arg(long, required_unless_present = "appraisal")]
     pub borrower: Option<String>,
-    /// Purpose of a new case.
-    #[arg(long, default_value = "patent pledge financing")]
+    /// Purpose of a new case (default: none stated; the documents print the standard pledge
+    /// wording in their own language).
+    #[arg(long, default_value = "")]
     pub purpose: String,
     /// Appraiser of a new case.
     #[arg(long, required_unless_present = "appraisal")]
@@ -176,18 +155,19 @@ pub struct ExportArgs {
     /// Report language.
     #[arg(long, value_enum, default_value = "zh")]
     pub lang: LangArg,
-    /// Which document (PDF, HTML, DOCX): the analysis printout, or the CAS appraisal report
-    /// with its 评估说明.
-    #[arg(long, value_enum, default_value = "analysis")]
+    /// Which document (PDF, HTML, DOCX): the CAS appraisal report with its 评估说明, the
+    /// bank's review memo (押品价值复核意见书, with --external and the loan), or the
+    /// analysis printout.
+    #[arg(long, value_enum, default_value = "appraisal")]
     pub document: DocumentArg,
     /// Output file (written beside, then renamed into place).
     #[arg(long)]
     pub out: PathBuf,
     #[command(flatten)]
     pub db: DbArg,
-    /// Bank-side sections (PDF and HTML): a cross-check and a pledge analysis.
+    /// The review memo's inputs: the outside firm's appraisal and the loan.
     #[command(flatten)]
-    pub bank: super::bank::ReportBankArgs,
+    pub bank: super::args::ReportBankArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -201,8 +181,9 @@ pub enum FormatArg {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum DocumentArg {
-    Analysis,
     Appraisal,
+    ReviewMemo,
+    Analysis,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -569,9 +550,24 @@ pub fn export(a: &ExportArgs) -> Result<ExitCode, CliError> {
     let id = try_store!(store.resolve_version(&a.version));
     let started = std::time::Instant::now();
     let mut data = try_store!(report::gather(&store, &id));
-    if let Err(e) = a.bank.analyse(&mut data) {
-        eprintln!("error: {e}");
-        return Ok(ExitCode::from(1));
+    if a.document == DocumentArg::ReviewMemo {
+        if !a.bank.given() {
+            eprintln!(
+                "warning: no --external appraisal and no loan (--exposure, --pd): the memo reviews the bank's own valuation only"
+            );
+        }
+        match a.bank.analyse(&a.db, &data) {
+            Ok(bank) => data.bank = bank,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return Ok(ExitCode::from(1));
+            }
+        }
+    } else if a.bank.given() {
+        eprintln!(
+            "error: --external and the loan options belong to the bank's review memo; add --document review-memo"
+        );
+        return Ok(ExitCode::from(2));
     }
     let Some(format) = a.format.or_else(|| {
         let ext = a.out.extension()?.to_str()?.to_ascii_lowercase();
@@ -596,8 +592,9 @@ pub fn export(a: &ExportArgs) -> Result<ExitCode, CliError> {
         ReportLang::En
     };
     let document = match a.document {
-        DocumentArg::Analysis => report::Document::Analysis,
         DocumentArg::Appraisal => report::Document::Appraisal,
+        DocumentArg::ReviewMemo => report::Document::ReviewMemo,
+        DocumentArg::Analysis => report::Document::Analysis,
     };
     match report::export_document(&data, document, format, lang, &a.out) {
         Ok(x) => {

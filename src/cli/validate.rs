@@ -57,7 +57,7 @@ pub fn run(args: &ValidateArgs) -> Result<ExitCode, CliError> {
     let mut assumptions: Option<Assumptions> = None;
     for path in toml_files {
         let file = path.display().to_string();
-        match Assumptions::load(path) {
+        match crate::import::load_assumptions(path) {
             Ok(a) => {
                 assumptions.get_or_insert(a);
                 reports.push(FileReport {

@@ -160,7 +160,7 @@ pub fn load(
 ) -> Result<Result<(Dataset, Assumptions), Vec<String>>, CliError> {
     let mut errors = Vec::new();
     let assumptions = match (&args.assumptions, args.valuation_date) {
-        (Some(p), _) => match Assumptions::load(p) {
+        (Some(p), _) => match crate::import::load_assumptions(p) {
             Ok(a) => a,
             Err(e) => return Ok(Err(vec![format!("error: {e}")])),
         },

@@ -43,7 +43,7 @@ pub fn open_files(app: &mut PatvalApp, ctx: &egui::Context, paths: Vec<PathBuf>)
         let mut sources = HashMap::new();
         // Assumptions first: their valuation date bounds the tables' dates.
         for p in paths.iter().filter(|p| is_toml(p)) {
-            match Assumptions::load(p) {
+            match crate::import::load_assumptions(p) {
                 Ok(a) => {
                     ds.assumptions = Some(a);
                     assumptions_file = Some(p.clone());

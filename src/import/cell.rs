@@ -35,8 +35,6 @@ pub fn normalize(raw: &str) -> Cow<'_, str> {
     Cow::Owned(mapped.trim().to_string())
 }
 
-const DATE_FORMS: &str = "a date such as 2023-04-20, 2023/4/20, 2023年4月20日 or 20230420";
-
 /// A plain decimal number: optional sign, digits with optional `,` thousands grouping, optional
 /// fraction and exponent. Returns the text with grouping removed.
 fn clean_decimal(s: &str) -> Option<Cow<'_, str>> {
@@ -229,59 +227,7 @@ pub fn parse_period(cell: &str) -> Result<(i32, Option<(u32, u32)>), String> {
     }
 }
 
-/// A date in any of the forms Chinese spreadsheets use, optionally followed by a time of day
-/// (`2023-04-20 00:00:00`), which is ignored.
-pub fn parse_date(cell: &str) -> Result<NaiveDate, String> {
-    let bad = || format!("is not a valid date (expected {DATE_FORMS})");
-    let s = cell.trim();
-    let date_part = match s.find([' ', 'T']) {
-        Some(i) => {
-            let time = s[i + 1..].trim();
-            let time_ok = !time.is_empty()
-                && time
-                    .bytes()
-                    .all(|b| b.is_ascii_digit() || b == b':' || b == b'.')
-                && time.contains(':');
-            if !time_ok {
-                return Err(bad());
-            }
-            &s[..i]
-        }
-        None => s,
-    };
-    let (y, m, d) = if date_part.len() == 8 && date_part.bytes().all(|b| b.is_ascii_digit()) {
-        (&date_part[0..4], &date_part[4..6], &date_part[6..8])
-    } else {
-        let trimmed = date_part.strip_suffix('日').unwrap_or(date_part);
-        let parts: Vec<&str> = trimmed.split(['-', '/', '.', '年', '月']).collect();
-        let uniform_sep = {
-            let seps: Vec<char> = trimmed
-                .chars()
-                .filter(|c| matches!(c, '-' | '/' | '.' | '年' | '月'))
-                .collect();
-            seps.len() == 2 && (seps[0] == seps[1] || (seps[0] == '年' && seps[1] == '月'))
-        };
-        if parts.len() != 3
-            || !uniform_sep
-            || (date_part.ends_with('日') && !trimmed.contains('月'))
-        {
-            return Err(bad());
-        }
-        (parts[0], parts[1], parts[2])
-    };
-    let num = |t: &str, max_len: usize| -> Option<u32> {
-        (!t.is_empty() && t.len() <= max_len && t.bytes().all(|b| b.is_ascii_digit()))
-            .then(|| t.parse().ok())
-            .flatten()
-    };
-    let (Some(y), Some(m), Some(d)) = (num(y, 4), num(m, 2), num(d, 2)) else {
-        return Err(bad());
-    };
-    if !(1900..=2200).contains(&y) {
-        return Err(bad());
-    }
-    NaiveDate::from_ymd_opt(y as i32, m, d).ok_or_else(bad)
-}
+pub use crate::model::dates::parse_date;
 
 /// Days since 1970-01-01, the representation of polars' `Date`.
 pub fn date_to_days(d: NaiveDate) -> i32 {

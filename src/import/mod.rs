@@ -11,6 +11,7 @@ pub mod encoding;
 pub mod parameters;
 pub mod problem;
 mod reader;
+mod row;
 mod rules;
 pub mod schema;
 
@@ -215,6 +216,23 @@ pub enum DirectoryError {
     Case(#[from] crate::model::case::CaseError),
 }
 
+/// Reads, decodes (UTF-8 or GBK) and checks an assumptions file.
+pub fn load_assumptions(
+    path: &Path,
+) -> Result<Assumptions, crate::model::assumptions::AssumptionsError> {
+    use crate::model::assumptions::AssumptionsError;
+    let file = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|source| AssumptionsError::Io {
+        file: file.clone(),
+        source,
+    })?;
+    let text = encoding::decode(&bytes).map_err(|e| AssumptionsError::Parse {
+        file: file.clone(),
+        message: format!("line {}: {e}", e.line),
+    })?;
+    Assumptions::from_toml(&text, &file)
+}
+
 /// Reads and checks a case file (`case.toml`).
 pub fn load_case(
     path: &Path,
@@ -247,7 +265,7 @@ pub const CASE_FILE: &str = "case.toml";
 /// Loads `assumptions.toml` and whichever of the [`DIRECTORY_FILES`] and `case.toml` a
 /// directory holds.
 pub fn load_directory(dir: &Path) -> Result<Dataset, DirectoryError> {
-    let a = Assumptions::load(&dir.join("assumptions.toml"))?;
+    let a = load_assumptions(&dir.join("assumptions.toml"))?;
     let opts = ReadOptions::new(a.valuation_date);
     let mut ds = Dataset {
         assumptions: Some(a),

@@ -13,6 +13,7 @@ use polars::prelude::*;
 
 use super::cell;
 use super::problem::{Problem, Problems};
+use super::row::{RowCtx, Val};
 use super::schema::{ColumnSpec, Kind, TableKind};
 use crate::model::label_key;
 use crate::progress::Progress;
@@ -34,39 +35,6 @@ struct HeaderCell {
     money_shift: i32,
     /// The header says the column is in percent.
     percent: bool,
-}
-
-/// A parsed cell value, before it goes into its column builder.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Val<'a> {
-    Null,
-    Str(std::borrow::Cow<'a, str>),
-    Int(i64),
-    Num(f64),
-    Date(NaiveDate),
-    /// A forecast year with the months of a part-year amount (normalised to `Int` before use).
-    Period(i32, Option<(u32, u32)>),
-}
-
-impl Val<'_> {
-    pub fn as_str(&self) -> Option<&str> {
-        match self {
-            Val::Str(s) => Some(s),
-            _ => None,
-        }
-    }
-    pub fn as_int(&self) -> Option<i64> {
-        match self {
-            Val::Int(i) => Some(*i),
-            _ => None,
-        }
-    }
-    pub fn as_date(&self) -> Option<NaiveDate> {
-        match self {
-            Val::Date(d) => Some(*d),
-            _ => None,
-        }
-    }
 }
 
 enum Builder {
@@ -372,29 +340,6 @@ fn parse_cell<'a>(
             }
         },
     })
-}
-
-/// Where a parsed row's cells came from, for cross-field checks.
-pub struct RowCtx<'r> {
-    pub file: &'r str,
-    pub row: usize,
-    pub valuation_date: NaiveDate,
-    /// For each spec column, (column index in the file, header text), if present.
-    pub cols: &'r [Option<(usize, String)>],
-}
-
-impl RowCtx<'_> {
-    /// An error about a spec column in this row.
-    pub fn problem(&self, spec_index: usize, message: String, value: Option<&str>) -> Problem {
-        let mut p = Problem::file_error(self.file, message).at_row(self.row);
-        if let Some((i, h)) = &self.cols[spec_index] {
-            p = p.at_column(*i, h);
-        }
-        if let Some(v) = value {
-            p = p.with_value(v);
-        }
-        p
-    }
 }
 
 /// Reads one table from decoded text.
@@ -769,11 +714,6 @@ fn check_duplicates(
         }
         problems.push(p);
     }
-}
-
-/// The year of a date, for rules that compare years.
-pub fn year_of(d: NaiveDate) -> i32 {
-    d.year()
 }
 
 #[cfg(test)]

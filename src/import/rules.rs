@@ -3,7 +3,7 @@
 
 use super::cell;
 use super::problem::Problems;
-use super::reader::{RowCtx, Val, year_of};
+use super::row::{RowCtx, Val, year_of};
 use super::schema::TableKind;
 
 fn idx(kind: TableKind, name: &str) -> usize {

@@ -5,7 +5,6 @@
 //! that a misspelt parameter never silently falls back to its default.
 
 use std::collections::BTreeMap;
-use std::path::Path;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -570,14 +569,14 @@ pub(crate) mod toml_date {
                 (Some(date), None) => format!("{:04}-{:02}-{:02}", date.year, date.month, date.day),
                 _ => {
                     return Err(serde::de::Error::custom(
-                        "valuation_date must be a date without a time, e.g. 2026-09-30",
+                        "a date without a time of day is expected, e.g. 2026-09-30",
                     ));
                 }
             },
             Raw::Text(s) => s,
         };
-        crate::import::cell::parse_date(&text)
-            .map_err(|why| serde::de::Error::custom(format!("valuation_date \"{text}\" {why}")))
+        crate::model::dates::parse_date(&text)
+            .map_err(|why| serde::de::Error::custom(format!("\"{text}\" {why}")))
     }
 }
 
@@ -658,21 +657,6 @@ impl Assumptions {
             simulation: SimulationConfig::default(),
             basis: BTreeMap::new(),
         }
-    }
-
-    /// Reads, parses and validates an assumptions file.
-    pub fn load(path: &Path) -> Result<Self, AssumptionsError> {
-        let file = path.display().to_string();
-        let bytes = std::fs::read(path).map_err(|source| AssumptionsError::Io {
-            file: file.clone(),
-            source,
-        })?;
-        let text =
-            crate::import::encoding::decode(&bytes).map_err(|e| AssumptionsError::Parse {
-                file: file.clone(),
-                message: format!("line {}: {e}", e.line),
-            })?;
-        Self::from_toml(&text, &file)
     }
 
     /// Parses and validates TOML text; `file` names the source in messages.

@@ -44,6 +44,20 @@ pub struct BankCase {
     pub loan_amount: f64,
     /// Term in months (0: not stated).
     pub term_months: u32,
+    /// The review memo's number (编号) and date (default: the day the version was saved).
+    pub memo_number: String,
+    #[serde(with = "opt_date", skip_serializing_if = "Option::is_none")]
+    pub review_date: Option<NaiveDate>,
+    /// The outside firm's report under review, when it is a CSV rather than a stored version
+    /// that carries its own case file: the firm, 文号, filing code and report date.
+    pub appraisal_firm: String,
+    pub appraisal_report_number: String,
+    pub appraisal_filing_code: String,
+    #[serde(with = "opt_date", skip_serializing_if = "Option::is_none")]
+    pub appraisal_report_date: Option<NaiveDate>,
+    /// 法定优先受偿款: claims ranking before the bank's (unpaid taxes, wages, earlier
+    /// pledges), yuan, deducted from the accepted value in the memo.
+    pub prior_claims: f64,
     /// Names at each sign-off step: 调查 (survey), 复核 (review), 审查 (examination),
     /// 审定 (approval).
     pub survey: String,
@@ -165,11 +179,13 @@ impl CaseInfo {
         {
             return Err(bad(format!("validity_months = {m} must be 1 to 60")));
         }
-        if !(self.bank.loan_amount >= 0.0 && self.bank.loan_amount.is_finite()) {
-            return Err(bad(format!(
-                "bank.loan_amount = {} must be 0 or more",
-                self.bank.loan_amount
-            )));
+        for (key, v) in [
+            ("bank.loan_amount", self.bank.loan_amount),
+            ("bank.prior_claims", self.bank.prior_claims),
+        ] {
+            if !(v >= 0.0 && v.is_finite()) {
+                return Err(bad(format!("{key} = {v} must be 0 or more")));
+            }
         }
         if let Some(i) = self
             .appraisers

@@ -3,6 +3,7 @@
 
 pub mod assumptions;
 pub mod case;
+pub mod dates;
 pub mod money;
 
 pub use assumptions::Assumptions;
@@ -15,7 +16,18 @@ pub(crate) fn toml_error(text: &str, e: &toml::de::Error) -> String {
         let before = &text[..span.start.min(text.len())];
         let line = before.matches('\n').count() + 1;
         let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-        format!("line {line}, column {column}: ")
+        // The key the line sets, so a message about its value names it.
+        let line_text = text.lines().nth(line - 1).unwrap_or_default();
+        match line_text.split_once('=') {
+            Some((key, _))
+                if !key.trim().is_empty()
+                    && !key.contains('[')
+                    && !e.message().contains(key.trim()) =>
+            {
+                format!("line {line}, column {column}, {}: ", key.trim())
+            }
+            _ => format!("line {line}, column {column}: "),
+        }
     });
     format!("{}{}", at.unwrap_or_default(), e.message())
 }

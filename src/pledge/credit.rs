@@ -271,6 +271,19 @@ pub fn pledge(
     })
 }
 
+/// 押品认定价值 (recognised collateral value, docs/bank.md §2): the value the bank confirms,
+/// less the patents that cannot be pledged and the claims that rank before the bank's
+/// (法定优先受偿款), never below zero, to the fen.
+pub fn recognised_value(confirmed: f64, not_pledgeable: f64, prior_claims: f64) -> f64 {
+    yuan(fen((confirmed - not_pledgeable - prior_claims).max(0.0)))
+}
+
+/// 抵质押率 (pledge ratio, docs/bank.md §2): the secured principal over the recognised value;
+/// `None` when the recognised value is zero.
+pub fn pledge_ratio(principal: f64, recognised: f64) -> Option<f64> {
+    (recognised > 0.0).then(|| principal / recognised)
+}
+
 /// Which value the bank accepts for each patent when an external appraisal is at hand.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]

@@ -29,6 +29,9 @@ pub struct ExternalSide {
     pub reported: Vec<(String, f64)>,
     /// The parameters the firm stated, with their basis and source (empty for a version).
     pub stated: ParameterSet,
+    /// The firm's case metadata (firm, report number and date, signers), when the external
+    /// side is a stored version that carries it.
+    pub case: Option<crate::model::case::CaseInfo>,
 }
 
 /// What the firm stated beyond its per-patent figures.
@@ -84,6 +87,7 @@ impl ExternalSide {
             engine: e,
             reported: ext.reported(),
             stated,
+            case: None,
         })
     }
 
@@ -102,6 +106,7 @@ impl ExternalSide {
             engine,
             reported,
             stated: ParameterSet::default(),
+            case: None,
         }
     }
 }
@@ -180,7 +185,7 @@ pub enum Step {
 impl Step {
     pub fn label_en(self) -> &'static str {
         match self {
-            Step::Recompute => "re-computation in patval (method, data, coverage)",
+            Step::Recompute => "re-computation on the bank's data (method, data, coverage)",
             Step::DiscountRate => "discount rate",
             Step::ShareRate => "share rate",
             Step::Revenue => "revenue forecast",
@@ -192,7 +197,7 @@ impl Step {
 
     pub fn label_zh(self) -> &'static str {
         match self {
-            Step::Recompute => "在 patval 中重算（方法、数据、范围差异）",
+            Step::Recompute => "按本行数据重算（方法、数据、范围差异）",
             Step::DiscountRate => "折现率",
             Step::ShareRate => "分成率",
             Step::Revenue => "收入预测",

@@ -6,12 +6,14 @@
 pub mod credit;
 pub mod crosscheck;
 pub mod external;
+pub mod firm;
 pub mod monitor;
 pub mod policy;
 
 pub use credit::{Collateral, Loan, PledgeResult, pledge};
 pub use crosscheck::{BridgeStep, CrossCheck, ExternalSide, FirmInputs, crosscheck};
 pub use external::ExternalAppraisal;
+pub use firm::FirmFiles;
 pub use policy::Policy;
 
 /// Bank-side failures.
@@ -56,6 +58,14 @@ pub struct BankAnalysis {
     pub pledge: Option<PledgeResult>,
     /// The policy profile's name (Chinese, English).
     pub policy_name: Option<(String, String)>,
+    /// The policy profile itself, when a loan was analysed.
+    pub policy: Option<Policy>,
+    /// Which value was accepted per patent, when a loan was analysed.
+    pub accept: Option<credit::Accept>,
+    /// The outside firm's case metadata, when the external side carries it.
+    pub external_case: Option<crate::model::case::CaseInfo>,
+    /// The outside firm's valuation date (the external side's).
+    pub external_date: Option<chrono::NaiveDate>,
 }
 
 impl BankAnalysis {
@@ -75,6 +85,8 @@ pub fn analyse(
     let cc = side.map(|s| crosscheck(engine, s, threshold));
     let mut out = BankAnalysis {
         crosscheck: cc,
+        external_case: side.and_then(|s| s.case.clone()),
+        external_date: side.map(|s| s.engine.assumptions.valuation_date),
         ..BankAnalysis::default()
     };
     if let Some((policy, loan, rule)) = loan {
@@ -83,6 +95,8 @@ pub fn analyse(
             credit::accepted_values(engine, &bank, side.map(|s| s.reported.as_slice()), rule);
         out.pledge = Some(pledge(engine, &accepted, policy, loan)?);
         out.policy_name = Some((policy.name.clone(), policy.name_en.clone()));
+        out.policy = Some(policy.clone());
+        out.accept = Some(rule);
     }
     Ok(out)
 }

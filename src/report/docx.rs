@@ -115,8 +115,8 @@ fn base(d: &Doc) -> Docx {
         .default_size(21)
         .add_style(heading("Heading1", "heading 1", 0, 32))
         .add_style(heading("Heading2", "heading 2", 1, 28))
-        .add_style(Style::new(SUP, StyleType::Character).name("patval superscript"))
-        .add_style(Style::new(SUB, StyleType::Character).name("patval subscript"))
+        .add_style(Style::new(SUP, StyleType::Character).name("Superscript"))
+        .add_style(Style::new(SUB, StyleType::Character).name("Subscript"))
         .header(
             Header::new().add_paragraph(
                 Paragraph::new()

@@ -2,12 +2,14 @@
 //! blocks, see [`doc`]), and per-patent tables as CSV or xlsx. The report is re-computed from the version's stored inputs and checked against its
 //! stored results before anything is written, so a report always shows the version's figures.
 
+pub mod analysis;
 pub mod appraisal;
 pub mod charts;
 pub mod doc;
 pub mod docx;
+mod fmt;
 pub mod html;
-pub mod parameters;
+pub mod memo;
 pub mod pdf;
 pub mod tables;
 
@@ -52,8 +54,11 @@ pub struct ReportData {
     pub threads: Vec<Thread>,
     /// Patent titles, in portfolio order.
     pub titles: Vec<String>,
-    /// Bank-side sections (cross-check, pledge analysis), when the exporter supplies them.
+    /// The bank's cross-check and pledge analysis for the review memo, when the exporter
+    /// supplies them (see [`crate::pledge::analyse`]).
     pub bank: crate::pledge::BankAnalysis,
+    /// The version's stored inputs, re-opened.
+    pub dataset: crate::import::Dataset,
     /// Case metadata stored with the version (defaults where it has none).
     pub case: crate::model::case::CaseInfo,
     /// Grant dates and patentees, in portfolio order ("" where not given).
@@ -103,6 +108,7 @@ pub fn gather(store: &Store, version_id: &str) -> Result<ReportData, StoreError>
         case: ds.case.clone().unwrap_or_default(),
         grant_dates: ds.portfolio_text("grant_date"),
         owners: ds.portfolio_text("owner"),
+        dataset: ds,
     })
 }
 
@@ -127,12 +133,14 @@ pub struct Exported {
 /// Which document to write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Document {
-    /// The analysis printout: conclusion, assumptions, methods, charts, per-patent results,
-    /// review, and the bank's sections when given.
+    /// The CAS appraisal report (专利资产评估报告) with its 评估说明 and risk disclosure.
     #[default]
-    Analysis,
-    /// The CAS appraisal report with its 评估说明 (no bank sections).
     Appraisal,
+    /// The bank's collateral value review memo (押品价值复核意见书).
+    ReviewMemo,
+    /// The analysis printout (评估分析底稿): conclusion, assumptions, methods, charts,
+    /// per-patent results, review.
+    Analysis,
 }
 
 /// Builds a document's blocks.
@@ -142,19 +150,20 @@ pub fn build(
     lang: ReportLang,
 ) -> Result<doc::Doc, ReportError> {
     match document {
-        Document::Analysis => doc::build(data, lang),
         Document::Appraisal => appraisal::build(data, lang),
+        Document::ReviewMemo => memo::build(data, lang),
+        Document::Analysis => analysis::build(data, lang),
     }
 }
 
-/// Writes a report (the analysis document; see [`export_document`]).
+/// Writes the appraisal report (see [`export_document`] for the other documents).
 pub fn export(
     data: &ReportData,
     format: Format,
     lang: ReportLang,
     out: &Path,
 ) -> Result<Exported, ReportError> {
-    export_document(data, Document::Analysis, format, lang, out)
+    export_document(data, Document::Appraisal, format, lang, out)
 }
 
 /// Writes one document in one format.

@@ -67,3 +67,51 @@ pub fn save_dataset(
         .save_version(&app.id, "李评估", note, ds, &a, Methods::default(), &e, &v)
         .unwrap()
 }
+
+/// Runs the patval binary in the crate root.
+pub fn patval(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_patval"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("run patval")
+}
+
+/// Saves the bundled sample case (every table, the parameters and case.toml) through the CLI
+/// into the store `db`; returns the version id.
+pub fn save_sample(db: &str) -> String {
+    let s = |f: &str| format!("sample_data/{f}");
+    let o = patval(&[
+        "save",
+        "--db",
+        db,
+        "--case",
+        "示例",
+        "--borrower",
+        "深圳市星河智联科技有限公司",
+        "--appraiser",
+        "张三",
+        "--portfolio",
+        &s("portfolio.csv"),
+        "--forecasts",
+        &s("forecasts.csv"),
+        "--comparables",
+        &s("comparables.csv"),
+        "--cost-items",
+        &s("cost_items.csv"),
+        "--assumptions",
+        &s("assumptions.toml"),
+        "--parameters",
+        &s("parameters.csv"),
+        "--case-info",
+        &s("case.toml"),
+        "--json",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    v["version"]["id"]
+        .as_str()
+        .or(v["id"].as_str())
+        .expect("the saved version's id")
+        .to_string()
+}

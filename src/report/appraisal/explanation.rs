@@ -17,21 +17,13 @@ pub fn build(f: &Facts, b: &mut Vec<Block>) -> Result<(), ReportError> {
         "This explanation is for the client, the report's users and the authorities the law provides for, to understand the work and how the conclusion was reached; it may not be given to anyone else or published, except as the law provides.",
     )));
     income_tables(f, b);
-    // The analysis blocks, from the assumptions section on (its cover and conclusion are the
-    // report's own above).
-    let analysis = crate::report::doc::build_with(f.d, f.lang, false)?;
-    let start = analysis
-        .blocks
-        .iter()
-        .position(|x| matches!(x, Block::Section { .. }))
-        .and_then(|first| {
-            analysis.blocks[first + 1..]
-                .iter()
-                .position(|x| matches!(x, Block::Section { .. }))
-                .map(|k| first + 1 + k)
-        })
-        .unwrap_or(analysis.blocks.len());
-    b.extend(analysis.blocks.into_iter().skip(start));
+    // The analysis behind the figures (the report's own cover and conclusion are above).
+    use crate::report::analysis::{assumptions, figures, methods, patents, review};
+    assumptions::blocks(f.d, f.lang, b);
+    methods::blocks(f.lang, b);
+    figures::blocks(f.d, f.lang, b)?;
+    patents::blocks(f.d, f.lang, b);
+    review::blocks(f.d, f.lang, b);
     Ok(())
 }
 

@@ -5,10 +5,10 @@
 //! analysis) and the risk disclosure. Each part is a small function from the report data to
 //! blocks; the PDF, HTML and DOCX writers only render them.
 
-mod body;
+pub(crate) mod body;
 mod explanation;
 mod front;
-mod risk;
+pub(crate) mod risk;
 pub mod texts;
 
 use super::doc::{Block, Doc};
@@ -62,7 +62,7 @@ pub(crate) struct Facts<'a> {
 }
 
 impl<'a> Facts<'a> {
-    fn of(d: &'a ReportData, lang: ReportLang) -> Self {
+    pub(crate) fn of(d: &'a ReportData, lang: ReportLang) -> Self {
         let c = &d.case;
         let or = |x: &str, y: &str| {
             if x.trim().is_empty() {

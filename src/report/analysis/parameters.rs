@@ -2,9 +2,9 @@
 //! and every portfolio value whose basis the assumptions file records, with scope, value, basis
 //! and source.
 
-use super::doc::{Block, table};
-use super::{ReportData, ReportLang};
 use crate::model::parameters::{KEYS, ParamScope, value_zh};
+use crate::report::doc::{Block, table};
+use crate::report::{ReportData, ReportLang};
 use crate::valuation::parameters::assumptions_value;
 
 /// The sub-heading and table, or a sentence when nothing was set.
