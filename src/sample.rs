@@ -23,6 +23,8 @@ pub enum SampleError {
     Assumptions(#[from] AssumptionsError),
     #[error(transparent)]
     Import(#[from] ImportError),
+    #[error(transparent)]
+    Case(#[from] crate::model::case::CaseError),
 }
 
 /// Loads the bundled sample case.
@@ -54,5 +56,9 @@ pub fn load() -> Result<Dataset, SampleError> {
     ] {
         ds.set_table(import::read_table_bytes(kind, bytes, name, &opts, None)?);
     }
+    ds.case = Some(crate::model::case::CaseInfo::from_toml(
+        include_str!("../sample_data/case.toml"),
+        "sample_data/case.toml",
+    )?);
     Ok(ds)
 }

@@ -349,3 +349,83 @@ fn an_appraiser_overrides_a_groups_share_rate_in_the_grid_and_undoes_it() {
     assert_eq!(values(h.state()), before);
     assert_eq!(h.state().parameters.redo.len(), 1);
 }
+
+#[test]
+fn an_appraiser_fills_in_the_case_and_exports_the_appraisal_report_as_word() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = app(&dir.path().join("store.sqlite3"));
+    wait(&mut h, "the sample valuation", |a| a.valued.is_some());
+
+    // 1. The Case panel shows the sample's case file; a typed filing code goes into the data set.
+    h.get_by_role_and_label(Role::Button, "Case").click();
+    h.step();
+    assert_eq!(h.state().case.info.client, "深圳市星河智联科技有限公司");
+    h.get_by_role_and_label(Role::TextInput, "Filing code")
+        .click();
+    h.step();
+    h.get_by_role_and_label(Role::TextInput, "Filing code")
+        .type_text("3344556677");
+    h.step();
+    let case = |a: &PatvalApp| a.loaded.dataset.as_ref().and_then(|d| d.case.clone());
+    assert_eq!(case(h.state()).unwrap().filing_code, "3344556677");
+    // A bad date is reported in the window, not taken.
+    h.get_by_role_and_label(Role::TextInput, "Review date")
+        .click();
+    h.step();
+    h.get_by_role_and_label(Role::TextInput, "Review date")
+        .type_text("x");
+    h.step();
+    assert!(
+        h.state()
+            .case
+            .problems
+            .iter()
+            .any(|p| p.contains("review date")),
+        "{:?}",
+        h.state().case.problems
+    );
+
+    // 2. Save a version, then export the appraisal report to a typed path as Word.
+    h.get_by_role_and_label(Role::Button, "Review").click();
+    h.step();
+    for (field, text) in [
+        ("Name", "张三"),
+        ("Case name", "星河智联专利质押"),
+        ("Borrower", "深圳市星河智联科技有限公司"),
+        ("Appraiser", "张三"),
+    ] {
+        h.get_by_role_and_label(Role::TextInput, field).click();
+        h.step();
+        h.get_by_role_and_label(Role::TextInput, field)
+            .type_text(text);
+        h.step();
+    }
+    h.get_by_role_and_label(Role::Button, "Save as a new version")
+        .click();
+    h.step();
+    wait(&mut h, "the saved version", |a| a.review.detail.is_some());
+    let out = dir.path().join("report.docx");
+    h.get_by_role_and_label(Role::TextInput, "Save to").click();
+    h.step();
+    h.get_by_role_and_label(Role::TextInput, "Save to")
+        .type_text(out.to_str().unwrap());
+    h.step();
+    h.get_by_role_and_label(Role::Button, "Word…").click();
+    h.step();
+    wait(&mut h, "the export", |a| !a.export.message.is_empty());
+    assert!(
+        h.state().export.message.starts_with("Wrote"),
+        "{}",
+        h.state().export.message
+    );
+    let docx = patval::report::docx::read(&std::fs::read(&out).unwrap()).unwrap();
+    let text = docx.paragraphs.join("\n");
+    assert!(
+        text.contains("Valuation explanation"),
+        "the appraisal report, in the window's language"
+    );
+    assert!(
+        text.contains("3344556677"),
+        "the filing code typed in the Case panel"
+    );
+}

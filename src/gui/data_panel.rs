@@ -41,8 +41,17 @@ pub fn open_files(app: &mut PatvalApp, ctx: &egui::Context, paths: Vec<PathBuf>)
         let mut ds: Dataset = current.map(|d| (*d).clone()).unwrap_or_default();
         let mut problems: Vec<Problem> = Vec::new();
         let mut sources = HashMap::new();
+        // The case file (case.toml) holds the documents' facts.
+        for p in paths.iter().filter(|p| is_case(p)) {
+            match crate::import::load_case(p) {
+                Ok(c) => ds.case = Some(c),
+                Err(e) => {
+                    problems.push(Problem::file_error(&p.display().to_string(), e.to_string()))
+                }
+            }
+        }
         // Assumptions first: their valuation date bounds the tables' dates.
-        for p in paths.iter().filter(|p| is_toml(p)) {
+        for p in paths.iter().filter(|p| is_toml(p) && !is_case(p)) {
             match crate::import::load_assumptions(p) {
                 Ok(a) => {
                     ds.assumptions = Some(a);
@@ -100,6 +109,11 @@ pub fn open_files(app: &mut PatvalApp, ctx: &egui::Context, paths: Vec<PathBuf>)
             }
         })
     });
+}
+
+fn is_case(p: &Path) -> bool {
+    p.file_name()
+        .is_some_and(|n| n.eq_ignore_ascii_case(crate::import::CASE_FILE))
 }
 
 fn is_toml(p: &Path) -> bool {

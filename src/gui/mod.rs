@@ -2,14 +2,16 @@
 //! every slow step (import, valuation, simulation, store access) runs in a [`jobs::Job`] off the
 //! UI thread with progress and cancel.
 //!
-//! Panels, one file each: data (open inputs, see problems), browse (portfolio table and detail),
+//! Panels, one file each, in the order of the work: case (the facts the documents print), data (open inputs, see problems), browse (portfolio table and detail),
 //! assumptions (editor), results (totals, per-patent table, trace, charts), review (save
 //! versions, browse and compare them, annotations, verdicts).
 
 pub mod assumptions_panel;
 pub mod browse;
+pub mod case_panel;
 pub mod crosscheck_panel;
 pub mod data_panel;
+pub mod export;
 pub mod fonts;
 pub mod i18n;
 pub mod jobs;
@@ -36,6 +38,7 @@ use jobs::Jobs;
 /// The panels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub enum Panel {
+    Case,
     Data,
     Browse,
     Assumptions,
@@ -48,7 +51,8 @@ pub enum Panel {
 }
 
 impl Panel {
-    pub const ALL: [Panel; 8] = [
+    pub const ALL: [Panel; 9] = [
+        Panel::Case,
         Panel::Data,
         Panel::Browse,
         Panel::Assumptions,
@@ -61,6 +65,7 @@ impl Panel {
 
     pub fn label(self, lang: Lang) -> &'static str {
         match self {
+            Panel::Case => tr(lang, "Case"),
             Panel::Data => tr(lang, "Data"),
             Panel::Browse => tr(lang, "Browse"),
             Panel::Assumptions => tr(lang, "Assumptions"),
@@ -139,6 +144,8 @@ pub struct PatvalApp {
     pub crosscheck: crosscheck_panel::CrossCheckState,
     pub pledge: pledge_panel::PledgeState,
     pub parameters: parameters_panel::ParametersState,
+    pub case: case_panel::CaseState,
+    pub export: export::ExportState,
     pub status: String,
     pub last_frame: Duration,
 }
@@ -164,6 +171,7 @@ impl PatvalApp {
         }
         if let Ok(panel) = std::env::var("PATVAL_PANEL") {
             settings.panel = match panel.as_str() {
+                "case" => Panel::Case,
                 "data" => Panel::Data,
                 "browse" => Panel::Browse,
                 "assumptions" => Panel::Assumptions,
@@ -190,6 +198,8 @@ impl PatvalApp {
             crosscheck: crosscheck_panel::CrossCheckState::default(),
             pledge: pledge_panel::PledgeState::default(),
             parameters: parameters_panel::ParametersState::default(),
+            case: case_panel::CaseState::default(),
+            export: export::ExportState::default(),
             status: String::new(),
             last_frame: Duration::ZERO,
         };
@@ -236,6 +246,9 @@ impl PatvalApp {
             self.assumptions = Some(a.clone());
             self.assumptions_loaded = Some(a.clone());
         }
+        let path = std::mem::take(&mut self.case.path);
+        self.case = case_panel::CaseState::of(ds.case.clone().unwrap_or_default());
+        self.case.path = path;
         self.loaded = Loaded {
             dataset: Some(Arc::new(ds)),
             files,
@@ -302,6 +315,7 @@ impl PatvalApp {
             ui.separator();
             for p in Panel::ALL {
                 let key = match p {
+                    Panel::Case => "0",
                     Panel::Data => "1",
                     Panel::Browse => "2",
                     Panel::Assumptions => "3",
@@ -379,6 +393,8 @@ impl PatvalApp {
             let cmd = i.modifiers.command;
             let p = if !cmd {
                 None
+            } else if i.key_pressed(egui::Key::Num0) {
+                Some(Panel::Case)
             } else if i.key_pressed(egui::Key::Num1) {
                 Some(Panel::Data)
             } else if i.key_pressed(egui::Key::Num2) {
@@ -419,6 +435,7 @@ impl eframe::App for PatvalApp {
         egui::Panel::top("top").show(ui, |ui| self.top_bar(ui));
         egui::Panel::bottom("status").show(ui, |ui| self.status_bar(ui));
         egui::CentralPanel::default().show(ui, |ui| match self.settings.panel {
+            Panel::Case => case_panel::ui(self, ui),
             Panel::Data => data_panel::ui(self, ui),
             Panel::Browse => browse::ui(self, ui),
             Panel::Assumptions => assumptions_panel::ui(self, ui),

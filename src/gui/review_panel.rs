@@ -412,20 +412,6 @@ fn right(app: &mut PatvalApp, ui: &mut egui::Ui, ctx: &egui::Context) {
         &d.info.fingerprint[..16]
     ));
     let version_for_export = d.info.id.clone();
-    let mut export_clicked = None;
-    ui.horizontal(|ui| {
-        ui.label(tr(lang, "Export"));
-        for (label, format, ext) in [
-            ("PDF", crate::report::Format::Pdf, "pdf"),
-            ("HTML", crate::report::Format::Html, "html"),
-            ("CSV", crate::report::Format::Csv, "csv"),
-            ("xlsx", crate::report::Format::Xlsx, "xlsx"),
-        ] {
-            if ui.button(format!("{label}…")).clicked() {
-                export_clicked = Some((format, ext));
-            }
-        }
-    });
     ui.label(format!(
         "{} {} · {} · {}",
         tr(lang, "Reconciled value"),
@@ -579,9 +565,8 @@ fn right(app: &mut PatvalApp, ui: &mut egui::Ui, ctx: &egui::Context) {
         }
     });
     ui.separator();
-    if let Some((format, ext)) = export_clicked {
-        export(app, ctx, version_for_export, format, ext);
-    }
+    super::export::ui(app, ui, ctx, version_for_export);
+    ui.separator();
     annotations(app, ui, ctx, &version_id);
 }
 
@@ -774,72 +759,6 @@ fn anchor_key(k: &str) -> &'static str {
 
 fn severity_key(s: &str) -> &'static str {
     SEVERITIES.into_iter().find(|x| *x == s).unwrap_or("minor")
-}
-
-/// Asks where to write, then exports the version off the UI thread.
-fn export(
-    app: &mut PatvalApp,
-    ctx: &egui::Context,
-    version: String,
-    format: crate::report::Format,
-    ext: &'static str,
-) {
-    let Some(store) = store_path(app) else { return };
-    let lang = if app.lang() == super::Lang::Zh {
-        crate::report::ReportLang::Zh
-    } else {
-        crate::report::ReportLang::En
-    };
-    // The bank-side sections the user has worked on are added, computed against the version.
-    let external = app.crosscheck.external.clone();
-    let threshold = app.crosscheck.threshold;
-    let loan = app
-        .pledge
-        .result
-        .as_ref()
-        .map(|r| (app.pledge.policy.clone(), r.loan.clone(), app.pledge.accept));
-    app.jobs.spawn(ctx, "export".into(), move |p| {
-        let picked = rfd::FileDialog::new()
-            .add_filter(ext, &[ext])
-            .set_file_name(format!("report.{ext}"))
-            .save_file();
-        let r = picked.map(|out| {
-            p.start("export", 1);
-            Store::open(&store)
-                .and_then(|s| crate::report::gather(&s, &version))
-                .map_err(|e| e.to_string())
-                .and_then(|mut data| {
-                    let side = external
-                        .as_ref()
-                        .map(|x| x.side(&data.engine))
-                        .transpose()
-                        .map_err(|e| e.to_string())?;
-                    data.bank = crate::pledge::analyse(
-                        &data.engine,
-                        side.as_ref(),
-                        threshold,
-                        loan.as_ref().map(|(p, l, a)| (p, l, *a)),
-                    )
-                    .map_err(|e| e.to_string())?;
-                    crate::report::export(&data, format, lang, &out).map_err(|e| e.to_string())
-                })
-                .map(|x| {
-                    let mut msg = format!("{} ({} bytes)", out.display(), x.bytes);
-                    if !x.missing_glyphs.is_empty() {
-                        let cs: String = x.missing_glyphs.iter().collect();
-                        msg.push_str(&format!(
-                            " — no glyph in the PDF font for: {cs} (shown as empty boxes)"
-                        ));
-                    }
-                    msg
-                })
-        });
-        Box::new(move |app: &mut PatvalApp, _: &egui::Context| match r {
-            Some(Ok(msg)) => app.review.message = msg,
-            Some(Err(e)) => app.status = e,
-            None => {}
-        })
-    });
 }
 
 /// The i18n key of a parameter scope.

@@ -1,0 +1,185 @@
+//! Exporting a saved version (part of the review panel): which document (the appraisal report,
+//! the bank's review memo, the analysis), which format (PDF, Word, HTML, or the per-patent
+//! tables as CSV or xlsx), and where — a typed path, or the native save dialog when the path is
+//! empty. The export runs off the UI thread; its result or failure is shown in the window.
+
+use std::path::PathBuf;
+
+use eframe::egui;
+
+use super::{Lang, PatvalApp, tr};
+use crate::report::{Document, Format, ReportLang};
+use crate::store::Store;
+
+/// What the export row remembers.
+#[derive(Default)]
+pub struct ExportState {
+    pub document: Document,
+    /// Where to write; empty: ask with the save dialog.
+    pub path: String,
+    pub message: String,
+}
+
+fn t(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
+    if lang == Lang::Zh { zh } else { en }
+}
+
+fn document_label(lang: Lang, d: Document) -> &'static str {
+    match d {
+        Document::Appraisal => t(lang, "资产评估报告", "Appraisal report"),
+        Document::ReviewMemo => t(lang, "押品价值复核意见书", "Review memo"),
+        Document::Analysis => t(lang, "评估分析底稿", "Analysis"),
+    }
+}
+
+/// The export row for `version`.
+pub fn ui(app: &mut PatvalApp, ui: &mut egui::Ui, ctx: &egui::Context, version: String) {
+    let lang = app.lang();
+    let mut clicked = None;
+    ui.horizontal(|ui| {
+        let l = ui.label(tr(lang, "Export"));
+        egui::ComboBox::from_id_salt("export-document")
+            .selected_text(document_label(lang, app.export.document))
+            .show_ui(ui, |ui| {
+                for d in [
+                    Document::Appraisal,
+                    Document::ReviewMemo,
+                    Document::Analysis,
+                ] {
+                    ui.selectable_value(&mut app.export.document, d, document_label(lang, d));
+                }
+            })
+            .response
+            .labelled_by(l.id);
+        for (label, format, ext) in [
+            ("PDF", Format::Pdf, "pdf"),
+            ("Word", Format::Docx, "docx"),
+            ("HTML", Format::Html, "html"),
+            ("CSV", Format::Csv, "csv"),
+            ("xlsx", Format::Xlsx, "xlsx"),
+        ] {
+            if ui.button(format!("{label}…")).clicked() {
+                clicked = Some((format, ext));
+            }
+        }
+    });
+    ui.horizontal(|ui| {
+        let l = ui.label(t(lang, "保存到", "Save to"));
+        ui.add(
+            egui::TextEdit::singleline(&mut app.export.path)
+                .desired_width(420.0)
+                .hint_text(t(
+                    lang,
+                    "留空则弹出保存对话框",
+                    "empty: ask with the save dialog",
+                )),
+        )
+        .labelled_by(l.id);
+    });
+    if app.export.document == Document::ReviewMemo {
+        ui.label(t(
+            lang,
+            "复核意见书采用“交叉复核”中的外部评估和“质押”中的贷款测算。",
+            "The memo uses the outside appraisal of the cross-check panel and the loan of the pledge panel.",
+        ));
+    }
+    if !app.export.message.is_empty() {
+        ui.label(&app.export.message);
+    }
+    if let Some((format, ext)) = clicked {
+        export(app, ctx, version, format, ext);
+    }
+}
+
+/// The file to write: the typed path (with the format's extension), else the save dialog's.
+fn target(typed: &str, ext: &str) -> Option<PathBuf> {
+    let typed = typed.trim();
+    if typed.is_empty() {
+        return rfd::FileDialog::new()
+            .add_filter(ext, &[ext])
+            .set_file_name(format!("report.{ext}"))
+            .save_file();
+    }
+    Some(PathBuf::from(typed).with_extension(ext))
+}
+
+/// Exports the version off the UI thread.
+fn export(
+    app: &mut PatvalApp,
+    ctx: &egui::Context,
+    version: String,
+    format: Format,
+    ext: &'static str,
+) {
+    let Some(store) = super::review_panel::store_path(app) else {
+        return;
+    };
+    let lang = if app.lang() == Lang::Zh {
+        ReportLang::Zh
+    } else {
+        ReportLang::En
+    };
+    let document = app.export.document;
+    let memo = document == Document::ReviewMemo;
+    // The memo's bank analysis: the panels' outside appraisal and loan, against the version.
+    let external = app.crosscheck.external.clone().filter(|_| memo);
+    let threshold = app.crosscheck.threshold;
+    let loan = app
+        .pledge
+        .result
+        .as_ref()
+        .filter(|_| memo)
+        .map(|r| (app.pledge.policy.clone(), r.loan.clone(), app.pledge.accept));
+    let typed = app.export.path.clone();
+    let ui_lang = app.lang();
+    app.jobs.spawn(ctx, "export".into(), move |p| {
+        let r = target(&typed, ext).map(|out| {
+            p.start("export", 1);
+            let data = Store::open(&store)
+                .and_then(|s| crate::report::gather(&s, &version))
+                .map_err(|e| e.to_string())?;
+            let mut data = data;
+            if memo {
+                let side = external
+                    .as_ref()
+                    .map(|x| x.side(&data.engine))
+                    .transpose()
+                    .map_err(|e| e.to_string())?;
+                data.bank = crate::pledge::analyse(
+                    &data.engine,
+                    side.as_ref(),
+                    threshold,
+                    loan.as_ref().map(|(p, l, a)| (p, l, *a)),
+                )
+                .map_err(|e| e.to_string())?;
+            }
+            let x = crate::report::export_document(&data, document, format, lang, &out)
+                .map_err(|e| e.to_string())?;
+            let mut msg = format!(
+                "{} {} ({} bytes)",
+                t(ui_lang, "已导出", "Wrote"),
+                out.display(),
+                x.bytes
+            );
+            if !x.missing_glyphs.is_empty() {
+                let cs: String = x.missing_glyphs.iter().collect();
+                msg.push_str(&format!(
+                    " — no glyph in the PDF font for: {cs} (shown as empty boxes)"
+                ));
+            }
+            Ok::<_, String>(msg)
+        });
+        Box::new(move |app: &mut PatvalApp, _: &egui::Context| {
+            app.export.message = match r {
+                Some(Ok(msg)) => msg,
+                Some(Err(e)) => format!("{}: {e}", t(ui_lang, "导出失败", "Export failed")),
+                None => t(
+                    ui_lang,
+                    "未选择文件。如果没有出现保存对话框，请在“保存到”中输入路径。",
+                    "No file chosen. If no save dialog appeared, type the path under \"Save to\".",
+                )
+                .to_string(),
+            };
+        })
+    });
+}
