@@ -73,7 +73,7 @@ pub fn render_doc(d: &Doc) -> Result<Vec<u8>, ReportError> {
     }
     let mut buf = Cursor::new(Vec::new());
     docx.build().pack(&mut buf).map_err(err)?;
-    finish(&buf.into_inner())
+    finish(&buf.into_inner(), d.contents_title())
 }
 
 /// Page set-up, styles, running header and footer, document properties.
@@ -298,7 +298,7 @@ fn chart(
 
 /// Rewrites `word/document.xml`: marked header rows repeat on each page, placeholder
 /// character styles become superscript and subscript.
-fn finish(packed: &[u8]) -> Result<Vec<u8>, ReportError> {
+fn finish(packed: &[u8], contents: &str) -> Result<Vec<u8>, ReportError> {
     let mut zin = zip::ZipArchive::new(Cursor::new(packed)).map_err(err)?;
     let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
     let opts = zip::write::SimpleFileOptions::default()
@@ -310,7 +310,7 @@ fn finish(packed: &[u8]) -> Result<Vec<u8>, ReportError> {
         f.read_to_end(&mut content).map_err(err)?;
         if name == "word/document.xml" {
             let xml = String::from_utf8(content).map_err(err)?;
-            content = mark(&xml).into_bytes();
+            content = contents_field(&mark(&xml), contents).into_bytes();
         }
         out.start_file(name, opts).map_err(err)?;
         out.write_all(&content).map_err(err)?;
@@ -349,6 +349,39 @@ fn mark(xml: &str) -> String {
         ("</w:t><w:fldChar", "</w:t></w:r><w:r><w:fldChar"),
     ] {
         x = x.replace(from, to);
+    }
+    x
+}
+
+/// The contents as Word writes them: a "Table of Contents" building block around a TOC field
+/// with Word's own switches, so LibreOffice and WPS take it for a table of contents rather
+/// than printing its instruction. The field is marked dirty, so Word and WPS refresh it (and
+/// its page numbers) on opening; the entries' page numbers are left blank until then rather
+/// than showing numbers that may be wrong.
+fn contents_field(xml: &str, title: &str) -> String {
+    let mut x = xml
+        .replacen(
+            &format!("<w:sdtPr><w:rPr /><w:alias w:val=\"{title}\" /></w:sdtPr>"),
+            "<w:sdtPr><w:docPartObj><w:docPartGallery w:val=\"Table of Contents\" /><w:docPartUnique /></w:docPartObj></w:sdtPr>",
+            1,
+        )
+        .replacen(
+            "<w:instrText>TOC \\o &quot;1-2&quot;</w:instrText>",
+            "<w:instrText xml:space=\"preserve\"> TOC \\o &quot;1-2&quot; \\h \\z \\u </w:instrText>",
+            1,
+        );
+    const CACHED: &str = "<w:t xml:space=\"preserve\">1</w:t>";
+    let mut at = 0;
+    while let Some(i) = x[at..].find("<w:instrText>PAGEREF _Toc") {
+        let start = at + i;
+        match x[start..].find(CACHED) {
+            Some(j) => {
+                let k = start + j;
+                x.replace_range(k..k + CACHED.len(), "<w:t xml:space=\"preserve\"></w:t>");
+                at = k;
+            }
+            None => break,
+        }
     }
     x
 }

@@ -67,7 +67,7 @@ pub fn conditions(m: &Memo, b: &mut Vec<Block>) {
             m.f.lang.pick("专利权人", "Patentee"),
             m.f.lang.pick("可否出质", "Pledgeable"),
         ],
-        &[1.7, 2.0, 0.9, 0.7, 0.9, 1.6, 2.2],
+        &[2.1, 1.9, 0.8, 0.7, 0.8, 1.5, 2.2],
         &[false, false, false, false, true, false, false],
     );
     let (mut yes, mut no) = (0, 0);
