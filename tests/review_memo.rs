@@ -188,6 +188,35 @@ fn the_review_memo_has_every_part_in_order_and_its_figures() {
         english_words.is_empty(),
         "English in the Chinese memo: {english_words:?}"
     );
+
+    // `verify --report` checks a .docx: as exported it matches; with another fingerprint in its
+    // custom properties it is reported as tampered with.
+    let docx_path = path("zh", "docx");
+    let verify = |p: &std::path::Path| patval(&["verify", "--report", p.to_str().unwrap(), db]);
+    assert_eq!(verify(&docx_path).status.code(), Some(0));
+    let forged = dir.path().join("forged.docx");
+    let mut zin = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut zout = zip::ZipWriter::new(std::fs::File::create(&forged).unwrap());
+    for i in 0..zin.len() {
+        use std::io::{Read, Write};
+        let mut f = zin.by_index(i).unwrap();
+        let name = f.name().unwrap().to_string();
+        let mut content = Vec::new();
+        f.read_to_end(&mut content).unwrap();
+        if name == "docProps/custom.xml" {
+            content = String::from_utf8(content)
+                .unwrap()
+                .replace(&fp, &"0".repeat(64))
+                .into_bytes();
+        }
+        zout.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        zout.write_all(&content).unwrap();
+    }
+    zout.finish().unwrap();
+    let bad = verify(&forged);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&bad.stdout).starts_with("TAMPERING:"));
 }
 
 #[test]
