@@ -20,7 +20,6 @@ pub const TABLE: &[(&str, &str)] = &[
         "patval — patent valuation workstation",
         "patval 专利价值评估工作台",
     ),
-    ("Case", "案例"),
     ("Data", "数据"),
     ("Browse", "浏览"),
     ("Assumptions", "评估假设"),
