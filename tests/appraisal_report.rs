@@ -141,9 +141,10 @@ fn income_table_matches_trace(paragraphs: &[String]) {
         };
         let no = &e.inputs.patent_nos[i];
         let heading = format!("{no} {title}");
+        // The last paragraph with the heading's text: the contents list it first.
         let at = paragraphs
             .iter()
-            .position(|p| *p == heading)
+            .rposition(|p| *p == heading)
             .unwrap_or_else(|| panic!("no income table for {no}"));
         // Ten header cells, then ten cells per year.
         let cells = &paragraphs[at + 11..];
