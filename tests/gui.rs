@@ -42,6 +42,16 @@ fn total(app: &PatvalApp) -> f64 {
         .map_or(0.0, |v| v.valuation.summary.reconciled)
 }
 
+/// Clicks each field (found by role and label) and types its text, one frame after each.
+fn fill(h: &mut Harness<'static, PatvalApp>, role: Role, fields: &[(&str, &str)]) {
+    for (field, text) in fields {
+        h.get_by_role_and_label(role, field).click();
+        h.step();
+        h.get_by_role_and_label(role, field).type_text(text);
+        h.step();
+    }
+}
+
 #[test]
 fn a_user_values_revalues_saves_annotates_and_switches_language() {
     let dir = tempfile::tempdir().unwrap();
@@ -89,22 +99,16 @@ fn a_user_values_revalues_saves_annotates_and_switches_language() {
     // 3. Save the valuation as a new version of a new case.
     h.get_by_role_and_label(Role::Button, "Review").click();
     h.step();
-    h.get_by_role_and_label(Role::TextInput, "Name").click();
-    h.step();
-    h.get_by_role_and_label(Role::TextInput, "Name")
-        .type_text("王专家");
-    h.step();
-    for (field, text) in [
-        ("Case name", "星河智联专利质押"),
-        ("Borrower", "深圳市星河智联科技有限公司"),
-        ("Appraiser", "李评估"),
-    ] {
-        h.get_by_role_and_label(Role::TextInput, field).click();
-        h.step();
-        h.get_by_role_and_label(Role::TextInput, field)
-            .type_text(text);
-        h.step();
-    }
+    fill(&mut h, Role::TextInput, &[("Name", "王专家")]);
+    fill(
+        &mut h,
+        Role::TextInput,
+        &[
+            ("Case name", "星河智联专利质押"),
+            ("Borrower", "深圳市星河智联科技有限公司"),
+            ("Appraiser", "李评估"),
+        ],
+    );
     h.get_by_role_and_label(Role::Button, "Save as a new version")
         .click();
     h.step();
@@ -118,12 +122,11 @@ fn a_user_values_revalues_saves_annotates_and_switches_language() {
     assert_eq!(h.state().review.cases.len(), 1);
 
     // 4. Annotate the version.
-    h.get_by_role_and_label(Role::MultilineTextInput, "Comment")
-        .click();
-    h.step();
-    h.get_by_role_and_label(Role::MultilineTextInput, "Comment")
-        .type_text("剩余寿命需复核");
-    h.step();
+    fill(
+        &mut h,
+        Role::MultilineTextInput,
+        &[("Comment", "剩余寿命需复核")],
+    );
     h.get_by_role_and_label(Role::Button, "Add annotation")
         .click();
     h.step();
@@ -299,16 +302,14 @@ fn an_appraiser_overrides_a_groups_share_rate_in_the_grid_and_undoes_it() {
         h.state().parameters.error,
         h.state().parameters.group
     );
-    for (field, text) in [
-        ("Value", "4.5%"),
-        ("Basis of the value", "新签许可合同提成率"),
-    ] {
-        h.get_by_role_and_label(Role::TextInput, field).click();
-        h.step();
-        h.get_by_role_and_label(Role::TextInput, field)
-            .type_text(text);
-        h.step();
-    }
+    fill(
+        &mut h,
+        Role::TextInput,
+        &[
+            ("Value", "4.5%"),
+            ("Basis of the value", "新签许可合同提成率"),
+        ],
+    );
     h.step();
     h.get_by_role_and_label(Role::Button, "Apply").click();
     h.step();
@@ -360,21 +361,11 @@ fn an_appraiser_fills_in_the_case_and_exports_the_appraisal_report_as_word() {
     h.get_by_role_and_label(Role::Button, "Case").click();
     h.step();
     assert_eq!(h.state().case.info.client, "深圳市星河智联科技有限公司");
-    h.get_by_role_and_label(Role::TextInput, "Filing code")
-        .click();
-    h.step();
-    h.get_by_role_and_label(Role::TextInput, "Filing code")
-        .type_text("3344556677");
-    h.step();
+    fill(&mut h, Role::TextInput, &[("Filing code", "3344556677")]);
     let case = |a: &PatvalApp| a.loaded.dataset.as_ref().and_then(|d| d.case.clone());
     assert_eq!(case(h.state()).unwrap().filing_code, "3344556677");
     // A bad date is reported in the window, not taken.
-    h.get_by_role_and_label(Role::TextInput, "Review date")
-        .click();
-    h.step();
-    h.get_by_role_and_label(Role::TextInput, "Review date")
-        .type_text("x");
-    h.step();
+    fill(&mut h, Role::TextInput, &[("Review date", "x")]);
     assert!(
         h.state()
             .case
@@ -388,28 +379,26 @@ fn an_appraiser_fills_in_the_case_and_exports_the_appraisal_report_as_word() {
     // 2. Save a version, then export the appraisal report to a typed path as Word.
     h.get_by_role_and_label(Role::Button, "Review").click();
     h.step();
-    for (field, text) in [
-        ("Name", "张三"),
-        ("Case name", "星河智联专利质押"),
-        ("Borrower", "深圳市星河智联科技有限公司"),
-        ("Appraiser", "张三"),
-    ] {
-        h.get_by_role_and_label(Role::TextInput, field).click();
-        h.step();
-        h.get_by_role_and_label(Role::TextInput, field)
-            .type_text(text);
-        h.step();
-    }
+    fill(
+        &mut h,
+        Role::TextInput,
+        &[
+            ("Name", "张三"),
+            ("Case name", "星河智联专利质押"),
+            ("Borrower", "深圳市星河智联科技有限公司"),
+            ("Appraiser", "张三"),
+        ],
+    );
     h.get_by_role_and_label(Role::Button, "Save as a new version")
         .click();
     h.step();
     wait(&mut h, "the saved version", |a| a.review.detail.is_some());
     let out = dir.path().join("report.docx");
-    h.get_by_role_and_label(Role::TextInput, "Save to").click();
-    h.step();
-    h.get_by_role_and_label(Role::TextInput, "Save to")
-        .type_text(out.to_str().unwrap());
-    h.step();
+    fill(
+        &mut h,
+        Role::TextInput,
+        &[("Save to", out.to_str().unwrap())],
+    );
     h.get_by_role_and_label(Role::Button, "Word…").click();
     h.step();
     wait(&mut h, "the export", |a| !a.export.message.is_empty());

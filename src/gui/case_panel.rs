@@ -10,11 +10,6 @@ use eframe::egui;
 use super::{Lang, PatvalApp};
 use crate::model::case::{CaseInfo, Signer, ValueType};
 
-/// A label in the panel's language.
-fn t(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
-    if lang == Lang::Zh { zh } else { en }
-}
-
 /// Edit buffers for the fields that are not plain text.
 #[derive(Default)]
 pub struct CaseState {
@@ -144,10 +139,8 @@ impl CaseState {
 
 pub fn ui(app: &mut PatvalApp, ui: &mut egui::Ui) {
     let lang = app.lang();
-    ui.heading(t(lang, "案例信息", "Case"));
-    ui.label(t(
-        lang,
-        "评估报告与押品价值复核意见书所载的案例信息；随报告版本保存。留空的项目在文书中按标准表述或留空待填。",
+    ui.heading(lang.pick("案例信息", "Case"));
+    ui.label(lang.pick("评估报告与押品价值复核意见书所载的案例信息；随报告版本保存。留空的项目在文书中按标准表述或留空待填。",
         "The facts the appraisal report and the review memo print; saved with each version. Fields left empty print the standard wording or a blank to fill in.",
     ));
     file_row(app, ui, lang);
@@ -172,11 +165,11 @@ pub fn ui(app: &mut PatvalApp, ui: &mut egui::Ui) {
 /// Open and save the case file by a typed path.
 fn file_row(app: &mut PatvalApp, ui: &mut egui::Ui, lang: Lang) {
     ui.horizontal(|ui| {
-        let l = ui.label(t(lang, "案例文件", "Case file"));
+        let l = ui.label(lang.pick("案例文件", "Case file"));
         ui.add(egui::TextEdit::singleline(&mut app.case.path).hint_text("case.toml"))
             .labelled_by(l.id);
         let path = std::path::PathBuf::from(app.case.path.trim());
-        if ui.button(t(lang, "打开", "Open")).clicked() {
+        if ui.button(lang.pick("打开", "Open")).clicked() {
             match crate::import::load_case(&path) {
                 Ok(info) => {
                     let keep = app.case.path.clone();
@@ -186,17 +179,17 @@ fn file_row(app: &mut PatvalApp, ui: &mut egui::Ui, lang: Lang) {
                         std::sync::Arc::make_mut(ds).case = Some(app.case.info.clone());
                     }
                     app.case.message =
-                        format!("{} {}", t(lang, "已打开", "Opened"), path.display());
+                        format!("{} {}", lang.pick("已打开", "Opened"), path.display());
                 }
                 Err(e) => app.case.message = e.to_string(),
             }
         }
-        if ui.button(t(lang, "保存", "Save")).clicked() {
+        if ui.button(lang.pick("保存", "Save")).clicked() {
             let tmp = path.with_extension("toml.partial");
             app.case.message = match std::fs::write(&tmp, app.case.info.to_toml())
                 .and_then(|_| std::fs::rename(&tmp, &path))
             {
-                Ok(()) => format!("{} {}", t(lang, "已保存", "Saved"), path.display()),
+                Ok(()) => format!("{} {}", lang.pick("已保存", "Saved"), path.display()),
                 Err(e) => format!("{}: {e}", path.display()),
             };
         }
@@ -233,21 +226,21 @@ fn list(ui: &mut egui::Ui, label: &str, hint: &str, value: &mut String) -> bool 
 
 fn report_fields(s: &mut CaseState, ui: &mut egui::Ui, lang: Lang) -> bool {
     let mut changed = false;
-    ui.strong(t(lang, "委托与报告", "Engagement and report"));
+    ui.strong(lang.pick("委托与报告", "Engagement and report"));
     egui::Grid::new("case-report")
         .num_columns(2)
         .show(ui, |ui| {
             let i = &mut s.info;
-            changed |= field(ui, t(lang, "委托人", "Client"), &mut i.client);
-            changed |= field(ui, t(lang, "产权持有人", "Rights holder"), &mut i.owner);
+            changed |= field(ui, lang.pick("委托人", "Client"), &mut i.client);
+            changed |= field(ui, lang.pick("产权持有人", "Rights holder"), &mut i.owner);
             changed |= list(
                 ui,
-                t(lang, "其他报告使用人", "Other report users"),
-                t(lang, "每行一个", "one per line"),
+                lang.pick("其他报告使用人", "Other report users"),
+                lang.pick("每行一个", "one per line"),
                 &mut s.lists[0],
             );
-            changed |= field(ui, t(lang, "评估目的", "Purpose"), &mut i.purpose);
-            let l = ui.label(t(lang, "价值类型", "Value type"));
+            changed |= field(ui, lang.pick("评估目的", "Purpose"), &mut i.purpose);
+            let l = ui.label(lang.pick("价值类型", "Value type"));
             let label = |v: ValueType| {
                 if lang == Lang::Zh {
                     v.label_zh()
@@ -275,16 +268,16 @@ fn report_fields(s: &mut CaseState, ui: &mut egui::Ui, lang: Lang) -> bool {
             ui.end_row();
             changed |= field(
                 ui,
-                t(lang, "报告文号", "Report number"),
+                lang.pick("报告文号", "Report number"),
                 &mut i.report_number,
             );
             changed |= field(
                 ui,
-                t(lang, "备案报告编码", "Filing code"),
+                lang.pick("备案报告编码", "Filing code"),
                 &mut i.filing_code,
             );
-            changed |= field(ui, t(lang, "报告日", "Report date"), &mut s.dates[0]);
-            let l = ui.label(t(lang, "有效期（月）", "Validity (months)"));
+            changed |= field(ui, lang.pick("报告日", "Report date"), &mut s.dates[0]);
+            let l = ui.label(lang.pick("有效期（月）", "Validity (months)"));
             let mut months = i.validity_months.unwrap_or(12);
             if ui
                 .add(egui::DragValue::new(&mut months).range(1..=60))
@@ -301,33 +294,29 @@ fn report_fields(s: &mut CaseState, ui: &mut egui::Ui, lang: Lang) -> bool {
 
 fn firm_fields(i: &mut CaseInfo, ui: &mut egui::Ui, lang: Lang) -> bool {
     let mut changed = false;
-    ui.strong(t(
-        lang,
-        "评估机构与签字评估师",
-        "Firm and signing appraisers",
-    ));
+    ui.strong(lang.pick("评估机构与签字评估师", "Firm and signing appraisers"));
     egui::Grid::new("case-firm").num_columns(2).show(ui, |ui| {
-        changed |= field(ui, t(lang, "评估机构", "Firm"), &mut i.firm);
+        changed |= field(ui, lang.pick("评估机构", "Firm"), &mut i.firm);
         changed |= field(
             ui,
-            t(lang, "机构资质", "Qualification"),
+            lang.pick("机构资质", "Qualification"),
             &mut i.firm_qualification,
         );
     });
     let mut remove = None;
     for (k, s) in i.appraisers.iter_mut().enumerate() {
         ui.horizontal(|ui| {
-            let l = ui.label(t(lang, "资产评估师", "Appraiser"));
+            let l = ui.label(lang.pick("资产评估师", "Appraiser"));
             changed |= ui
                 .add(egui::TextEdit::singleline(&mut s.name).desired_width(140.0))
                 .labelled_by(l.id)
                 .changed();
-            let l = ui.label(t(lang, "证书编号", "Certificate"));
+            let l = ui.label(lang.pick("证书编号", "Certificate"));
             changed |= ui
                 .add(egui::TextEdit::singleline(&mut s.certificate).desired_width(140.0))
                 .labelled_by(l.id)
                 .changed();
-            if ui.button(t(lang, "删除", "Remove")).clicked() {
+            if ui.button(lang.pick("删除", "Remove")).clicked() {
                 remove = Some(k);
             }
         });
@@ -336,7 +325,10 @@ fn firm_fields(i: &mut CaseInfo, ui: &mut egui::Ui, lang: Lang) -> bool {
         i.appraisers.remove(k);
         changed = true;
     }
-    if ui.button(t(lang, "添加评估师", "Add appraiser")).clicked() {
+    if ui
+        .button(lang.pick("添加评估师", "Add appraiser"))
+        .clicked()
+    {
         i.appraisers.push(Signer::default());
         changed = true;
     }
@@ -345,12 +337,11 @@ fn firm_fields(i: &mut CaseInfo, ui: &mut egui::Ui, lang: Lang) -> bool {
 
 fn list_fields(s: &mut CaseState, ui: &mut egui::Ui, lang: Lang) -> bool {
     let mut changed = false;
-    ui.strong(t(
-        lang,
+    ui.strong(lang.pick(
         "评估依据、特别事项与使用限制",
         "Bases, special matters, restrictions",
     ));
-    let std = t(lang, "留空：采用标准表述", "empty: the standard wording");
+    let std = lang.pick("留空：采用标准表述", "empty: the standard wording");
     egui::Grid::new("case-lists").num_columns(2).show(ui, |ui| {
         let [
             _,
@@ -361,24 +352,24 @@ fn list_fields(s: &mut CaseState, ui: &mut egui::Ui, lang: Lang) -> bool {
             restrictions,
             special,
         ] = &mut s.lists;
-        changed |= list(ui, t(lang, "法律法规依据", "Laws"), std, laws);
-        changed |= list(ui, t(lang, "准则依据", "Standards"), std, standards);
+        changed |= list(ui, lang.pick("法律法规依据", "Laws"), std, laws);
+        changed |= list(ui, lang.pick("准则依据", "Standards"), std, standards);
         changed |= list(
             ui,
-            t(lang, "权属依据", "Ownership documents"),
+            lang.pick("权属依据", "Ownership documents"),
             std,
             ownership,
         );
-        changed |= list(ui, t(lang, "取价依据", "Pricing sources"), std, pricing);
+        changed |= list(ui, lang.pick("取价依据", "Pricing sources"), std, pricing);
         changed |= list(
             ui,
-            t(lang, "特别事项", "Special matters"),
-            t(lang, "每行一项", "one per line"),
+            lang.pick("特别事项", "Special matters"),
+            lang.pick("每行一项", "one per line"),
             special,
         );
         changed |= list(
             ui,
-            t(lang, "使用限制", "Use restrictions"),
+            lang.pick("使用限制", "Use restrictions"),
             std,
             restrictions,
         );
@@ -388,57 +379,57 @@ fn list_fields(s: &mut CaseState, ui: &mut egui::Ui, lang: Lang) -> bool {
 
 fn bank_fields(s: &mut CaseState, ui: &mut egui::Ui, lang: Lang) -> bool {
     let mut changed = false;
-    ui.strong(t(lang, "银行（押品价值复核意见书）", "Bank (review memo)"));
+    ui.strong(lang.pick("银行（押品价值复核意见书）", "Bank (review memo)"));
     egui::Grid::new("case-bank").num_columns(2).show(ui, |ui| {
         let b = &mut s.info.bank;
-        changed |= field(ui, t(lang, "贷款银行", "Bank"), &mut b.bank);
-        changed |= field(ui, t(lang, "借款人", "Borrower"), &mut b.borrower);
+        changed |= field(ui, lang.pick("贷款银行", "Bank"), &mut b.bank);
+        changed |= field(ui, lang.pick("借款人", "Borrower"), &mut b.borrower);
         changed |= field(
             ui,
-            t(
-                lang,
-                "申请授信金额（元，可写万元）",
-                "Facility (yuan, or 万元)",
-            ),
+            lang.pick("申请授信金额（元，可写万元）", "Facility (yuan, or 万元)"),
             &mut s.amounts[0],
         );
-        let l = ui.label(t(lang, "授信期限（月）", "Term (months)"));
+        let l = ui.label(lang.pick("授信期限（月）", "Term (months)"));
         changed |= ui
             .add(egui::DragValue::new(&mut b.term_months).range(0..=600))
             .labelled_by(l.id)
             .changed();
         ui.end_row();
-        changed |= field(ui, t(lang, "意见书编号", "Memo number"), &mut b.memo_number);
-        changed |= field(ui, t(lang, "复核日期", "Review date"), &mut s.dates[1]);
         changed |= field(
             ui,
-            t(lang, "外部评估机构", "Outside firm"),
+            lang.pick("意见书编号", "Memo number"),
+            &mut b.memo_number,
+        );
+        changed |= field(ui, lang.pick("复核日期", "Review date"), &mut s.dates[1]);
+        changed |= field(
+            ui,
+            lang.pick("外部评估机构", "Outside firm"),
             &mut b.appraisal_firm,
         );
         changed |= field(
             ui,
-            t(lang, "外部报告文号", "Outside report number"),
+            lang.pick("外部报告文号", "Outside report number"),
             &mut b.appraisal_report_number,
         );
         changed |= field(
             ui,
-            t(lang, "外部备案编码", "Outside filing code"),
+            lang.pick("外部备案编码", "Outside filing code"),
             &mut b.appraisal_filing_code,
         );
         changed |= field(
             ui,
-            t(lang, "外部报告日", "Outside report date"),
+            lang.pick("外部报告日", "Outside report date"),
             &mut s.dates[2],
         );
         changed |= field(
             ui,
-            t(lang, "法定优先受偿款（元）", "Prior claims (yuan)"),
+            lang.pick("法定优先受偿款（元）", "Prior claims (yuan)"),
             &mut s.amounts[1],
         );
-        changed |= field(ui, t(lang, "调查人", "Investigation"), &mut b.survey);
-        changed |= field(ui, t(lang, "复核人", "Re-check"), &mut b.review);
-        changed |= field(ui, t(lang, "审查人", "Examination"), &mut b.examine);
-        changed |= field(ui, t(lang, "审定人", "Approval"), &mut b.approve);
+        changed |= field(ui, lang.pick("调查人", "Investigation"), &mut b.survey);
+        changed |= field(ui, lang.pick("复核人", "Re-check"), &mut b.review);
+        changed |= field(ui, lang.pick("审查人", "Examination"), &mut b.examine);
+        changed |= field(ui, lang.pick("审定人", "Approval"), &mut b.approve);
     });
     changed
 }

@@ -20,15 +20,11 @@ pub struct ExportState {
     pub message: String,
 }
 
-fn t(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
-    if lang == Lang::Zh { zh } else { en }
-}
-
 fn document_label(lang: Lang, d: Document) -> &'static str {
     match d {
-        Document::Appraisal => t(lang, "资产评估报告", "Appraisal report"),
-        Document::ReviewMemo => t(lang, "押品价值复核意见书", "Review memo"),
-        Document::Analysis => t(lang, "评估分析底稿", "Analysis"),
+        Document::Appraisal => lang.pick("资产评估报告", "Appraisal report"),
+        Document::ReviewMemo => lang.pick("押品价值复核意见书", "Review memo"),
+        Document::Analysis => lang.pick("评估分析底稿", "Analysis"),
     }
 }
 
@@ -64,22 +60,16 @@ pub fn ui(app: &mut PatvalApp, ui: &mut egui::Ui, ctx: &egui::Context, version: 
         }
     });
     ui.horizontal(|ui| {
-        let l = ui.label(t(lang, "保存到", "Save to"));
+        let l = ui.label(lang.pick("保存到", "Save to"));
         ui.add(
             egui::TextEdit::singleline(&mut app.export.path)
                 .desired_width(420.0)
-                .hint_text(t(
-                    lang,
-                    "留空则弹出保存对话框",
-                    "empty: ask with the save dialog",
-                )),
+                .hint_text(lang.pick("留空则弹出保存对话框", "empty: ask with the save dialog")),
         )
         .labelled_by(l.id);
     });
     if app.export.document == Document::ReviewMemo {
-        ui.label(t(
-            lang,
-            "复核意见书采用“交叉复核”中的外部评估和“质押”中的贷款测算。",
+        ui.label(lang.pick("复核意见书采用“交叉复核”中的外部评估和“质押”中的贷款测算。",
             "The memo uses the outside appraisal of the cross-check panel and the loan of the pledge panel.",
         ));
     }
@@ -135,10 +125,9 @@ fn export(
     app.jobs.spawn(ctx, "export".into(), move |p| {
         let r = target(&typed, ext).map(|out| {
             p.start("export", 1);
-            let data = Store::open(&store)
+            let mut data = Store::open(&store)
                 .and_then(|s| crate::report::gather(&s, &version))
                 .map_err(|e| e.to_string())?;
-            let mut data = data;
             if memo {
                 let side = external
                     .as_ref()
@@ -157,7 +146,7 @@ fn export(
                 .map_err(|e| e.to_string())?;
             let mut msg = format!(
                 "{} {} ({} bytes)",
-                t(ui_lang, "已导出", "Wrote"),
+                ui_lang.pick("已导出", "Wrote"),
                 out.display(),
                 x.bytes
             );
@@ -172,10 +161,8 @@ fn export(
         Box::new(move |app: &mut PatvalApp, _: &egui::Context| {
             app.export.message = match r {
                 Some(Ok(msg)) => msg,
-                Some(Err(e)) => format!("{}: {e}", t(ui_lang, "导出失败", "Export failed")),
-                None => t(
-                    ui_lang,
-                    "未选择文件。如果没有出现保存对话框，请在“保存到”中输入路径。",
+                Some(Err(e)) => format!("{}: {e}", ui_lang.pick("导出失败", "Export failed")),
+                None => ui_lang.pick("未选择文件。如果没有出现保存对话框，请在“保存到”中输入路径。",
                     "No file chosen. If no save dialog appeared, type the path under \"Save to\".",
                 )
                 .to_string(),

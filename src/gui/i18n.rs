@@ -14,6 +14,16 @@ pub enum Lang {
     En,
 }
 
+impl Lang {
+    /// The phrase in this language, for labels written in both languages at their use.
+    pub fn pick<'a>(self, zh: &'a str, en: &'a str) -> &'a str {
+        match self {
+            Lang::Zh => zh,
+            Lang::En => en,
+        }
+    }
+}
+
 /// English → Chinese.
 pub const TABLE: &[(&str, &str)] = &[
     (

@@ -56,9 +56,7 @@ pub fn yuan(f: i64) -> f64 {
 pub struct BankAnalysis {
     pub crosscheck: Option<CrossCheck>,
     pub pledge: Option<PledgeResult>,
-    /// The policy profile's name (Chinese, English).
-    pub policy_name: Option<(String, String)>,
-    /// The policy profile itself, when a loan was analysed.
+    /// The policy profile, when a loan was analysed.
     pub policy: Option<Policy>,
     /// Which value was accepted per patent, when a loan was analysed.
     pub accept: Option<credit::Accept>,
@@ -94,7 +92,6 @@ pub fn analyse(
         let accepted =
             credit::accepted_values(engine, &bank, side.map(|s| s.reported.as_slice()), rule);
         out.pledge = Some(pledge(engine, &accepted, policy, loan)?);
-        out.policy_name = Some((policy.name.clone(), policy.name_en.clone()));
         out.policy = Some(policy.clone());
         out.accept = Some(rule);
     }

@@ -115,3 +115,12 @@ pub fn save_sample(db: &str) -> String {
         .expect("the saved version's id")
         .to_string()
 }
+
+/// None of `bad` appears in any of the named texts.
+pub fn assert_absent(texts: &[(&str, &str)], bad: &[&str]) {
+    for (name, text) in texts {
+        for b in bad {
+            assert!(!text.contains(b), "{name} has {b}");
+        }
+    }
+}

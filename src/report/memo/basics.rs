@@ -130,14 +130,14 @@ pub fn bases(m: &Memo, b: &mut Vec<Block>) {
         .map(String::from)
         .to_vec()
     };
-    if let Some((zh, en)) = &m.f.d.bank.policy_name {
+    if let Some(policy) = &m.f.d.bank.policy {
         items.push(format!(
             "{}{}",
             m.l(
                 "质押率及处置参数：",
                 "Pledge rates and disposal parameters: "
             ),
-            m.f.lang.pick(zh, en)
+            m.f.lang.pick(&policy.name, &policy.name_en)
         ));
     }
     items.push(m.l(

@@ -1,7 +1,7 @@
 //! 九、风险提示及贷后管理要求, 十、复核结论 and 十一、签批.
 
 use super::Memo;
-use super::title::{Eligibility, eligibility};
+use super::title::Eligibility;
 use crate::report::appraisal::risk;
 use crate::report::doc::{Block, table};
 
@@ -75,9 +75,9 @@ pub fn opinion(m: &Memo) -> (Opinion, Vec<String>) {
     }
     let e = &m.f.d.engine;
     let excluded = (0..e.len())
-        .filter(|&i| matches!(eligibility(m, i), Eligibility::No(_)))
+        .filter(|&i| matches!(m.eligible[i], Eligibility::No(_)))
         .count();
-    let attention = (0..e.len()).any(|i| matches!(eligibility(m, i), Eligibility::Attention(_)));
+    let attention = (0..e.len()).any(|i| matches!(m.eligible[i], Eligibility::Attention(_)));
     let flagged = m.cc.map_or(0, |c| c.flagged);
     if excluded > 0 {
         conditions.push(m.l(

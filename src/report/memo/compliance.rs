@@ -131,7 +131,10 @@ fn validity(m: &Memo) -> Check {
     let Some(date) = m.f.d.bank.external_date else {
         return (what, Verdict::ByHand, m.f.or_blank(""));
     };
-    let until = m.firm_case.cloned().unwrap_or_default().valid_until(date);
+    let until = m
+        .firm_case
+        .unwrap_or(&CaseInfo::default())
+        .valid_until(date);
     let detail = format!("{}{}", m.l("有效期至", "valid until "), m.f.date(until));
     if until >= m.review_date {
         (what, Verdict::Meets, detail)

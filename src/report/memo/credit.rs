@@ -30,7 +30,7 @@ pub fn recognised(m: &Memo, b: &mut Vec<Block>) {
         format!(
             "押品认定价值 = 本行确认的评估价值 {} − 不可出质专利的价值 {} − 法定优先受偿款 {} = {}。",
             m.f.yuan(m.confirmed()),
-            m.f.yuan(m.excluded()),
+            m.f.yuan(m.excluded),
             m.f.yuan(m.bank.prior_claims),
             m.f.yuan(m.recognised())
         )
@@ -38,7 +38,7 @@ pub fn recognised(m: &Memo, b: &mut Vec<Block>) {
         format!(
             "Recognised value = confirmed value {} − patents that cannot be pledged {} − prior claims {} = {}.",
             m.f.yuan(m.confirmed()),
-            m.f.yuan(m.excluded()),
+            m.f.yuan(m.excluded),
             m.f.yuan(m.bank.prior_claims),
             m.f.yuan(m.recognised())
         )
@@ -77,18 +77,17 @@ pub fn proposal(m: &Memo, b: &mut Vec<Block>) {
         )));
         return;
     };
-    if let Some((zh, en)) = &m.f.d.bank.policy_name {
+    if let Some(policy) = &m.f.d.bank.policy {
         b.push(Block::Para(format!(
             "{}{}",
             m.l(
                 "质押率及处置参数：",
                 "Pledge rates and disposal parameters: "
             ),
-            m.f.lang.pick(zh, en)
+            m.f.lang.pick(&policy.name, &policy.name_en)
         )));
     }
     let l = |zh: &'static str, en: &'static str| s(m.f.lang.pick(zh, en));
-    let m_ = wan;
     let collateral = match r.loan.collateral {
         crate::pledge::Collateral::IpOnly => l("纯知识产权质押", "IP only"),
         crate::pledge::Collateral::Mixed => l("知识产权加其他担保", "IP and other collateral"),
@@ -102,17 +101,17 @@ pub fn proposal(m: &Memo, b: &mut Vec<Block>) {
         &[false, true],
     );
     t.rows = vec![
-        vec![l("风险敞口", "Exposure"), m_(r.loan.exposure)],
+        vec![l("风险敞口", "Exposure"), wan(r.loan.exposure)],
         vec![l("担保方式", "Collateral"), collateral],
-        vec![l("认可价值合计", "Accepted value"), m_(r.accepted_total)],
-        vec![l("授信额度", "Credit limit"), m_(r.credit_limit)],
-        vec![l("变现价值", "Liquidation value"), m_(r.liquidation_value)],
+        vec![l("认可价值合计", "Accepted value"), wan(r.accepted_total)],
+        vec![l("授信额度", "Credit limit"), wan(r.credit_limit)],
+        vec![l("变现价值", "Liquidation value"), wan(r.liquidation_value)],
         vec![l("覆盖率", "Coverage"), pct(r.coverage)],
         vec![
             l("变现覆盖率", "Liquidation coverage"),
             pct(r.liquidation_coverage),
         ],
-        vec![l("额度余量", "Headroom"), m_(r.headroom)],
+        vec![l("额度余量", "Headroom"), wan(r.headroom)],
         vec![
             l("违约概率 PD", "Probability of default (PD)"),
             pct(r.loan.pd),
@@ -123,7 +122,7 @@ pub fn proposal(m: &Memo, b: &mut Vec<Block>) {
                 "预期损失 EL = PD × LGD × 敞口",
                 "Expected loss EL = PD × LGD × exposure",
             ),
-            m_(r.expected_loss),
+            wan(r.expected_loss),
         ],
     ];
     b.push(Block::Table(t));
@@ -145,7 +144,7 @@ pub fn proposal(m: &Memo, b: &mut Vec<Block>) {
                 s(m.f.lang.pick(&x.name_zh, &x.name_en)),
                 pct(x.weight),
                 format!("{:.0}", x.months),
-                m_(x.present_value),
+                wan(x.present_value),
             ]
         })
         .collect();
@@ -166,14 +165,14 @@ pub fn proposal(m: &Memo, b: &mut Vec<Block>) {
     t.rows = vec![
         vec![
             l("预期处置回收", "Expected disposal proceeds"),
-            m_(a.proceeds),
+            wan(a.proceeds),
         ],
-        vec![l("1. 归还银行", "1. To the bank"), m_(a.to_bank)],
+        vec![l("1. 归还银行", "1. To the bank"), wan(a.to_bank)],
         vec![
             l("2. 其他方（剩余）", "2. To other parties (surplus)"),
-            m_(a.to_others),
+            wan(a.to_others),
         ],
-        vec![l("3. 担保方", "3. Guarantor"), m_(a.guarantor)],
+        vec![l("3. 担保方", "3. Guarantor"), wan(a.guarantor)],
         vec![
             format!(
                 "{} ({}{})",
@@ -186,9 +185,9 @@ pub fn proposal(m: &Memo, b: &mut Vec<Block>) {
                     ""
                 }
             ),
-            m_(a.fund),
+            wan(a.fund),
         ],
-        vec![l("5. 银行损失", "5. Bank's loss"), m_(a.bank_loss)],
+        vec![l("5. 银行损失", "5. Bank's loss"), wan(a.bank_loss)],
     ];
     b.push(Block::Table(t));
     let mut t = table(
@@ -210,10 +209,10 @@ pub fn proposal(m: &Memo, b: &mut Vec<Block>) {
             vec![
                 p.patent_no.clone(),
                 format!("{} ({:.1})", p.band.letter(), p.score),
-                m_(p.accepted),
+                wan(p.accepted),
                 pct(p.pledge_rate),
-                m_(p.credit_limit),
-                m_(p.liquidation),
+                wan(p.credit_limit),
+                wan(p.liquidation),
             ]
         })
         .collect();

@@ -88,6 +88,7 @@ fn stated(m: &Memo, cc: &crate::pledge::CrossCheck, b: &mut Vec<Block>) {
     };
     // (key, firm value, firm basis, bank value, bank basis) → targets, in first-seen order.
     let mut groups: Vec<([String; 5], Vec<&str>)> = Vec::new();
+    let mut index: std::collections::HashMap<[String; 5], usize> = Default::default();
     for p in &cc.parameters {
         let spec = key_spec(&p.key);
         let bank = match (p.bank_effective, spec) {
@@ -113,9 +114,12 @@ fn stated(m: &Memo, cc: &crate::pledge::CrossCheck, b: &mut Vec<Block>) {
                 p.bank_basis.clone()
             },
         ];
-        match groups.iter_mut().find(|(r, _)| *r == row) {
-            Some((_, targets)) => targets.push(&p.target),
-            None => groups.push((row, vec![&p.target])),
+        match index.get(&row) {
+            Some(&g) => groups[g].1.push(&p.target),
+            None => {
+                index.insert(row.clone(), groups.len());
+                groups.push((row, vec![&p.target]));
+            }
         }
     }
     for (row, targets) in groups {

@@ -63,6 +63,10 @@ pub(crate) struct Memo<'a> {
     pub report_date: Option<NaiveDate>,
     /// The memo's date.
     pub review_date: NaiveDate,
+    /// Whether each patent can be pledged (part 四), in engine order.
+    pub eligible: Vec<title::Eligibility>,
+    /// The confirmed value of the patents that cannot be pledged.
+    pub excluded: f64,
 }
 
 impl<'a> Memo<'a> {
@@ -78,7 +82,7 @@ impl<'a> Memo<'a> {
         let saved = chrono::DateTime::parse_from_rfc3339(&d.version.created_at)
             .map(|t| t.with_timezone(&chrono::Local).date_naive())
             .unwrap_or(d.assumptions.valuation_date);
-        Memo {
+        let mut m = Memo {
             f: Facts::of(d, lang),
             bank,
             cc: d.bank.crosscheck.as_ref(),
@@ -91,7 +95,18 @@ impl<'a> Memo<'a> {
                 .and_then(|c| c.report_date)
                 .or(bank.appraisal_report_date),
             review_date: bank.review_date.unwrap_or(saved),
-        }
+            eligible: Vec::new(),
+            excluded: 0.0,
+        };
+        m.eligible = (0..d.engine.len())
+            .map(|i| title::eligibility(&m, i))
+            .collect();
+        let values = d.valuation.reconciled_values();
+        m.excluded = (0..d.engine.len())
+            .filter(|&i| matches!(m.eligible[i], title::Eligibility::No(_)))
+            .map(|i| m.pledge.map_or(values[i], |p| p.patents[i].accepted))
+            .sum();
+        m
     }
 
     pub fn l(&self, zh: &str, en: &str) -> String {
@@ -123,21 +138,12 @@ impl<'a> Memo<'a> {
         self.pledge.map_or(self.f.value, |p| p.accepted_total)
     }
 
-    /// The confirmed value of the patents that cannot be pledged (part 四).
-    pub fn excluded(&self) -> f64 {
-        let values = self.f.d.valuation.reconciled_values();
-        (0..self.f.d.engine.len())
-            .filter(|&i| matches!(title::eligibility(self, i), title::Eligibility::No(_)))
-            .map(|i| self.pledge.map_or(values[i], |p| p.patents[i].accepted))
-            .sum()
-    }
-
     /// 押品认定价值: the confirmed value less the patents that cannot be pledged and the
     /// prior claims.
     pub fn recognised(&self) -> f64 {
         crate::pledge::credit::recognised_value(
             self.confirmed(),
-            self.excluded(),
+            self.excluded,
             self.bank.prior_claims,
         )
     }

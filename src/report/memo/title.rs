@@ -73,7 +73,7 @@ pub fn conditions(m: &Memo, b: &mut Vec<Block>) {
     let (mut yes, mut no) = (0, 0);
     for i in 0..e.len() {
         let p = &e.inputs.patents[i];
-        let verdict = match eligibility(m, i) {
+        let verdict = match &m.eligible[i] {
             Eligibility::Yes => {
                 yes += 1;
                 m.l("是", "yes")
