@@ -144,6 +144,11 @@ pub fn ui(app: &mut PatvalApp, ui: &mut egui::Ui) {
         "The facts the appraisal report and the review memo print; saved with each version. Fields left empty print the standard wording or a blank to fill in.",
     ));
     file_row(app, ui, lang);
+    // Above the fields, so a problem is in view whatever the scroll position (an edit shows
+    // its problem from the next frame, which the edit itself requests).
+    for p in &app.case.problems {
+        ui.colored_label(ui.visuals().error_fg_color, p);
+    }
     let mut changed = false;
     egui::ScrollArea::vertical().show(ui, |ui| {
         changed |= report_fields(&mut app.case, ui, lang);
@@ -156,9 +161,7 @@ pub fn ui(app: &mut PatvalApp, ui: &mut egui::Ui) {
         if let Some(ds) = &mut app.loaded.dataset {
             std::sync::Arc::make_mut(ds).case = Some(app.case.info.clone());
         }
-    }
-    for p in &app.case.problems {
-        ui.colored_label(ui.visuals().error_fg_color, p);
+        ui.ctx().request_repaint();
     }
 }
 
