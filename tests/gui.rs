@@ -364,17 +364,27 @@ fn an_appraiser_fills_in_the_case_and_exports_the_appraisal_report_as_word() {
     fill(&mut h, Role::TextInput, &[("Filing code", "3344556677")]);
     let case = |a: &PatvalApp| a.loaded.dataset.as_ref().and_then(|d| d.case.clone());
     assert_eq!(case(h.state()).unwrap().filing_code, "3344556677");
-    // A bad date is reported in the window, not taken.
-    fill(&mut h, Role::TextInput, &[("Review date", "x")]);
+    // A bad date is reported in the window, not taken; typed one key per frame, the field
+    // keeps its focus while the report appears.
+    h.get_by_role_and_label(Role::TextInput, "Review date")
+        .click();
+    h.step();
+    for c in "2026-13-40".chars() {
+        h.get_by_role_and_label(Role::TextInput, "Review date")
+            .type_text(&c.to_string());
+        h.step();
+        h.step();
+    }
     assert!(
         h.state()
             .case
             .problems
             .iter()
-            .any(|p| p.contains("review date")),
+            .any(|p| p.contains("review date") && p.contains("2026-13-40\"")),
         "{:?}",
         h.state().case.problems
     );
+    assert_eq!(case(h.state()).unwrap().bank.review_date, None);
 
     // 2. Save a version, then export the appraisal report to a typed path as Word.
     h.get_by_role_and_label(Role::Button, "Review").click();

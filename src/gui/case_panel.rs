@@ -144,24 +144,29 @@ pub fn ui(app: &mut PatvalApp, ui: &mut egui::Ui) {
         "The facts the appraisal report and the review memo print; saved with each version. Fields left empty print the standard wording or a blank to fill in.",
     ));
     file_row(app, ui, lang);
-    // Above the fields, so a problem is in view whatever the scroll position (an edit shows
-    // its problem from the next frame, which the edit itself requests).
-    for p in &app.case.problems {
-        ui.colored_label(ui.visuals().error_fg_color, p);
-    }
     let mut changed = false;
-    egui::ScrollArea::vertical().show(ui, |ui| {
-        changed |= report_fields(&mut app.case, ui, lang);
-        changed |= firm_fields(&mut app.case.info, ui, lang);
-        changed |= list_fields(&mut app.case, ui, lang);
-        changed |= bank_fields(&mut app.case, ui, lang);
-    });
+    // The problems go below the fields, in room kept free for them, so they are in view at
+    // any scroll position. (Above the fields they would shift the fields' automatic ids as
+    // they come and go, and a field being typed in would lose its focus.)
+    let line = ui.text_style_height(&egui::TextStyle::Body) + ui.spacing().item_spacing.y;
+    let reserved = app.case.problems.len() as f32 * 2.0 * line;
+    egui::ScrollArea::vertical()
+        .max_height((ui.available_height() - reserved).max(line))
+        .show(ui, |ui| {
+            changed |= report_fields(&mut app.case, ui, lang);
+            changed |= firm_fields(&mut app.case.info, ui, lang);
+            changed |= list_fields(&mut app.case, ui, lang);
+            changed |= bank_fields(&mut app.case, ui, lang);
+        });
     if changed {
         app.case.problems = app.case.apply();
         if let Some(ds) = &mut app.loaded.dataset {
             std::sync::Arc::make_mut(ds).case = Some(app.case.info.clone());
         }
         ui.ctx().request_repaint();
+    }
+    for p in &app.case.problems {
+        ui.colored_label(ui.visuals().error_fg_color, p);
     }
 }
 
