@@ -145,15 +145,21 @@ fn export(
             let x = crate::report::export_document(&data, document, format, lang, &out)
                 .map_err(|e| e.to_string())?;
             let mut msg = format!(
-                "{} {} ({} bytes)",
+                "{} {} ({} {})",
                 ui_lang.pick("已导出", "Wrote"),
                 out.display(),
-                x.bytes
+                x.bytes,
+                ui_lang.pick("字节", "bytes")
             );
             if !x.missing_glyphs.is_empty() {
                 let cs: String = x.missing_glyphs.iter().collect();
                 msg.push_str(&format!(
-                    " — no glyph in the PDF font for: {cs} (shown as empty boxes)"
+                    "{}{cs}{}",
+                    ui_lang.pick(
+                        " — PDF 字体中没有以下字符：",
+                        " — no glyph in the PDF font for: "
+                    ),
+                    ui_lang.pick("（显示为空框）", " (shown as empty boxes)")
                 ));
             }
             Ok::<_, String>(msg)
