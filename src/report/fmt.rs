@@ -8,6 +8,11 @@ pub fn m(x: f64) -> String {
     format_money(x, MoneyUnit::Wan)
 }
 
+/// Money to the fen with separators and no unit (the column header gives 元).
+pub fn fen(x: f64) -> String {
+    crate::model::money::group_thousands(x, 2)
+}
+
 pub fn opt(x: Option<f64>) -> String {
     x.map_or_else(|| "—".into(), m)
 }

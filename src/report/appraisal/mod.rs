@@ -6,8 +6,11 @@
 //! blocks; the PDF, HTML and DOCX writers only render them.
 
 pub(crate) mod body;
+mod cost_table;
 mod explanation;
 mod front;
+mod income_table;
+mod market_grid;
 pub(crate) mod risk;
 pub mod texts;
 
@@ -136,6 +139,17 @@ impl<'a> Facts<'a> {
                 "{} intends to pledge its patents to {} for a loan; this appraisal estimates the market value of those patents at the valuation date as a reference for that transaction.",
                 self.owner, bank
             ),
+        }
+    }
+
+    /// The heading of a patent's table: `CN… title`, with the method when given.
+    pub fn patent_heading(&self, i: usize, method: Option<&str>) -> String {
+        let no = &self.d.engine.inputs.patent_nos[i];
+        let title = self.d.titles.get(i).map_or("", String::as_str);
+        match (method, self.lang) {
+            (None, _) => format!("{no} {title}"),
+            (Some(m), ReportLang::Zh) => format!("{no} {title}（{m}）"),
+            (Some(m), ReportLang::En) => format!("{no} {title} ({m})"),
         }
     }
 
