@@ -359,7 +359,7 @@ fn mark(xml: &str) -> String {
 /// its page numbers) on opening; the entries' page numbers are left blank until then rather
 /// than showing numbers that may be wrong.
 fn contents_field(xml: &str, title: &str) -> String {
-    let mut x = xml
+    let x = xml
         .replacen(
             &format!("<w:sdtPr><w:rPr /><w:alias w:val=\"{title}\" /></w:sdtPr>"),
             "<w:sdtPr><w:docPartObj><w:docPartGallery w:val=\"Table of Contents\" /><w:docPartUnique /></w:docPartObj></w:sdtPr>",
@@ -370,20 +370,21 @@ fn contents_field(xml: &str, title: &str) -> String {
             "<w:instrText xml:space=\"preserve\"> TOC \\o &quot;1-2&quot; \\h \\z \\u </w:instrText>",
             1,
         );
+    // One pass over the XML (a replace per entry would move the whole text each time).
+    const FIELD: &str = "<w:instrText>PAGEREF _Toc";
     const CACHED: &str = "<w:t xml:space=\"preserve\">1</w:t>";
-    let mut at = 0;
-    while let Some(i) = x[at..].find("<w:instrText>PAGEREF _Toc") {
-        let start = at + i;
-        match x[start..].find(CACHED) {
-            Some(j) => {
-                let k = start + j;
-                x.replace_range(k..k + CACHED.len(), "<w:t xml:space=\"preserve\"></w:t>");
-                at = k;
-            }
-            None => break,
-        }
+    let mut out = String::with_capacity(x.len());
+    let mut rest = x.as_str();
+    while let Some(i) = rest.find(FIELD) {
+        let Some(j) = rest[i..].find(CACHED) else {
+            break;
+        };
+        out.push_str(&rest[..i + j]);
+        out.push_str("<w:t xml:space=\"preserve\"></w:t>");
+        rest = &rest[i + j + CACHED.len()..];
     }
-    x
+    out.push_str(rest);
+    out
 }
 
 mod read;
