@@ -210,3 +210,33 @@ fn too_few_comparables_gives_a_reason_not_a_value() {
         "the other methods still reconcile"
     );
 }
+
+/// A simulation values each patent under every draw with its market grid worked out once
+/// (`evaluate_fixed`): the same figures to the bit as valuing it from scratch, and each draw's
+/// total is the sum of the patents' values under that draw.
+#[test]
+fn simulation_totals_are_the_sums_of_each_draws_values() {
+    use patval::valuation::market::Fixed;
+    use patval::valuation::simulation::{draw, run};
+    let e = engine(&base(), Methods::default());
+    let cfg = &e.assumptions.simulation;
+    let draws = 40;
+    let s = run(&e, Some(draws), None).unwrap();
+    let mut market = 0;
+    for k in [0, 7, 39] {
+        let tw = draw(cfg, k as u64);
+        let mut total = 0.0;
+        for i in 0..e.len() {
+            let v = e.evaluate(i, &tw, None);
+            assert_eq!(e.evaluate_fixed(i, &tw, &Fixed::of(&e, i)), v, "patent {i}");
+            market += usize::from(matches!(v.market, Ok(x) if x > 0.0));
+            total += v.reconciled.unwrap_or(0.0);
+        }
+        assert!(
+            (s.totals[k] - total).abs() <= total.abs() * 1e-12,
+            "draw {k}: {} vs {total}",
+            s.totals[k]
+        );
+    }
+    assert!(market > 0, "some patents have a market value");
+}

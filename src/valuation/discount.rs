@@ -64,10 +64,16 @@ pub fn discount_factor_ln(ln_1p_r: f64, t: f64) -> f64 {
 /// `(1 − (1 + r)^(−n)) / r`, or `n` when `r` is 0.
 #[inline]
 pub fn annuity_factor(r: f64, n: f64) -> f64 {
+    annuity_factor_ln(r, r.ln_1p(), n)
+}
+
+/// [`annuity_factor`] given `ln(1 + r)`, for many `n` at one rate (the same figure to the bit).
+#[inline]
+pub fn annuity_factor_ln(r: f64, ln_1p_r: f64, n: f64) -> f64 {
     if r.abs() < 1e-12 {
         n
     } else {
-        (1.0 - discount_factor(r, n)) / r
+        (1.0 - discount_factor_ln(ln_1p_r, n)) / r
     }
 }
 

@@ -350,6 +350,22 @@ impl Engine {
         &self,
         i: usize,
         tweak: &Tweak,
+        trace: Option<&mut trace::PatentTrace>,
+    ) -> PatentValue {
+        self.evaluate_with(i, tweak, None, trace)
+    }
+
+    /// [`Engine::evaluate`] with patent `i`'s market grid rows worked out beforehand
+    /// ([`market::Fixed::of`]), for valuing one patent under many tweaks: the same figures.
+    pub fn evaluate_fixed(&self, i: usize, tweak: &Tweak, fixed: &market::Fixed) -> PatentValue {
+        self.evaluate_with(i, tweak, Some(fixed), None)
+    }
+
+    fn evaluate_with(
+        &self,
+        i: usize,
+        tweak: &Tweak,
+        fixed: Option<&market::Fixed>,
         mut trace: Option<&mut trace::PatentTrace>,
     ) -> PatentValue {
         let pp = self.params(i);
@@ -387,6 +403,7 @@ impl Engine {
                 self,
                 i,
                 tweak,
+                fixed,
                 trace
                     .as_deref_mut()
                     .map(|t| t.market.insert(Default::default())),

@@ -8,7 +8,7 @@ use rand_distr::{Distribution as _, LogNormal, Normal, Triangular};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::{Engine, Tweak, ValuationError};
+use super::{Engine, Tweak, ValuationError, market};
 use crate::model::assumptions::Distribution;
 use crate::progress::Progress;
 
@@ -69,29 +69,14 @@ pub fn run(
 ) -> Result<Simulation, ValuationError> {
     let cfg = &e.assumptions.simulation;
     let n = draws.unwrap_or(cfg.draws).max(1);
-    if let Some(p) = progress {
-        p.start("simulating", n as u64);
-    }
-    let done = std::sync::atomic::AtomicU64::new(0);
-    let totals: Vec<f64> = (0..n as u64)
+    let tweaks: Vec<Tweak> = (0..n as u64)
         .into_par_iter()
-        .map(|k| {
-            if progress.is_some_and(Progress::is_cancelled) {
-                return 0.0;
-            }
-            let tw = draw(cfg, k);
-            let t: f64 = (0..e.len())
-                .map(|i| e.evaluate(i, &tw, None).reconciled.unwrap_or(0.0))
-                .sum();
-            let d = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            if d.is_multiple_of(64)
-                && let Some(p) = progress
-            {
-                p.set(d);
-            }
-            t
-        })
+        .map(|k| draw(cfg, k))
         .collect();
+    if let Some(p) = progress {
+        p.start("simulating", e.len() as u64);
+    }
+    let totals = totals(e, &tweaks, progress);
     if progress.is_some_and(Progress::is_cancelled) {
         return Err(ValuationError::Cancelled);
     }
@@ -106,6 +91,45 @@ pub fn run(
         p95: percentile(&sorted, 0.95),
         totals,
     })
+}
+
+/// Each draw's portfolio total. Patents are the outer loop, so each patent's market grid is
+/// worked out once for all its draws; they go in blocks whose number depends only on the
+/// number of draws, and the blocks' sums are added in block order, so the totals are the same
+/// whatever the number of threads.
+fn totals(e: &Engine, tweaks: &[Tweak], progress: Option<&Progress>) -> Vec<f64> {
+    // At most 2^22 partial sums held at once (32 MB), and no more than 64 blocks.
+    let blocks = ((1usize << 22) / tweaks.len()).clamp(2, 64);
+    let len = e.len();
+    let size = len.div_ceil(blocks).max(1);
+    let done = std::sync::atomic::AtomicU64::new(0);
+    let sums: Vec<Vec<f64>> = (0..len.div_ceil(size))
+        .into_par_iter()
+        .map(|b| {
+            let mut t = vec![0.0; tweaks.len()];
+            for i in b * size..((b + 1) * size).min(len) {
+                if progress.is_some_and(Progress::is_cancelled) {
+                    break;
+                }
+                let fixed = market::Fixed::of(e, i);
+                for (sum, tw) in t.iter_mut().zip(tweaks) {
+                    *sum += e.evaluate_fixed(i, tw, &fixed).reconciled.unwrap_or(0.0);
+                }
+                let d = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+                if let Some(p) = progress {
+                    p.set(d);
+                }
+            }
+            t
+        })
+        .collect();
+    let mut totals = vec![0.0; tweaks.len()];
+    for block in &sums {
+        for (t, x) in totals.iter_mut().zip(block) {
+            *t += x;
+        }
+    }
+    totals
 }
 
 #[cfg(test)]

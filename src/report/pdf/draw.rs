@@ -48,9 +48,6 @@ fn draw_text(
     );
 }
 
-/// Characters of the report's text that the embedded font has no glyph for (they would show as
-/// empty boxes), in order of first appearance.
-
 /// Lays out and writes the report as PDF bytes.
 pub fn render_doc(d: &Doc) -> Result<Vec<u8>, ReportError> {
     let (fontdb, family) = crate::report::charts::font_database().map_err(ReportError::Pdf)?;

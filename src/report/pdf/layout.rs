@@ -41,6 +41,7 @@ pub(super) enum Op {
     },
 }
 
+/// Pages of positioned operations.
 pub(super) struct Layout {
     pub(super) m: Metrics,
     pub(super) pages: Vec<Vec<Op>>,
@@ -412,9 +413,9 @@ pub(super) fn lay_out(
 
 #[cfg(test)]
 mod tests {
-    use super::super::ReportLang;
-    use super::super::doc::{Block, Doc, Table};
-    use super::{Metrics, render_doc, tokens};
+    use crate::report::ReportLang;
+    use crate::report::doc::{Block, Doc, Table};
+    use crate::report::pdf::render_doc;
 
     #[test]
     fn long_tables_break_across_pages_with_their_header_and_lose_no_row() {

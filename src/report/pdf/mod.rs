@@ -33,6 +33,8 @@ pub(crate) const HEAD_BG: (u8, u8, u8) = (238, 243, 249);
 pub(crate) const FORMULA_BG: (u8, u8, u8) = (245, 245, 245);
 pub(crate) const ORANGE: (u8, u8, u8) = (200, 80, 40);
 
+/// Characters of the report's text that the embedded font has no glyph for (they would show as
+/// empty boxes), in order of first appearance.
 pub fn missing_glyphs(d: &Doc) -> Result<Vec<char>, ReportError> {
     let m = Metrics::new()?;
     let mut texts: Vec<&str> = vec![&d.title, &d.case];

@@ -169,8 +169,6 @@ pub(super) fn tokens(s: &str) -> Vec<&str> {
     out
 }
 
-/// Pages of positioned operations.
-
 #[cfg(test)]
 mod tests {
     use super::{Metrics, tokens};
