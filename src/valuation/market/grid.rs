@@ -38,6 +38,9 @@ const LIFE: usize = 3;
 #[derive(Debug, Clone, Copy)]
 pub(super) struct FixedRow {
     pub ci: u32,
+    /// The comparable's price and remaining life, copied here so a draw reads one row only.
+    price: f64,
+    remaining_life: f64,
     similarity: f64,
     computed: [f64; 5],
     used: [f64; 5],
@@ -120,6 +123,8 @@ pub(super) fn fixed_row(e: &Engine, i: usize, ci: u32) -> FixedRow {
     let similarity = similarity(&e.inputs.patents[i], b.life.remaining_economic, c);
     FixedRow {
         ci,
+        price: c.price,
+        remaining_life: c.remaining_life,
         similarity,
         computed,
         used,
@@ -140,12 +145,12 @@ fn weight(pp: &Params, deal_id: &str, similarity: f64) -> f64 {
 }
 
 /// The whole row under a tweak: the life factor worked out and the adjusted price.
-pub(super) fn row(pp: &Params, f: &FixedRow, c: &Comparable, s: &Subject) -> GridRow {
+pub(super) fn row(pp: &Params, f: &FixedRow, s: &Subject) -> GridRow {
     let life_ratio = match pp.life_factor {
         LifeFactor::Annuity => {
-            s.life_af / annuity_factor_ln(s.rate, s.ln_1p_rate, c.remaining_life)
+            s.life_af / annuity_factor_ln(s.rate, s.ln_1p_rate, f.remaining_life)
         }
-        LifeFactor::Ratio => s.life / c.remaining_life,
+        LifeFactor::Ratio => s.life / f.remaining_life,
     };
     let life = clamp_factor(life_ratio, pp.max_factor);
     let mut computed = f.computed;
@@ -156,7 +161,7 @@ pub(super) fn row(pp: &Params, f: &FixedRow, c: &Comparable, s: &Subject) -> Gri
         similarity: f.similarity,
         computed,
         used,
-        adjusted: c.price * used.iter().product::<f64>() * f.others,
+        adjusted: f.price * used.iter().product::<f64>() * f.others,
     }
 }
 

@@ -115,13 +115,13 @@ fn weighted_mean(
     let mut low = f64::INFINITY;
     let mut high = f64::NEG_INFINITY;
     let mut add = |f: &grid::FixedRow| {
-        let c = &e.inputs.comparables[f.ci as usize];
-        let row = row(pp, f, c, subject);
+        let row = row(pp, f, subject);
         wsum += f.weight;
         acc += f.weight * row.adjusted;
         low = low.min(row.adjusted);
         high = high.max(row.adjusted);
         if let Some(t) = trace.as_deref_mut() {
+            let c = &e.inputs.comparables[f.ci as usize];
             t.comparables.push(trace_row(e, i, c, &row, f.weight));
         }
     };
