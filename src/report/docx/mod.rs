@@ -9,7 +9,7 @@
 //! `w:tblHeader` and `w:vertAlign` in `word/document.xml`. The version id and fingerprint are
 //! custom document properties (`patval-version`, `patval-fingerprint`).
 
-use std::io::{Cursor, Read, Write};
+use std::io::Cursor;
 
 use docx_rs::{
     AlignmentType, BreakType, Docx, Footer, Header, PageMargin, PageNum, Paragraph, Pic, Run,
@@ -71,9 +71,28 @@ pub fn render_doc(d: &Doc) -> Result<Vec<u8>, ReportError> {
             ),
         };
     }
+    // The body is rewritten before it is packed.
+    let mut xml = docx.build();
+    let body = String::from_utf8(std::mem::take(&mut xml.document)).map_err(err)?;
+    xml.document = contents_field(&mark(&body)?, d.contents_title()).into_bytes();
     let mut buf = Cursor::new(Vec::new());
-    docx.build().pack(&mut buf).map_err(err)?;
-    finish(&buf.into_inner(), d.contents_title())
+    xml.pack(&mut buf).map_err(err)?;
+    deflate(&buf.into_inner())
+}
+
+/// docx-rs stores its parts uncompressed: the package again, each part deflated.
+fn deflate(stored: &[u8]) -> Result<Vec<u8>, ReportError> {
+    let mut zin = zip::ZipArchive::new(Cursor::new(stored)).map_err(err)?;
+    let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for i in 0..zin.len() {
+        let mut f = zin.by_index(i).map_err(err)?;
+        let name = f.name().map_err(err)?.to_string();
+        out.start_file(name, opts).map_err(err)?;
+        std::io::copy(&mut f, &mut out).map_err(err)?;
+    }
+    Ok(out.finish().map_err(err)?.into_inner())
 }
 
 /// Page set-up, styles, running header and footer, document properties.
@@ -296,47 +315,20 @@ fn chart(
     Ok(Pic::new_with_dimensions(png, w, h).size(width_emu, height_emu))
 }
 
-/// Rewrites `word/document.xml`: marked header rows repeat on each page, placeholder
-/// character styles become superscript and subscript.
-fn finish(packed: &[u8], contents: &str) -> Result<Vec<u8>, ReportError> {
-    let mut zin = zip::ZipArchive::new(Cursor::new(packed)).map_err(err)?;
-    let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    let opts = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated);
-    for i in 0..zin.len() {
-        let mut f = zin.by_index(i).map_err(err)?;
-        let name = f.name().map_err(err)?.to_string();
-        let mut content = Vec::new();
-        f.read_to_end(&mut content).map_err(err)?;
-        if name == "word/document.xml" {
-            let xml = String::from_utf8(content).map_err(err)?;
-            content = contents_field(&mark(&xml), contents).into_bytes();
-        }
-        out.start_file(name, opts).map_err(err)?;
-        out.write_all(&content).map_err(err)?;
-    }
-    Ok(out.finish().map_err(err)?.into_inner())
-}
-
-fn mark(xml: &str) -> String {
-    let mut x = xml
-        .replace("<w:cantSplit />", "<w:cantSplit /><w:tblHeader />")
-        .replace(
-            &format!("<w:rStyle w:val=\"{SUP}\" />"),
-            "<w:vertAlign w:val=\"superscript\" />",
-        )
-        .replace(
-            &format!("<w:rStyle w:val=\"{SUB}\" />"),
-            "<w:vertAlign w:val=\"subscript\" />",
-        )
-        // The contents' right tab at the text area's edge (docx-rs puts it far off the page).
-        .replace(
-            "w:leader=\"dot\" w:pos=\"80000\"",
-            &format!("w:leader=\"dot\" w:pos=\"{TEXT_W_TWIPS}\""),
-        );
-    // docx-rs writes a field's begin, instruction, separator, result and end in one run;
-    // LibreOffice then prints the instruction as text. Give each its own run, as Word does.
-    for (from, to) in [
+/// Rewrites `word/document.xml` in one pass: marked header rows repeat on each page,
+/// placeholder character styles become superscript and subscript, the contents' right tab sits
+/// at the text area's edge (docx-rs puts it far off the page), and each part of a field gets
+/// its own run, as Word writes them (docx-rs puts a field's begin, instruction, separator,
+/// result and end in one run, and LibreOffice then prints the instruction as text).
+fn mark(xml: &str) -> Result<String, ReportError> {
+    let sup = format!("<w:rStyle w:val=\"{SUP}\" />");
+    let sub = format!("<w:rStyle w:val=\"{SUB}\" />");
+    let tab = format!("w:leader=\"dot\" w:pos=\"{TEXT_W_TWIPS}\"");
+    let pairs: [(&str, &str); 8] = [
+        ("<w:cantSplit />", "<w:cantSplit /><w:tblHeader />"),
+        (&sup, "<w:vertAlign w:val=\"superscript\" />"),
+        (&sub, "<w:vertAlign w:val=\"subscript\" />"),
+        ("w:leader=\"dot\" w:pos=\"80000\"", &tab),
         ("\" /><w:instrText", "\" /></w:r><w:r><w:instrText"),
         (
             "</w:instrText><w:fldChar",
@@ -347,10 +339,10 @@ fn mark(xml: &str) -> String {
             "w:fldCharType=\"separate\" w:dirty=\"false\" /></w:r><w:r><w:t",
         ),
         ("</w:t><w:fldChar", "</w:t></w:r><w:r><w:fldChar"),
-    ] {
-        x = x.replace(from, to);
-    }
-    x
+    ];
+    let (from, to): (Vec<&str>, Vec<&str>) = pairs.into_iter().unzip();
+    let ac = aho_corasick::AhoCorasick::new(&from).map_err(err)?;
+    Ok(ac.replace_all(xml, &to))
 }
 
 /// The contents as Word writes them: a "Table of Contents" building block around a TOC field
