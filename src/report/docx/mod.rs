@@ -39,6 +39,7 @@ pub fn render_doc(d: &Doc) -> Result<Vec<u8>, ReportError> {
     let headings = d.headings();
     let fonts = super::charts::font_database().map_err(err)?;
     let mut heading = 0;
+    let mut tables = Vec::new();
     for (i, b) in d.blocks.iter().enumerate() {
         docx = match b {
             Block::Cover { title, case, facts } => cover(docx, i > 0, title, case, facts),
@@ -63,7 +64,10 @@ pub fn render_doc(d: &Doc) -> Result<Vec<u8>, ReportError> {
                     .add_run(Run::new().add_text(value).bold().size(28)),
             ),
             Block::Formula(f) => docx.add_paragraph(formula(f)),
-            Block::Table(t) => docx.add_table(table(t)),
+            Block::Table(t) => {
+                tables.push(t);
+                docx.add_paragraph(table::placeholder(tables.len() - 1))
+            }
             Block::Chart(svg) => docx.add_paragraph(
                 Paragraph::new()
                     .align(AlignmentType::Center)
@@ -74,7 +78,8 @@ pub fn render_doc(d: &Doc) -> Result<Vec<u8>, ReportError> {
     // The body is rewritten before it is packed.
     let mut xml = docx.build();
     let body = String::from_utf8(std::mem::take(&mut xml.document)).map_err(err)?;
-    xml.document = contents_field(&mark(&body)?, d.contents_title()).into_bytes();
+    let body = contents_field(&mark(&body)?, d.contents_title());
+    xml.document = table::substitute(&body, &table::write_all(&tables))?.into_bytes();
     let mut buf = Cursor::new(Vec::new());
     xml.pack(&mut buf).map_err(err)?;
     deflate(&buf.into_inner())
@@ -245,45 +250,6 @@ fn formula(f: &str) -> Paragraph {
     p
 }
 
-fn table(t: &super::doc::Table) -> Table {
-    let total: f32 = t.widths.iter().sum::<f32>().max(f32::EPSILON);
-    let grid: Vec<usize> = t
-        .widths
-        .iter()
-        .map(|w| (TEXT_W_TWIPS as f32 * w / total) as usize)
-        .collect();
-    let cell = |s: &str, numeric: bool, bold: bool| {
-        let run = Run::new().add_text(s).size(18);
-        let mut p = Paragraph::new().add_run(if bold { run.bold() } else { run });
-        if numeric {
-            p = p.align(AlignmentType::Right);
-        }
-        TableCell::new().add_paragraph(p)
-    };
-    let mut rows = vec![
-        TableRow::new(
-            t.headers
-                .iter()
-                .enumerate()
-                .map(|(i, h)| cell(h, t.numeric.get(i).copied().unwrap_or(false), true))
-                .collect(),
-        )
-        // Marks the header row; `finish` adds w:tblHeader to every row so marked.
-        .cant_split(),
-    ];
-    for r in &t.rows {
-        rows.push(TableRow::new(
-            r.iter()
-                .enumerate()
-                .map(|(i, c)| cell(c, t.numeric.get(i).copied().unwrap_or(false), false))
-                .collect(),
-        ));
-    }
-    Table::new(rows)
-        .set_grid(grid)
-        .width(TEXT_W_TWIPS, WidthType::Dxa)
-}
-
 /// A chart's SVG rasterised at twice its size (sharp when printed), as wide as the text area.
 fn chart(
     svg: &str,
@@ -315,8 +281,7 @@ fn chart(
     Ok(Pic::new_with_dimensions(png, w, h).size(width_emu, height_emu))
 }
 
-/// Rewrites `word/document.xml` in one pass: marked header rows repeat on each page,
-/// placeholder character styles become superscript and subscript, the contents' right tab sits
+/// Rewrites `word/document.xml` in one pass: placeholder character styles become superscript and subscript, the contents' right tab sits
 /// at the text area's edge (docx-rs puts it far off the page), and each part of a field gets
 /// its own run, as Word writes them (docx-rs puts a field's begin, instruction, separator,
 /// result and end in one run, and LibreOffice then prints the instruction as text).
@@ -324,8 +289,7 @@ fn mark(xml: &str) -> Result<String, ReportError> {
     let sup = format!("<w:rStyle w:val=\"{SUP}\" />");
     let sub = format!("<w:rStyle w:val=\"{SUB}\" />");
     let tab = format!("w:leader=\"dot\" w:pos=\"{TEXT_W_TWIPS}\"");
-    let pairs: [(&str, &str); 8] = [
-        ("<w:cantSplit />", "<w:cantSplit /><w:tblHeader />"),
+    let pairs: [(&str, &str); 7] = [
         (&sup, "<w:vertAlign w:val=\"superscript\" />"),
         (&sub, "<w:vertAlign w:val=\"subscript\" />"),
         ("w:leader=\"dot\" w:pos=\"80000\"", &tab),
@@ -380,4 +344,5 @@ fn contents_field(xml: &str, title: &str) -> String {
 }
 
 mod read;
+mod table;
 pub use read::{DocxTable, DocxText, read};
