@@ -61,7 +61,7 @@ fn grid(f: &Facts, m: &MarketTrace) -> Table {
             l("权重", "Weight"),
             l("修正后价格（元）", "Adjusted (yuan)"),
         ],
-        &[1.4, 1.5, 0.9, 0.9, 0.9, 0.9, 0.9, 0.8, 0.8, 1.6],
+        &[1.4, 1.5, 0.9, 0.9, 0.9, 0.9, 0.9, 0.6, 1.0, 1.6],
         &[false, true, true, true, true, true, true, true, true, true],
     );
     for c in &m.comparables {
