@@ -1,8 +1,21 @@
 //! The command line: `patval <command>`. Every command that prints results takes `--json`
 //! (schemas in `docs/cli.md`). The GUI starts when no command is given.
 
+/// `?` for a store result in a command: the error is printed and the command exits with 1.
+macro_rules! try_store {
+    ($e:expr) => {
+        match $e {
+            Ok(v) => v,
+            Err(e) => return $crate::cli::out::fail(e.into()),
+        }
+    };
+}
+
 pub mod args;
 pub mod bank;
+pub mod export;
+mod out;
+pub mod review;
 pub mod store;
 mod validate;
 pub mod value;
@@ -45,18 +58,18 @@ pub enum Command {
     /// Show a report version: metadata, totals, reviews, annotations (exit 1 if it fails a check).
     Show(store::ShowArgs),
     /// Record a reviewer's verdict on a report version.
-    Review(store::ReviewArgs),
+    Review(review::ReviewArgs),
     /// Add, reply to, resolve or reopen annotations.
     #[command(subcommand)]
-    Annotate(store::AnnotateCmd),
+    Annotate(review::AnnotateCmd),
     /// Check a store: SQLite integrity, the audit chain, every row and fingerprint (exit 1 on tampering).
-    Verify(store::VerifyArgs),
+    Verify(export::VerifyArgs),
     /// Export a report version as PDF or HTML (with charts), or its per-patent results as CSV or xlsx.
-    Export(store::ExportArgs),
+    Export(export::ExportArgs),
     /// Write a self-contained review package of a version for offline review.
-    ExportReview(store::ExportReviewArgs),
+    ExportReview(review::ExportReviewArgs),
     /// Merge a review package into the store (exit 3 if conflicts were recorded).
-    ImportReview(store::ImportReviewArgs),
+    ImportReview(review::ImportReviewArgs),
     /// Cross-check an outside appraisal against the bank's valuation: deviations and value bridge.
     Crosscheck(Box<bank::CrosscheckArgs>),
     /// Credit limit, liquidation value, coverage and expected loss of a pledge loan.
@@ -127,12 +140,12 @@ pub fn run(command: Command) -> Result<ExitCode, CliError> {
         Command::Save(args) => store::save(&args),
         Command::Reports(args) => store::reports(&args),
         Command::Show(args) => store::show(&args),
-        Command::Review(args) => store::review(&args),
-        Command::Annotate(cmd) => store::annotate(&cmd),
-        Command::Verify(args) => store::verify(&args),
-        Command::Export(args) => store::export(&args),
-        Command::ExportReview(args) => store::export_review(&args),
-        Command::ImportReview(args) => store::import_review(&args),
+        Command::Review(args) => review::review(&args),
+        Command::Annotate(cmd) => review::annotate(&cmd),
+        Command::Verify(args) => export::verify(&args),
+        Command::Export(args) => export::export(&args),
+        Command::ExportReview(args) => review::export_review(&args),
+        Command::ImportReview(args) => review::import_review(&args),
         Command::Crosscheck(args) => bank::crosscheck_cmd(&args),
         Command::Pledge(args) => bank::pledge_cmd(&args),
         Command::Monitor(args) => bank::monitor_cmd(&args),
