@@ -188,7 +188,6 @@ fn flatten(t: &toml::Table) -> BTreeMap<String, String> {
 }
 
 pub fn ui(app: &mut PatvalApp, ui: &mut egui::Ui) {
-    let lang = app.lang();
     let ctx = ui.ctx().clone();
     egui::Panel::left("review-left")
         .resizable(true)
@@ -201,7 +200,6 @@ pub fn ui(app: &mut PatvalApp, ui: &mut egui::Ui) {
     egui::ScrollArea::vertical()
         .id_salt("review-right")
         .show(ui, |ui| detail::ui(app, ui, &ctx));
-    let _ = lang;
 }
 
 /// The phrase for a role code (`bank_valuer` reads "bank valuer").
