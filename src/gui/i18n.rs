@@ -430,10 +430,22 @@ mod tests {
     #[test]
     fn every_phrase_is_translated() {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/gui");
+        // Every source file under src/gui, panels split into directories included.
+        let mut files = Vec::new();
+        let mut dirs = vec![dir];
+        while let Some(d) = dirs.pop() {
+            for entry in std::fs::read_dir(d).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    files.push(path);
+                }
+            }
+        }
         let mut missing = Vec::new();
         let mut checked = 0;
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
+        for path in files {
             if path.ends_with("i18n.rs") {
                 continue;
             }
