@@ -114,6 +114,13 @@ pub const TABLE: &[(&str, &str)] = &[
     ("revenue", "销售收入"),
     ("profit", "利润"),
     ("Low", "下限"),
+    // A distribution's parameters in the Monte Carlo settings.
+    ("value", "取值"),
+    ("low", "最小值"),
+    ("mode", "众数"),
+    ("high", "最大值"),
+    ("mean", "均值"),
+    ("sd", "标准差"),
     ("High", "上限"),
     ("Annual decay", "年衰减率"),
     ("Mid-year discounting", "年中折现"),

@@ -3,6 +3,7 @@
 
 use eframe::egui;
 
+use crate::gui::i18n::{Lang, tr};
 use crate::model::assumptions::Distribution;
 
 /// A rate edited in percent. Returns whether it changed.
@@ -70,12 +71,12 @@ pub(super) fn count(
 
 /// A distribution of the Monte Carlo: its kind (a new kind starts from a default) and its
 /// parameters, on one row.
-pub(super) fn dist(ui: &mut egui::Ui, label: &str, d: &mut Distribution) -> bool {
+pub(super) fn dist(ui: &mut egui::Ui, lang: Lang, label: &str, d: &mut Distribution) -> bool {
     let mut c = false;
     let dl = ui.label(label);
     ui.horizontal(|ui| {
         c |= dist_kind(ui, label, dl.id, d);
-        c |= dist_params(ui, d);
+        c |= dist_params(ui, lang, d);
     });
     ui.end_row();
     c
@@ -124,7 +125,7 @@ fn dist_kind(ui: &mut egui::Ui, label: &str, labelled_by: egui::Id, d: &mut Dist
 }
 
 /// The parameters of a distribution, each a name and a number.
-fn dist_params(ui: &mut egui::Ui, d: &mut Distribution) -> bool {
+fn dist_params(ui: &mut egui::Ui, lang: Lang, d: &mut Distribution) -> bool {
     let mut c = false;
     let mut field = |ui: &mut egui::Ui, name: &str, v: &mut f64| {
         ui.label(name);
@@ -133,15 +134,15 @@ fn dist_params(ui: &mut egui::Ui, d: &mut Distribution) -> bool {
             .changed();
     };
     match d {
-        Distribution::Fixed { value } => field(ui, "value", value),
+        Distribution::Fixed { value } => field(ui, tr(lang, "value"), value),
         Distribution::Triangular { low, mode, high } => {
-            field(ui, "low", low);
-            field(ui, "mode", mode);
-            field(ui, "high", high);
+            field(ui, tr(lang, "low"), low);
+            field(ui, tr(lang, "mode"), mode);
+            field(ui, tr(lang, "high"), high);
         }
         Distribution::Normal { mean, sd } => {
-            field(ui, "mean", mean);
-            field(ui, "sd", sd);
+            field(ui, tr(lang, "mean"), mean);
+            field(ui, tr(lang, "sd"), sd);
         }
         Distribution::Lognormal { mu, sigma } => {
             field(ui, "μ", mu);

@@ -64,10 +64,20 @@ pub(super) fn simulation(ui: &mut egui::Ui, a: &mut Assumptions, lang: Lang) -> 
             .labelled_by(l.id)
             .changed();
         ui.end_row();
-        c |= dist(ui, tr(lang, "Share-rate multiplier"), &mut m.share_rate);
-        c |= dist(ui, tr(lang, "Discount-rate shift"), &mut m.discount_rate);
-        c |= dist(ui, tr(lang, "Revenue multiplier"), &mut m.revenue);
-        c |= dist(ui, tr(lang, "Life multiplier"), &mut m.life);
+        c |= dist(
+            ui,
+            lang,
+            tr(lang, "Share-rate multiplier"),
+            &mut m.share_rate,
+        );
+        c |= dist(
+            ui,
+            lang,
+            tr(lang, "Discount-rate shift"),
+            &mut m.discount_rate,
+        );
+        c |= dist(ui, lang, tr(lang, "Revenue multiplier"), &mut m.revenue);
+        c |= dist(ui, lang, tr(lang, "Life multiplier"), &mut m.life);
     });
     c
 }
