@@ -284,6 +284,15 @@ const CASES: &[(&str, &[&str])] = &[
             "warning: tests/data/bad/p31_bad_check_digit_and_blank_grant.csv, row 3, column F \"授权公告日\": the patent is granted but its grant date is blank",
         ],
     ),
+    (
+        // Patent numbers a spreadsheet stored as numbers; the bad keys are not also reported
+        // as duplicates of each other.
+        "p32_spreadsheet_mangled_patent_no.csv",
+        &[
+            "error: tests/data/bad/p32_spreadsheet_mangled_patent_no.csv, row 2, column A \"专利号\": \"2.02110E+11\" is a number in scientific notation: a spreadsheet stored the patent number as a number and its digits are lost; format the column as text (Excel/WPS: 设置单元格格式 → 文本), type or paste the numbers again with their CN prefix and check digit, and save again",
+            "error: tests/data/bad/p32_spreadsheet_mangled_patent_no.csv, row 3, column A \"专利号\": \"202110123456\" is bare digits without the CN prefix and the check digit (CN…….N): a spreadsheet may have stored the patent number as a number; format the column as text (Excel/WPS: 设置单元格格式 → 文本), type or paste the numbers again with their CN prefix and check digit, and save again",
+        ],
+    ),
 ];
 
 #[test]

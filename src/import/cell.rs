@@ -247,6 +247,37 @@ pub fn normalize_patent_no(s: &str) -> String {
         .collect()
 }
 
+/// How to keep a patent-number column intact in a spreadsheet.
+const AS_TEXT: &str = "format the column as text (Excel/WPS: 设置单元格格式 → 文本), type or paste the numbers again with their CN prefix and check digit, and save again";
+
+/// A patent number that a spreadsheet turned into a number: written in scientific notation
+/// (`2.02110E+11`, the digits are lost) or bare digits that lost their `CN` prefix and check
+/// digit (`202110123456`). The message says what was read and how to re-export the column.
+pub fn spreadsheet_mangled_patent_no(no: &str) -> Option<String> {
+    let t = no.trim();
+    let sci = t
+        .to_ascii_uppercase()
+        .split_once("E+")
+        .is_some_and(|(mantissa, exp)| {
+            !mantissa.is_empty()
+                && mantissa.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+                && !exp.is_empty()
+                && exp.bytes().all(|b| b.is_ascii_digit())
+        });
+    if sci {
+        return Some(format!(
+            "is a number in scientific notation: a spreadsheet stored the patent number as a number and its digits are lost; {AS_TEXT}"
+        ));
+    }
+    let digits = t.bytes().all(|b| b.is_ascii_digit());
+    if digits && matches!(t.len(), 8 | 9 | 12 | 13) {
+        return Some(format!(
+            "is bare digits without the CN prefix and the check digit (CN…….N): a spreadsheet may have stored the patent number as a number; {AS_TEXT}"
+        ));
+    }
+    None
+}
+
 /// Checks the check digit of a Chinese application number (`CN202310123456.7`, `ZL200810012345.X`,
 /// `200810012345.X` or the 8-digit pre-2003 form). `None` when the text is not in that form.
 pub fn cn_check_digit_ok(no: &str) -> Option<bool> {
@@ -416,6 +447,32 @@ mod tests {
         assert_eq!(date_to_days(d), 0);
         let d = NaiveDate::from_ymd_opt(2023, 4, 20).unwrap();
         assert_eq!(days_to_date(date_to_days(d)), Some(d));
+    }
+
+    #[test]
+    fn spreadsheet_mangled_patent_numbers_are_named() {
+        for bad in [
+            "2.02110E+11",
+            "2.0211E+11",
+            "2E+11",
+            " 2.02110e+11 ",
+            "202110123456",
+            "2021101234567",
+            "20081234",
+        ] {
+            let why = spreadsheet_mangled_patent_no(bad).unwrap_or_else(|| panic!("{bad}"));
+            assert!(why.contains("format the column as text"), "{why}");
+        }
+        for good in [
+            "CN202110123456.7",
+            "ZL200810012345.X",
+            "202110123456.7",
+            "US1234567",
+            "EP3456789",
+            "1234",
+        ] {
+            assert_eq!(spreadsheet_mangled_patent_no(good), None, "{good}");
+        }
     }
 
     #[test]

@@ -261,6 +261,11 @@ fn parse_cell<'a>(
     Ok(match spec.kind {
         Kind::Text | Kind::Prose => Val::Str(norm),
         Kind::PatentNo | Kind::Ipc => {
+            if spec.kind == Kind::PatentNo
+                && let Some(why) = cell::spreadsheet_mangled_patent_no(&norm)
+            {
+                return Err(why);
+            }
             if norm
                 .bytes()
                 .any(|b| b.is_ascii_lowercase() || b.is_ascii_whitespace())
@@ -437,6 +442,8 @@ pub fn read_text(
         // Parse every column of the spec.
         let mut vals: Vec<Val<'_>> = Vec::with_capacity(specs.len());
         let mut row_ok = true;
+        // A key cell that could not be read (already reported): the row repeats no other.
+        let mut key_unread = false;
         for (s, spec) in specs.iter().enumerate() {
             let Some((ci, _)) = &cols[s] else {
                 vals.push(Val::Null);
@@ -470,6 +477,7 @@ pub fn read_text(
                             .with_value(raw),
                     );
                     row_ok = false;
+                    key_unread |= key_cols.contains(&s);
                     vals.push(Val::Null);
                 }
             }
@@ -484,7 +492,7 @@ pub fn read_text(
             super::rules::normalise_row(kind, &mut vals, &ctx, &mut problems);
             super::rules::check_row(kind, &vals, &ctx, &mut problems);
         }
-        if !key_cols.is_empty() {
+        if !key_cols.is_empty() && !key_unread {
             let mut hasher = DefaultHasher::new();
             for &k in &key_cols {
                 vals[k].hash_key(&mut hasher);
