@@ -428,3 +428,57 @@ fn an_appraiser_fills_in_the_case_and_exports_the_appraisal_report_as_word() {
         "the filing code typed in the Case panel"
     );
 }
+
+/// Where the system's file dialog cannot be shown (no desktop portal), Open… shows the dialog
+/// drawn in the window: into a folder and back up, a file chosen, and the data opens.
+#[test]
+fn without_a_system_dialog_open_shows_the_in_window_dialog() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    std::fs::create_dir_all(data.join("older")).unwrap();
+    let portfolio = data.join("portfolio.csv");
+    std::fs::copy("sample_data/portfolio.csv", &portfolio).unwrap();
+    std::fs::write(data.join("notes.pdf"), b"not data").unwrap();
+    let mut h = app(&dir.path().join("store.sqlite3"));
+    wait(&mut h, "the sample valuation", |a| a.valued.is_some());
+    h.state_mut().files.native_unavailable = true;
+    h.state_mut().files.folder = Some(data.clone());
+
+    h.get_by_role_and_label(Role::Button, "Data").click();
+    h.step();
+    h.get_by_role_and_label(Role::Button, "Open…").click();
+    h.step();
+    assert!(h.state().files.is_open(), "the in-window dialog opened");
+    // A new window is sized in its first frame and shown in the next.
+    h.step();
+    h.get_by_label("Open file");
+    // The filter shows data files and folders, not the PDF.
+    assert!(h.query_by_label("notes.pdf").is_none());
+    h.get_by_label("older/").click();
+    h.step();
+    h.step();
+    assert!(
+        h.query_by_label("portfolio.csv").is_none(),
+        "inside the sub-folder"
+    );
+    h.get_by_role_and_label(Role::Button, "Up").click();
+    h.step();
+    h.step();
+    h.get_by_label("portfolio.csv").click();
+    h.step();
+    h.step();
+    // The panel has an Open button for a typed path too; the dialog's is drawn last.
+    h.get_all_by_role_and_label(Role::Button, "Open")
+        .last()
+        .unwrap()
+        .click();
+    h.step();
+    assert!(!h.state().files.is_open(), "the dialog closed");
+    wait(&mut h, "the chosen portfolio", |a| {
+        a.loaded
+            .files
+            .iter()
+            .any(|(_, f)| f.contains("portfolio.csv") && f.contains("data"))
+    });
+    assert_eq!(h.state().files.folder.as_deref(), Some(data.as_path()));
+}

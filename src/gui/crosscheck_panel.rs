@@ -118,16 +118,17 @@ pub fn ui(app: &mut PatvalApp, ui: &mut egui::Ui) {
     ui.horizontal(|ui| {
         ui.heading(tr(lang, "Cross-check of an external appraisal"));
         if ui.button(tr(lang, "Open external appraisal…")).clicked() {
-            app.jobs.spawn(&ctx, "dialog".into(), |_| {
-                let picked = rfd::FileDialog::new()
-                    .add_filter("CSV", &["csv", "txt"])
-                    .pick_file();
-                Box::new(move |app: &mut PatvalApp, ctx: &egui::Context| {
-                    if let Some(p) = picked {
+            let request = super::file_dialog::Request::open(("CSV", &["csv", "txt"]));
+            super::file_dialog::pick(
+                app,
+                &ctx,
+                request,
+                Box::new(|app, ctx, paths| {
+                    if let Some(p) = paths.into_iter().next() {
                         open_external(app, ctx, p);
                     }
-                })
-            });
+                }),
+            );
         }
         if ui
             .button(tr(lang, "Use the sample's external appraisal"))

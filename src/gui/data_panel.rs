@@ -137,15 +137,12 @@ pub fn accept_dropped_files(app: &mut PatvalApp, ctx: &egui::Context) {
     }
 }
 
-/// Shows the native file dialog on its own thread, then opens what was picked.
+/// Asks for data files (the system's dialog, else the in-window one), then opens them.
 fn pick_files(app: &mut PatvalApp, ctx: &egui::Context) {
-    app.jobs.spawn(ctx, "dialog".into(), |_| {
-        let picked = rfd::FileDialog::new()
-            .add_filter("CSV / TOML", &["csv", "tsv", "txt", "toml"])
-            .pick_files()
-            .unwrap_or_default();
-        Box::new(move |app: &mut PatvalApp, ctx: &egui::Context| open_files(app, ctx, picked))
-    });
+    let mut request =
+        super::file_dialog::Request::open(("CSV / TOML", &["csv", "tsv", "txt", "toml"]));
+    request.mode = super::file_dialog::Mode::OpenMany;
+    super::file_dialog::pick(app, ctx, request, Box::new(open_files));
 }
 
 pub fn ui(app: &mut PatvalApp, ui: &mut egui::Ui) {

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use eframe::egui;
 
-use super::{Lang, PatvalApp, tr};
+use super::{Lang, PatvalApp, file_dialog, tr};
 use crate::report::{Document, Format, ReportLang};
 use crate::store::Store;
 
@@ -81,19 +81,8 @@ pub fn ui(app: &mut PatvalApp, ui: &mut egui::Ui, ctx: &egui::Context, version: 
     }
 }
 
-/// The file to write: the typed path (with the format's extension), else the save dialog's.
-fn target(typed: &str, ext: &str) -> Option<PathBuf> {
-    let typed = typed.trim();
-    if typed.is_empty() {
-        return rfd::FileDialog::new()
-            .add_filter(ext, &[ext])
-            .set_file_name(format!("report.{ext}"))
-            .save_file();
-    }
-    Some(PathBuf::from(typed).with_extension(ext))
-}
-
-/// Exports the version off the UI thread.
+/// Exports the version to the typed path (with the format's extension), else to the file the
+/// save dialog gives.
 fn export(
     app: &mut PatvalApp,
     ctx: &egui::Context,
@@ -101,6 +90,44 @@ fn export(
     format: Format,
     ext: &'static str,
 ) {
+    let typed = app.export.path.trim().to_string();
+    if !typed.is_empty() {
+        write(
+            app,
+            ctx,
+            version,
+            format,
+            PathBuf::from(typed).with_extension(ext),
+        );
+        return;
+    }
+    let request = file_dialog::Request::save((ext, extensions(ext)), &format!("report.{ext}"));
+    file_dialog::pick(
+        app,
+        ctx,
+        request,
+        Box::new(move |app, ctx, paths| {
+            if let Some(out) = paths.into_iter().next() {
+                write(app, ctx, version, format, out);
+            }
+        }),
+    );
+}
+
+/// A format's extension as a dialog filter.
+fn extensions(ext: &str) -> &'static [&'static str] {
+    match ext {
+        "pdf" => &["pdf"],
+        "docx" => &["docx"],
+        "html" => &["html"],
+        "csv" => &["csv"],
+        _ => &["xlsx"],
+    }
+}
+
+/// Writes the document off the UI thread.
+fn write(app: &mut PatvalApp, ctx: &egui::Context, version: String, format: Format, out: PathBuf) {
+    app.export.message.clear();
     let Some(store) = super::review_panel::store_path(app) else {
         return;
     };
@@ -120,10 +147,9 @@ fn export(
         .as_ref()
         .filter(|_| memo)
         .map(|r| (app.pledge.policy.clone(), r.loan.clone(), app.pledge.accept));
-    let typed = app.export.path.clone();
     let ui_lang = app.lang();
     app.jobs.spawn(ctx, "export".into(), move |p| {
-        let r = target(&typed, ext).map(|out| {
+        let r = (|| {
             p.start("export", 1);
             let mut data = Store::open(&store)
                 .and_then(|s| crate::report::gather(&s, &version))
@@ -163,15 +189,11 @@ fn export(
                 ));
             }
             Ok::<_, String>(msg)
-        });
+        })();
         Box::new(move |app: &mut PatvalApp, _: &egui::Context| {
             app.export.message = match r {
-                Some(Ok(msg)) => msg,
-                Some(Err(e)) => format!("{}: {e}", ui_lang.pick("导出失败", "Export failed")),
-                None => ui_lang.pick("未选择文件。如果没有出现保存对话框，请在“保存到”中输入路径。",
-                    "No file chosen. If no save dialog appeared, type the path under \"Save to\".",
-                )
-                .to_string(),
+                Ok(msg) => msg,
+                Err(e) => format!("{}: {e}", ui_lang.pick("导出失败", "Export failed")),
             };
         })
     });

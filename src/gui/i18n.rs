@@ -114,6 +114,12 @@ pub const TABLE: &[(&str, &str)] = &[
     ("revenue", "销售收入"),
     ("profit", "利润"),
     ("Low", "下限"),
+    // The in-window file dialog.
+    ("Save as", "另存为"),
+    ("Open file", "打开文件"),
+    ("File name", "文件名"),
+    ("Save", "保存"),
+    ("Up", "上一级"),
     // A distribution's parameters in the Monte Carlo settings.
     ("value", "取值"),
     ("low", "最小值"),

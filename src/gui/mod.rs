@@ -12,6 +12,7 @@ pub mod case_panel;
 pub mod crosscheck_panel;
 pub mod data_panel;
 pub mod export;
+pub mod file_dialog;
 pub mod fonts;
 pub mod i18n;
 pub mod jobs;
@@ -146,6 +147,8 @@ pub struct PatvalApp {
     pub parameters: parameters_panel::ParametersState,
     pub case: case_panel::CaseState,
     pub export: export::ExportState,
+    /// The in-window file dialog, where the system's cannot be shown.
+    pub files: file_dialog::FileDialogState,
     pub status: String,
     pub last_frame: Duration,
 }
@@ -200,6 +203,7 @@ impl PatvalApp {
             parameters: parameters_panel::ParametersState::default(),
             case: case_panel::CaseState::default(),
             export: export::ExportState::default(),
+            files: file_dialog::FileDialogState::default(),
             status: String::new(),
             last_frame: Duration::ZERO,
         };
@@ -445,6 +449,7 @@ impl eframe::App for PatvalApp {
             Panel::CrossCheck => crosscheck_panel::ui(self, ui),
             Panel::Pledge => pledge_panel::ui(self, ui),
         });
+        file_dialog::ui(self, &ctx);
         self.last_frame = started.elapsed();
     }
 

@@ -8,8 +8,8 @@ use std::sync::Arc;
 use eframe::egui;
 use egui_extras::{Column, TableBuilder};
 
-use super::PatvalApp;
 use super::i18n::{Lang, tr};
+use super::{PatvalApp, file_dialog};
 use crate::pledge::credit::{Accept, PledgeResult, accepted_values};
 use crate::pledge::{Collateral, Loan, Policy, pledge};
 
@@ -297,41 +297,43 @@ fn policy_editor(app: &mut PatvalApp, lang: Lang, ctx: &egui::Context, ui: &mut 
     });
     ui.horizontal(|ui| {
         if ui.button(tr(lang, "Open profile…")).clicked() {
-            let dir = Policy::user_dir();
-            app.jobs.spawn(ctx, "dialog".into(), move |_| {
-                let mut d = rfd::FileDialog::new().add_filter("TOML", &["toml"]);
-                if let Some(dir) = dir {
-                    d = d.set_directory(dir);
-                }
-                let r = d
-                    .pick_file()
-                    .map(|p| Policy::load(&p.display().to_string()));
-                Box::new(move |app: &mut PatvalApp, _: &egui::Context| match r {
-                    Some(Ok(p)) => app.pledge.policy = p,
-                    Some(Err(e)) => app.pledge.error = Some(e.to_string()),
-                    None => {}
-                })
-            });
+            let mut request = file_dialog::Request::open(("TOML", &["toml"]));
+            request.dir = Policy::user_dir();
+            file_dialog::pick(
+                app,
+                ctx,
+                request,
+                Box::new(|app, _, paths| {
+                    if let Some(p) = paths.into_iter().next() {
+                        match Policy::load(&p.display().to_string()) {
+                            Ok(p) => app.pledge.policy = p,
+                            Err(e) => app.pledge.error = Some(e.to_string()),
+                        }
+                    }
+                }),
+            );
         }
         if ui.button(tr(lang, "Save profile…")).clicked() {
             let text = app.pledge.policy.to_toml();
             let name = format!("{}.toml", app.pledge.policy.id);
-            let dir = Policy::user_dir();
-            app.jobs.spawn(ctx, "dialog".into(), move |_| {
-                let mut d = rfd::FileDialog::new()
-                    .add_filter("TOML", &["toml"])
-                    .set_file_name(&name);
-                if let Some(dir) = dir {
-                    let _ = std::fs::create_dir_all(&dir);
-                    d = d.set_directory(dir);
-                }
-                let r = d.save_file().map(|p| std::fs::write(&p, text).map(|_| p));
-                Box::new(move |app: &mut PatvalApp, _: &egui::Context| match r {
-                    Some(Ok(p)) => app.status = format!("{}", p.display()),
-                    Some(Err(e)) => app.pledge.error = Some(e.to_string()),
-                    None => {}
-                })
-            });
+            let mut request = file_dialog::Request::save(("TOML", &["toml"]), &name);
+            request.dir = Policy::user_dir();
+            if let Some(dir) = &request.dir {
+                let _ = std::fs::create_dir_all(dir);
+            }
+            file_dialog::pick(
+                app,
+                ctx,
+                request,
+                Box::new(move |app, _, paths| {
+                    if let Some(p) = paths.into_iter().next() {
+                        match std::fs::write(&p, text) {
+                            Ok(()) => app.status = format!("{}", p.display()),
+                            Err(e) => app.pledge.error = Some(format!("{}: {e}", p.display())),
+                        }
+                    }
+                }),
+            );
         }
         if ui.button(tr(lang, "Shenzhen defaults")).clicked() {
             app.pledge.policy = Policy::shenzhen();

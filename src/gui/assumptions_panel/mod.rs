@@ -17,7 +17,7 @@ use std::time::Instant;
 
 use eframe::egui;
 
-use super::{Lang, PatvalApp, tr};
+use super::{Lang, PatvalApp, file_dialog, tr};
 use crate::model::Assumptions;
 
 pub fn ui(app: &mut PatvalApp, ui: &mut egui::Ui) {
@@ -99,35 +99,34 @@ fn toolbar(
     changed
 }
 
-/// Asks for a TOML file and opens it (off the UI thread).
+/// Asks for a TOML file and opens it.
 fn load_toml(app: &mut PatvalApp, ctx: &egui::Context) {
-    app.jobs.spawn(ctx, "dialog".into(), |_| {
-        let picked = rfd::FileDialog::new()
-            .add_filter("TOML", &["toml"])
-            .pick_file();
-        Box::new(move |app: &mut PatvalApp, ctx: &egui::Context| {
-            if let Some(p) = picked {
-                super::data_panel::open_files(app, ctx, vec![p]);
-            }
-        })
-    });
+    let request = file_dialog::Request::open(("TOML", &["toml"]));
+    file_dialog::pick(
+        app,
+        ctx,
+        request,
+        Box::new(crate::gui::data_panel::open_files),
+    );
 }
 
-/// Asks where to save the assumptions as TOML and writes them (off the UI thread).
+/// Asks where to save the assumptions as TOML and writes them.
 fn save_toml(app: &mut PatvalApp, ctx: &egui::Context, a: &Assumptions) {
     let text = a.to_toml();
-    app.jobs.spawn(ctx, "dialog".into(), move |_| {
-        let picked = rfd::FileDialog::new()
-            .add_filter("TOML", &["toml"])
-            .set_file_name("assumptions.toml")
-            .save_file();
-        let r = picked.map(|p| std::fs::write(&p, text).map(|_| p));
-        Box::new(move |app: &mut PatvalApp, _: &egui::Context| match r {
-            Some(Ok(p)) => app.status = format!("{}", p.display()),
-            Some(Err(e)) => app.status = e.to_string(),
-            None => {}
-        })
-    });
+    let request = file_dialog::Request::save(("TOML", &["toml"]), "assumptions.toml");
+    file_dialog::pick(
+        app,
+        ctx,
+        request,
+        Box::new(move |app, _, paths| {
+            if let Some(p) = paths.into_iter().next() {
+                app.status = match std::fs::write(&p, text) {
+                    Ok(()) => format!("{}", p.display()),
+                    Err(e) => format!("{}: {e}", p.display()),
+                };
+            }
+        }),
+    );
 }
 
 /// Discount rate build-up, share rate.

@@ -55,20 +55,23 @@ fn store(app: &mut PatvalApp, ui: &mut egui::Ui, ctx: &egui::Context) {
                 .map_or_else(|| "—".into(), |p| p.display().to_string()),
         );
         if ui.button(tr(lang, "Choose…")).clicked() {
-            app.jobs.spawn(ctx, "dialog".into(), |_| {
-                let picked = rfd::FileDialog::new()
-                    .add_filter("patval store", &["sqlite3", "db"])
-                    .set_file_name("store.sqlite3")
-                    .save_file();
-                Box::new(move |app: &mut PatvalApp, ctx: &egui::Context| {
-                    if let Some(p) = picked {
+            let request = crate::gui::file_dialog::Request::save(
+                ("patval store", &["sqlite3", "db"]),
+                "store.sqlite3",
+            );
+            crate::gui::file_dialog::pick(
+                app,
+                ctx,
+                request,
+                Box::new(|app, ctx, paths| {
+                    if let Some(p) = paths.into_iter().next() {
                         app.settings.store = Some(p);
                         app.review.selected = None;
                         app.review.compare = None;
                         refresh(app, ctx);
                     }
-                })
-            });
+                }),
+            );
         }
         if ui.button(tr(lang, "Refresh")).clicked() {
             refresh(app, ctx);
