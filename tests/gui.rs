@@ -482,3 +482,47 @@ fn without_a_system_dialog_open_shows_the_in_window_dialog() {
     });
     assert_eq!(h.state().files.folder.as_deref(), Some(data.as_path()));
 }
+
+/// A folder opens as a whole case in one action: its tables replace the current data set (the
+/// sample's parameters leave with it) and are cross-checked once, with no transient mismatches.
+#[test]
+fn a_folder_opens_as_a_whole_case() {
+    let dir = tempfile::tempdir().unwrap();
+    let case = dir.path().join("case");
+    std::fs::create_dir_all(&case).unwrap();
+    for f in [
+        "portfolio.csv",
+        "forecasts.csv",
+        "cost_items.csv",
+        "comparables.csv",
+        "assumptions.toml",
+    ] {
+        std::fs::copy(format!("sample_data/{f}"), case.join(f)).unwrap();
+    }
+    let mut h = app(&dir.path().join("store.sqlite3"));
+    wait(&mut h, "the sample valuation", |a| a.valued.is_some());
+    h.get_by_role_and_label(Role::Button, "Data").click();
+    h.step();
+    h.state_mut().data.typed = case.display().to_string();
+    h.get_by_role_and_label(Role::Button, "Open").click();
+    h.step();
+    let from_folder = |a: &PatvalApp| {
+        a.loaded.files.len() == 4
+            && a.loaded
+                .files
+                .iter()
+                .all(|(_, f)| f.starts_with(&case.display().to_string()))
+    };
+    wait(&mut h, "the folder's tables", from_folder);
+    let s = h.state();
+    assert!(s.loaded.problems.is_empty(), "{:?}", s.loaded.problems);
+    assert_eq!(
+        s.loaded.assumptions_file.as_deref(),
+        Some(case.join("assumptions.toml").as_path())
+    );
+    let ds = s.loaded.dataset.as_ref().unwrap();
+    assert!(
+        ds.parameters.is_none(),
+        "the sample's parameters left with it"
+    );
+}

@@ -23,9 +23,12 @@ pub struct DataState {
 }
 
 /// Loads files off the UI thread and merges them into the current data set: each CSV replaces the
-/// table of its kind, a `.toml` replaces the assumptions.
+/// table of its kind, a `.toml` replaces the assumptions. A folder opens as a whole case in one
+/// action: its data files replace the current data set, and are cross-checked once.
 pub fn open_files(app: &mut PatvalApp, ctx: &egui::Context, paths: Vec<PathBuf>) {
+    let (paths, whole_case) = expand_folders(paths);
     if paths.is_empty() {
+        app.status = tr(app.lang(), "No data files there").to_string();
         return;
     }
     for p in &paths {
@@ -33,10 +36,14 @@ pub fn open_files(app: &mut PatvalApp, ctx: &egui::Context, paths: Vec<PathBuf>)
         app.settings.recent.insert(0, p.clone());
     }
     app.settings.recent.truncate(10);
-    let current = app.loaded.dataset.clone();
+    let current = app.loaded.dataset.clone().filter(|_| !whole_case);
     let current_assumptions = app.assumptions.clone();
-    let mut files = app.loaded.files.clone();
-    let mut assumptions_file = app.loaded.assumptions_file.clone();
+    let mut files = if whole_case {
+        Vec::new()
+    } else {
+        app.loaded.files.clone()
+    };
+    let mut assumptions_file = app.loaded.assumptions_file.clone().filter(|_| !whole_case);
     app.jobs.spawn(ctx, "load".into(), move |progress| {
         let mut ds: Dataset = current.map(|d| (*d).clone()).unwrap_or_default();
         let mut problems: Vec<Problem> = Vec::new();
@@ -111,6 +118,37 @@ pub fn open_files(app: &mut PatvalApp, ctx: &egui::Context, paths: Vec<PathBuf>)
     });
 }
 
+/// Each folder among `paths` becomes its data files (CSV, TSV, TXT, TOML; sorted by name);
+/// `true` when there was a folder.
+fn expand_folders(paths: Vec<PathBuf>) -> (Vec<PathBuf>, bool) {
+    let mut out = Vec::new();
+    let mut folder = false;
+    for p in paths {
+        if !p.is_dir() {
+            out.push(p);
+            continue;
+        }
+        folder = true;
+        let mut inside: Vec<PathBuf> = std::fs::read_dir(&p)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|e| e.path())
+            .filter(|f| {
+                f.is_file()
+                    && f.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+                        ["csv", "tsv", "txt", "toml"]
+                            .iter()
+                            .any(|x| x.eq_ignore_ascii_case(e))
+                    })
+            })
+            .collect();
+        inside.sort();
+        out.extend(inside);
+    }
+    (out, folder)
+}
+
 fn is_case(p: &Path) -> bool {
     p.file_name()
         .is_some_and(|n| n.eq_ignore_ascii_case(crate::import::CASE_FILE))
@@ -171,7 +209,7 @@ pub fn ui(app: &mut PatvalApp, ui: &mut egui::Ui) {
     });
     ui.weak(tr(
         lang,
-        "Drop CSV or TOML files here, or open them with the buttons.",
+        "Drop CSV or TOML files here, or a folder to open a whole case; or open them with the buttons.",
     ));
     ui.add_space(8.0);
     egui::Grid::new("loaded")

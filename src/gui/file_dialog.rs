@@ -239,6 +239,11 @@ pub fn ui(app: &mut PatvalApp, ctx: &egui::Context) {
                 {
                     done = Some(chosen);
                 }
+                if w.request.mode == Mode::OpenMany
+                    && ui.button(tr(lang, "Open this folder")).clicked()
+                {
+                    done = Some(vec![w.dir.clone()]);
+                }
                 if ui.button(tr(lang, "Cancel")).clicked() {
                     cancel = true;
                 }

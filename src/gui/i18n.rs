@@ -43,8 +43,8 @@ pub const TABLE: &[(&str, &str)] = &[
     ("Load the sample case", "载入示例案例"),
     ("Recent files", "最近打开"),
     (
-        "Drop CSV or TOML files here, or open them with the buttons.",
-        "将 CSV 或 TOML 文件拖放到此处，或用按钮打开。",
+        "Drop CSV or TOML files here, or a folder to open a whole case; or open them with the buttons.",
+        "将 CSV 或 TOML 文件拖放到此处（拖入文件夹即打开整个案例），或用按钮打开。",
     ),
     ("Portfolio", "专利清单"),
     ("Forecasts", "收益预测"),
@@ -120,6 +120,8 @@ pub const TABLE: &[(&str, &str)] = &[
     ("File name", "文件名"),
     ("Save", "保存"),
     ("Up", "上一级"),
+    ("Open this folder", "打开此文件夹"),
+    ("No data files there", "此处没有数据文件"),
     // A distribution's parameters in the Monte Carlo settings.
     ("value", "取值"),
     ("low", "最小值"),
