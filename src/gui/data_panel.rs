@@ -26,11 +26,10 @@ pub struct DataState {
 /// table of its kind, a `.toml` replaces the assumptions. A folder opens as a whole case in one
 /// action: its data files replace the current data set, and are cross-checked once.
 pub fn open_files(app: &mut PatvalApp, ctx: &egui::Context, paths: Vec<PathBuf>) {
-    let (paths, whole_case) = expand_folders(paths);
     if paths.is_empty() {
-        app.status = tr(app.lang(), "No data files there").to_string();
         return;
     }
+    let whole_case = paths.iter().any(|p| p.is_dir());
     for p in &paths {
         app.settings.recent.retain(|r| r != p);
         app.settings.recent.insert(0, p.clone());
@@ -44,7 +43,15 @@ pub fn open_files(app: &mut PatvalApp, ctx: &egui::Context, paths: Vec<PathBuf>)
         app.loaded.files.clone()
     };
     let mut assumptions_file = app.loaded.assumptions_file.clone().filter(|_| !whole_case);
+    let lang = app.lang();
     app.jobs.spawn(ctx, "load".into(), move |progress| {
+        // A folder's files are listed here, off the UI thread.
+        let paths = expand_folders(paths);
+        if paths.is_empty() {
+            return Box::new(move |app: &mut PatvalApp, _: &egui::Context| {
+                app.status = tr(lang, "No data files there").to_string();
+            });
+        }
         let mut ds: Dataset = current.map(|d| (*d).clone()).unwrap_or_default();
         let mut problems: Vec<Problem> = Vec::new();
         let mut sources = HashMap::new();
@@ -118,35 +125,28 @@ pub fn open_files(app: &mut PatvalApp, ctx: &egui::Context, paths: Vec<PathBuf>)
     });
 }
 
-/// Each folder among `paths` becomes its data files (CSV, TSV, TXT, TOML; sorted by name);
-/// `true` when there was a folder.
-fn expand_folders(paths: Vec<PathBuf>) -> (Vec<PathBuf>, bool) {
+/// The files the data panel opens (its dialog's filter, and what a folder contributes).
+pub const DATA_FILES: (&str, &[&str]) = ("CSV / TOML", &["csv", "tsv", "txt", "toml"]);
+
+/// Each folder among `paths` becomes its data files, sorted by name.
+fn expand_folders(paths: Vec<PathBuf>) -> Vec<PathBuf> {
     let mut out = Vec::new();
-    let mut folder = false;
     for p in paths {
         if !p.is_dir() {
             out.push(p);
             continue;
         }
-        folder = true;
         let mut inside: Vec<PathBuf> = std::fs::read_dir(&p)
             .into_iter()
             .flatten()
             .flatten()
             .map(|e| e.path())
-            .filter(|f| {
-                f.is_file()
-                    && f.extension().and_then(|e| e.to_str()).is_some_and(|e| {
-                        ["csv", "tsv", "txt", "toml"]
-                            .iter()
-                            .any(|x| x.eq_ignore_ascii_case(e))
-                    })
-            })
+            .filter(|f| f.is_file() && super::file_dialog::has_extension(f, DATA_FILES.1))
             .collect();
         inside.sort();
         out.extend(inside);
     }
-    (out, folder)
+    out
 }
 
 fn is_case(p: &Path) -> bool {

@@ -101,6 +101,37 @@ impl FileDialogState {
     }
 }
 
+/// Whether the file's extension is one of `exts` (any case).
+pub fn has_extension(path: &Path, exts: &[&str]) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| exts.iter().any(|x| x.eq_ignore_ascii_case(e)))
+}
+
+/// Asks where to save `text` and writes it there: the path goes to the status line, a failure
+/// to `on_error`.
+pub fn save_text(
+    app: &mut PatvalApp,
+    ctx: &egui::Context,
+    request: Request,
+    text: String,
+    on_error: fn(&mut PatvalApp, String),
+) {
+    pick(
+        app,
+        ctx,
+        request,
+        Box::new(move |app, _, paths| {
+            if let Some(p) = paths.into_iter().next() {
+                match std::fs::write(&p, text) {
+                    Ok(()) => app.status = p.display().to_string(),
+                    Err(e) => on_error(app, format!("{}: {e}", p.display())),
+                }
+            }
+        }),
+    );
+}
+
 /// Whether a system dialog can be tried at all.
 fn native_possible() -> bool {
     if std::env::var("PATVAL_FILE_DIALOG").is_ok_and(|v| v == "builtin") {
@@ -170,11 +201,7 @@ impl InWindow {
                 continue;
             }
             let is_dir = entry.path().is_dir();
-            let wanted = Path::new(&name)
-                .extension()
-                .and_then(|e| e.to_str())
-                .is_some_and(|e| exts.iter().any(|x| x.eq_ignore_ascii_case(e)));
-            if is_dir || wanted {
+            if is_dir || has_extension(Path::new(&name), exts) {
                 self.entries.push((name, is_dir));
             }
         }

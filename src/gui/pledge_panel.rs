@@ -321,19 +321,9 @@ fn policy_editor(app: &mut PatvalApp, lang: Lang, ctx: &egui::Context, ui: &mut 
             if let Some(dir) = &request.dir {
                 let _ = std::fs::create_dir_all(dir);
             }
-            file_dialog::pick(
-                app,
-                ctx,
-                request,
-                Box::new(move |app, _, paths| {
-                    if let Some(p) = paths.into_iter().next() {
-                        match std::fs::write(&p, text) {
-                            Ok(()) => app.status = format!("{}", p.display()),
-                            Err(e) => app.pledge.error = Some(format!("{}: {e}", p.display())),
-                        }
-                    }
-                }),
-            );
+            file_dialog::save_text(app, ctx, request, text, |app, e| {
+                app.pledge.error = Some(e);
+            });
         }
         if ui.button(tr(lang, "Shenzhen defaults")).clicked() {
             app.pledge.policy = Policy::shenzhen();

@@ -112,21 +112,8 @@ fn load_toml(app: &mut PatvalApp, ctx: &egui::Context) {
 
 /// Asks where to save the assumptions as TOML and writes them.
 fn save_toml(app: &mut PatvalApp, ctx: &egui::Context, a: &Assumptions) {
-    let text = a.to_toml();
     let request = file_dialog::Request::save(("TOML", &["toml"]), "assumptions.toml");
-    file_dialog::pick(
-        app,
-        ctx,
-        request,
-        Box::new(move |app, _, paths| {
-            if let Some(p) = paths.into_iter().next() {
-                app.status = match std::fs::write(&p, text) {
-                    Ok(()) => format!("{}", p.display()),
-                    Err(e) => format!("{}: {e}", p.display()),
-                };
-            }
-        }),
-    );
+    file_dialog::save_text(app, ctx, request, a.to_toml(), |app, e| app.status = e);
 }
 
 /// Discount rate build-up, share rate.
