@@ -45,6 +45,9 @@ pub enum Command {
     /// Each CSV's table (portfolio, forecasts, cost items, comparables) is recognised from its
     /// headers. Exits with status 1 when any file has an error.
     Validate(ValidateArgs),
+    /// Write the input workbook (.xlsx): one sheet per table with the accepted headers, notes and
+    /// drop-down lists, an instructions sheet, and the sample case filled in as the example.
+    Template(TemplateArgs),
     /// Write a synthetic data set (portfolio, forecasts, cost items, comparables, assumptions).
     GenSample(GenSampleArgs),
     /// Value a portfolio by the cost, income and market approaches and reconcile.
@@ -101,6 +104,16 @@ pub struct ValidateArgs {
 }
 
 #[derive(Debug, clap::Args)]
+pub struct TemplateArgs {
+    /// The workbook to write (.xlsx).
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Language of the headers, notes and instructions.
+    #[arg(long, value_enum, default_value = "zh")]
+    pub lang: export::LangArg,
+}
+
+#[derive(Debug, clap::Args)]
 pub struct GenSampleArgs {
     /// Number of patents.
     #[arg(long, default_value_t = 1000)]
@@ -135,6 +148,7 @@ pub enum CliError {
 pub fn run(command: Command) -> Result<ExitCode, CliError> {
     match command {
         Command::Validate(args) => validate::run(&args),
+        Command::Template(args) => template(&args),
         Command::GenSample(args) => gen_sample(&args),
         Command::Value(args) => value::run(&args),
         Command::Save(args) => store::save(&args),
@@ -151,6 +165,29 @@ pub fn run(command: Command) -> Result<ExitCode, CliError> {
         Command::Monitor(args) => bank::monitor_cmd(&args),
         Command::InternalSaveLoop(args) => store::save_loop(&args),
     }
+}
+
+fn template(args: &TemplateArgs) -> Result<ExitCode, CliError> {
+    let lang = match args.lang {
+        export::LangArg::Zh => crate::report::ReportLang::Zh,
+        export::LangArg::En => crate::report::ReportLang::En,
+    };
+    let bytes = match crate::import::template::template_xlsx(lang) {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Ok(ExitCode::FAILURE);
+        }
+    };
+    // Write beside, then rename: a crash never leaves half a workbook under the real name.
+    let tmp = args.out.with_extension("partial");
+    if let Err(e) = std::fs::write(&tmp, &bytes).and_then(|()| std::fs::rename(&tmp, &args.out)) {
+        let _ = std::fs::remove_file(&tmp);
+        eprintln!("error: cannot write {}: {e}", args.out.display());
+        return Ok(ExitCode::FAILURE);
+    }
+    println!("{}", args.out.display());
+    Ok(ExitCode::SUCCESS)
 }
 
 fn gen_sample(args: &GenSampleArgs) -> Result<ExitCode, CliError> {

@@ -14,6 +14,9 @@ use crate::progress::Progress;
 #[derive(Debug, Serialize)]
 struct FileReport {
     file: String,
+    /// The worksheet, for a table read from a workbook.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sheet: Option<String>,
     /// portfolio / forecasts / cost_items / comparables / assumptions, or null if unrecognised.
     kind: Option<String>,
     encoding: Option<String>,
@@ -62,6 +65,7 @@ pub fn run(args: &ValidateArgs) -> Result<ExitCode, CliError> {
                 assumptions.get_or_insert(a);
                 reports.push(FileReport {
                     file,
+                    sheet: None,
                     kind: Some("assumptions".into()),
                     encoding: None,
                     rows: None,
@@ -72,6 +76,7 @@ pub fn run(args: &ValidateArgs) -> Result<ExitCode, CliError> {
             }
             Err(e) => reports.push(FileReport {
                 file: file.clone(),
+                sheet: None,
                 kind: Some("assumptions".into()),
                 encoding: None,
                 rows: None,
@@ -108,57 +113,53 @@ pub fn run(args: &ValidateArgs) -> Result<ExitCode, CliError> {
                 continue;
             }
         };
-        if bytes.iter().all(u8::is_ascii_whitespace) {
-            reports.push(failed(
-                &file,
-                None,
-                Problem::file_error(&file, "the file is empty: a header row is needed"),
-            ));
-            continue;
-        }
-        if let Err(e) = import::encoding::decode(&bytes) {
-            reports.push(failed(
-                &file,
-                None,
-                Problem::file_error(&file, e.to_string()).at_row(e.line),
-            ));
-            continue;
-        }
-        let Some(kind) = import::detect_kind(&bytes) else {
-            let p = Problem::file_error(
-                &file,
-                "cannot tell which table this is: its header names too few known columns (see docs/input-formats.md)",
-            );
-            reports.push(failed(&file, None, p));
-            continue;
-        };
-        let result = with_progress_bar(&progress, || {
-            import::read_table_shared(kind, bytes.clone(), &file, &opts, Some(&progress))
+        let found = with_progress_bar(&progress, || {
+            import::read_file_tables(&bytes, &file, &opts, Some(&progress))
         });
-        match result {
-            Ok(t) => {
-                reports.push(FileReport {
-                    file: file.clone(),
-                    kind: Some(kind_code(kind).into()),
-                    encoding: Some(t.encoding.label().into()),
-                    rows: Some(t.df.height()),
-                    ok: true,
-                    problems: t.warnings.clone(),
-                    suppressed: 0,
-                });
-                if dataset.table(kind).is_none() {
-                    dataset.set_table(t);
-                }
-            }
-            Err(e) => reports.push(FileReport {
-                file,
-                kind: Some(kind_code(kind).into()),
+        if !found.notes.is_empty() {
+            let workbook = import::workbook::is_workbook(&bytes)
+                || import::workbook::has_workbook_extension(&file);
+            reports.push(FileReport {
+                file: file.clone(),
+                sheet: None,
+                kind: workbook.then(|| "workbook".into()),
                 encoding: None,
                 rows: None,
-                ok: false,
-                problems: e.problems,
-                suppressed: e.suppressed,
-            }),
+                ok: !found.notes.iter().any(Problem::is_error),
+                problems: found.notes,
+                suppressed: 0,
+            });
+        }
+        for read in found.tables {
+            let kind = read.kind.map(|k| kind_code(k).to_string());
+            reports.push(match read.result {
+                Ok(t) => {
+                    let r = FileReport {
+                        file: file.clone(),
+                        sheet: read.sheet,
+                        kind,
+                        encoding: Some(t.encoding.label().into()),
+                        rows: Some(t.df.height()),
+                        ok: true,
+                        problems: t.warnings.clone(),
+                        suppressed: 0,
+                    };
+                    if dataset.table(t.kind).is_none() {
+                        dataset.set_table(t);
+                    }
+                    r
+                }
+                Err(e) => FileReport {
+                    file: file.clone(),
+                    sheet: read.sheet,
+                    kind,
+                    encoding: None,
+                    rows: None,
+                    ok: false,
+                    problems: e.problems,
+                    suppressed: e.suppressed,
+                },
+            });
         }
     }
     let cross_check = dataset.cross_check();
@@ -206,6 +207,7 @@ fn kind_code(k: TableKind) -> &'static str {
 fn failed(file: &str, kind: Option<&str>, p: Problem) -> FileReport {
     FileReport {
         file: file.to_string(),
+        sheet: None,
         kind: kind.map(str::to_string),
         encoding: None,
         rows: None,
@@ -225,7 +227,10 @@ fn strip_file_prefix(msg: &str, file: &str) -> String {
 fn print_text(r: &Report) {
     for f in &r.files {
         let what = f.kind.as_deref().unwrap_or("unrecognised");
-        let mut line = format!("{}: {what}", f.file);
+        let mut line = match &f.sheet {
+            Some(s) => format!("{} [{}]: {what}", f.file, import::problem::sheet_ref(s)),
+            None => format!("{}: {what}", f.file),
+        };
         if let Some(rows) = f.rows {
             line.push_str(&format!(", {rows} rows"));
         }

@@ -20,9 +20,13 @@ use crate::valuation::{Engine, Methods, Summary, Valuation};
 /// The input files and methods of a valuation (shared by `value` and `save`).
 #[derive(Debug, clap::Args)]
 pub struct InputArgs {
-    /// Portfolio CSV (one row per patent).
+    /// A workbook (.xlsx, .xlsm, .xls, .ods) holding the tables, one per sheet; a table file
+    /// given as well (--forecasts …) replaces the workbook's sheet of that table.
+    #[arg(long, required_unless_present = "portfolio")]
+    pub workbook: Option<PathBuf>,
+    /// Portfolio table (one row per patent): CSV, or a workbook whose portfolio sheet is read.
     #[arg(long)]
-    pub portfolio: PathBuf,
+    pub portfolio: Option<PathBuf>,
     /// Forecasts CSV; needed by the income approach.
     #[arg(long)]
     pub forecasts: Option<PathBuf>,
@@ -153,6 +157,94 @@ struct SimulationOut {
     p95: f64,
 }
 
+/// Puts every table of a workbook the methods use into `ds`; its problems go to `errors`.
+fn read_workbook_into(
+    path: &Path,
+    methods: Methods,
+    opts: &ReadOptions,
+    progress: &Progress,
+    ds: &mut Dataset,
+    errors: &mut Vec<String>,
+) {
+    let file = path.display().to_string();
+    let bytes = match std::fs::read(path) {
+        Ok(b) => std::sync::Arc::new(b),
+        Err(e) => {
+            errors.push(format!("error: {file}: cannot read the file: {e}"));
+            return;
+        }
+    };
+    let found = with_progress_bar(progress, || {
+        import::read_file_tables(&bytes, &file, opts, Some(progress))
+    });
+    for p in &found.notes {
+        if p.is_error() {
+            errors.push(p.to_string());
+        } else {
+            eprintln!("{p}");
+        }
+    }
+    for read in found.tables {
+        let used = match read.kind {
+            Some(TableKind::Forecasts) => methods.income,
+            Some(TableKind::CostItems) => methods.cost,
+            Some(TableKind::Comparables) => methods.market,
+            _ => true,
+        };
+        match read.result {
+            Ok(t) if used => {
+                for w in &t.warnings {
+                    eprintln!("{w}");
+                }
+                ds.set_table(t);
+            }
+            Ok(_) => {}
+            Err(e) => errors.extend(e.problems.iter().map(Problem::to_string)),
+        }
+    }
+}
+
+/// Reads the table files the arguments name into `ds` (each replaces a workbook's sheet).
+fn read_files_into(
+    args: &InputArgs,
+    methods: Methods,
+    opts: &ReadOptions,
+    progress: &Progress,
+    ds: &mut Dataset,
+    errors: &mut Vec<String>,
+) {
+    let files: [(TableKind, Option<&Path>); 5] = [
+        (TableKind::Portfolio, args.portfolio.as_deref()),
+        (
+            TableKind::Forecasts,
+            args.forecasts.as_deref().filter(|_| methods.income),
+        ),
+        (
+            TableKind::CostItems,
+            args.cost_items.as_deref().filter(|_| methods.cost),
+        ),
+        (
+            TableKind::Comparables,
+            args.comparables.as_deref().filter(|_| methods.market),
+        ),
+        (TableKind::Parameters, args.parameters.as_deref()),
+    ];
+    for (kind, path) in files {
+        let Some(path) = path else { continue };
+        match with_progress_bar(progress, || {
+            import::read_table(kind, path, opts, Some(progress))
+        }) {
+            Ok(t) => {
+                for w in &t.warnings {
+                    eprintln!("{w}");
+                }
+                ds.set_table(t);
+            }
+            Err(e) => errors.extend(e.problems.iter().map(Problem::to_string)),
+        }
+    }
+}
+
 /// Loads the data set named by the arguments; problems are printed and end the command.
 pub fn load(
     args: &InputArgs,
@@ -171,50 +263,29 @@ pub fn load(
             ]));
         }
     };
-    if methods.income && args.forecasts.is_none() {
-        errors.push("error: the income approach needs --forecasts (or leave it out with --methods cost,market)".into());
-    }
-    if methods.market && args.comparables.is_none() {
-        errors.push("error: the market approach needs --comparables (or leave it out with --methods cost,income)".into());
-    }
-    if !errors.is_empty() {
-        return Ok(Err(errors));
-    }
     let opts = ReadOptions::new(assumptions.valuation_date);
     let mut ds = Dataset {
         assumptions: Some(assumptions.clone()),
         ..Dataset::default()
     };
-    let files: [(TableKind, Option<&Path>); 5] = [
-        (TableKind::Portfolio, Some(args.portfolio.as_path())),
-        (
-            TableKind::Forecasts,
-            args.forecasts.as_deref().filter(|_| methods.income),
-        ),
-        (
-            TableKind::CostItems,
-            args.cost_items.as_deref().filter(|_| methods.cost),
-        ),
-        (
-            TableKind::Comparables,
-            args.comparables.as_deref().filter(|_| methods.market),
-        ),
-        (TableKind::Parameters, args.parameters.as_deref()),
-    ];
     let progress = Progress::new();
-    for (kind, path) in files {
-        let Some(path) = path else { continue };
-        match with_progress_bar(&progress, || {
-            import::read_table(kind, path, &opts, Some(&progress))
-        }) {
-            Ok(t) => {
-                for w in &t.warnings {
-                    eprintln!("{w}");
-                }
-                ds.set_table(t);
-            }
-            Err(e) => errors.extend(e.problems.iter().map(Problem::to_string)),
-        }
+    if let Some(path) = &args.workbook {
+        read_workbook_into(path, methods, &opts, &progress, &mut ds, &mut errors);
+    }
+    if methods.income && args.forecasts.is_none() && ds.forecasts.is_none() {
+        errors.push("error: the income approach needs --forecasts or a forecasts sheet (or leave it out with --methods cost,market)".into());
+    }
+    if methods.market && args.comparables.is_none() && ds.comparables.is_none() {
+        errors.push("error: the market approach needs --comparables or a comparables sheet (or leave it out with --methods cost,income)".into());
+    }
+    if !errors.is_empty() {
+        return Ok(Err(errors));
+    }
+    read_files_into(args, methods, &opts, &progress, &mut ds, &mut errors);
+    if ds.portfolio.is_none() && errors.is_empty() {
+        errors.push(
+            "error: no portfolio: give --portfolio, or a workbook with a portfolio sheet".into(),
+        );
     }
     if let Some(path) = &args.case_info {
         match import::load_case(path) {
@@ -229,7 +300,7 @@ pub fn load(
             eprintln!("{p}");
         }
     }
-    if methods.cost && args.cost_items.is_none() {
+    if methods.cost && ds.cost_items.is_none() {
         eprintln!(
             "warning: no --cost-items: the cost approach uses the portfolio's R&D cost column only"
         );
@@ -311,7 +382,7 @@ pub fn run(args: &ValueArgs) -> Result<ExitCode, CliError> {
                 None => {
                     eprintln!(
                         "error: --trace {no}: no such patent in {}",
-                        args.inputs.portfolio.display()
+                        dataset.portfolio.as_ref().map_or("", |t| t.file.as_str())
                     );
                     return Ok(ExitCode::from(1));
                 }

@@ -13,6 +13,8 @@ pub enum SourceEncoding {
     Utf16Le,
     Utf16Be,
     Gb18030,
+    /// A worksheet: its cells are typed values, not encoded text.
+    Workbook,
 }
 
 impl SourceEncoding {
@@ -23,6 +25,7 @@ impl SourceEncoding {
             SourceEncoding::Utf16Le => "UTF-16LE",
             SourceEncoding::Utf16Be => "UTF-16BE",
             SourceEncoding::Gb18030 => "GBK/GB18030",
+            SourceEncoding::Workbook => "workbook sheet",
         }
     }
 }

@@ -14,6 +14,8 @@ mod reader;
 mod row;
 mod rules;
 pub mod schema;
+pub mod template;
+pub mod workbook;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -35,6 +37,8 @@ pub struct Table {
     pub kind: TableKind,
     /// The file as the user named it.
     pub file: String,
+    /// The worksheet, for a table read from a workbook.
+    pub sheet: Option<String>,
     pub encoding: SourceEncoding,
     pub df: DataFrame,
     pub warnings: Vec<Problem>,
@@ -47,7 +51,9 @@ pub struct Table {
 impl Table {
     /// A problem located at a row and a canonical column of this table.
     pub fn problem_at(&self, row: usize, column: &str, message: String) -> Problem {
-        let p = Problem::file_error(&self.file, message).at_row(row);
+        let p = Problem::file_error(&self.file, message)
+            .in_sheet(self.sheet.as_deref())
+            .at_row(row);
         let spec = self.kind.columns().iter().position(|c| c.name == column);
         match spec
             .and_then(|i| self.source_columns.get(i))
@@ -141,6 +147,9 @@ pub fn read_table_shared(
     opts: &ReadOptions,
     progress: Option<&Progress>,
 ) -> Result<Table, ImportError> {
+    if workbook::is_workbook(&bytes) || workbook::has_workbook_extension(file) {
+        return table_of_workbook(kind, &bytes, file, opts, progress);
+    }
     let (text, encoding) = encoding::decode_detect(&bytes).map_err(|e| {
         ImportError::single(Problem::file_error(file, e.to_string()).at_row(e.line))
     })?;
@@ -148,6 +157,7 @@ pub fn read_table_shared(
         Ok((df, warnings, source_columns)) => Ok(Table {
             kind,
             file: file.to_string(),
+            sheet: None,
             encoding,
             df,
             warnings: warnings.list,
@@ -156,6 +166,76 @@ pub fn read_table_shared(
         }),
         Err(p) => Err(ImportError::from_problems(p)),
     }
+}
+
+/// The sheet of one table in a workbook; the workbook's warnings (hidden sheets) go with it.
+fn table_of_workbook(
+    kind: TableKind,
+    bytes: &[u8],
+    file: &str,
+    opts: &ReadOptions,
+    progress: Option<&Progress>,
+) -> Result<Table, ImportError> {
+    let wb = workbook::read_workbook(bytes, file, opts, progress, Some(kind))?;
+    let (errors, warnings): (Vec<Problem>, Vec<Problem>) =
+        wb.notes.into_iter().partition(Problem::is_error);
+    match wb.tables.into_iter().next().map(|t| t.result) {
+        Some(Ok(mut t)) if errors.is_empty() => {
+            t.warnings.extend(warnings);
+            Ok(t)
+        }
+        Some(Err(mut e)) => {
+            e.problems.extend(errors);
+            Err(e)
+        }
+        _ => Err(ImportError {
+            problems: errors,
+            suppressed: 0,
+        }),
+    }
+}
+
+/// Every table one input file holds: a CSV file one (its kind told by its header), a workbook
+/// one per recognised sheet.
+pub fn read_file_tables(
+    bytes: &Arc<Vec<u8>>,
+    file: &str,
+    opts: &ReadOptions,
+    progress: Option<&Progress>,
+) -> workbook::WorkbookTables {
+    if workbook::is_workbook(bytes) || workbook::has_workbook_extension(file) {
+        return workbook::read_workbook(bytes, file, opts, progress, None).unwrap_or_else(|e| {
+            workbook::WorkbookTables {
+                tables: Vec::new(),
+                notes: e.problems,
+            }
+        });
+    }
+    let mut out = workbook::WorkbookTables::default();
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        out.notes.push(Problem::file_error(
+            file,
+            "the file is empty: a header row is needed",
+        ));
+        return out;
+    }
+    if let Err(e) = encoding::decode(bytes) {
+        out.notes
+            .push(Problem::file_error(file, e.to_string()).at_row(e.line));
+        return out;
+    }
+    match detect_kind(bytes) {
+        Some(kind) => out.tables.push(workbook::TableRead {
+            kind: Some(kind),
+            sheet: None,
+            result: read_table_shared(kind, bytes.clone(), file, opts, progress),
+        }),
+        None => out.notes.push(Problem::file_error(
+            file,
+            "cannot tell which table this is: its header names too few known columns (see docs/input-formats.md)",
+        )),
+    }
+    out
 }
 
 /// Guesses which table a file holds from its header row: the table with the most matching
@@ -172,37 +252,53 @@ pub fn detect_kind(bytes: &[u8]) -> Option<TableKind> {
     if !rdr.read_record(&mut record).ok()? {
         return None;
     }
-    let keys: Vec<String> = record
+    kind_of_header(&record, &TableKind::ALL)
+}
+
+/// The table among `kinds` whose columns a header row names: all its required columns first,
+/// then the most matches; at least two must match.
+pub fn kind_of_header(header: &csv::StringRecord, kinds: &[TableKind]) -> Option<TableKind> {
+    let keys = header_keys(header);
+    let best = kinds.iter().copied().max_by_key(|&t| {
+        let (r, m) = header_score(&keys, t);
+        let complete = t.columns().iter().filter(|c| c.required).count() == r;
+        (complete, m)
+    })?;
+    (header_score(&keys, best).1 >= 2).then_some(best)
+}
+
+/// How many of a table's columns a header row names.
+pub fn header_matches(header: &csv::StringRecord, kind: TableKind) -> usize {
+    header_score(&header_keys(header), kind).1
+}
+
+fn header_keys(header: &csv::StringRecord) -> Vec<String> {
+    header
         .iter()
         .map(|h| {
             let h = cell::normalize(h);
             let name = h.split(['(', '[', '【']).next().unwrap_or("").to_string();
             label_key(&name)
         })
-        .collect();
-    let score = |t: TableKind| -> (usize, usize) {
-        let mut matched = 0;
-        let mut required = 0;
-        for c in t.columns() {
-            let hit = keys
-                .iter()
-                .any(|k| *k == label_key(c.name) || c.aliases.iter().any(|a| label_key(a) == *k));
-            if hit {
-                matched += 1;
-                if c.required {
-                    required += 1;
-                }
+        .collect()
+}
+
+/// (required columns named, columns named).
+fn header_score(keys: &[String], t: TableKind) -> (usize, usize) {
+    let mut matched = 0;
+    let mut required = 0;
+    for c in t.columns() {
+        let hit = keys
+            .iter()
+            .any(|k| *k == label_key(c.name) || c.aliases.iter().any(|a| label_key(a) == *k));
+        if hit {
+            matched += 1;
+            if c.required {
+                required += 1;
             }
         }
-        (required, matched)
-    };
-    let best = TableKind::ALL.into_iter().max_by_key(|&t| {
-        let (r, m) = score(t);
-        // Prefer the table whose required columns are all there, then the most matches.
-        let complete = t.columns().iter().filter(|c| c.required).count() == r;
-        (complete, m)
-    })?;
-    (score(best).1 >= 2).then_some(best)
+    }
+    (required, matched)
 }
 
 /// A directory of inputs could not be loaded.

@@ -18,6 +18,9 @@ pub struct Problem {
     pub severity: Severity,
     /// The file as the user named it.
     pub file: String,
+    /// The worksheet, for a table read from a workbook.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sheet: Option<String>,
     /// 1-based row in the file (the header is row 1); for a record with a quoted line break, the
     /// row where it starts.
     pub row: Option<usize>,
@@ -36,6 +39,7 @@ impl Problem {
         Self {
             severity: Severity::Error,
             file: file.to_string(),
+            sheet: None,
             row: None,
             column: None,
             column_letter: None,
@@ -60,6 +64,22 @@ impl Problem {
         self
     }
 
+    /// Places the problem in a worksheet (rows and columns are then the sheet's).
+    pub fn in_sheet(mut self, sheet: Option<&str>) -> Self {
+        self.sheet = sheet.map(str::to_string);
+        self
+    }
+
+    /// The cell in A1 form with its sheet (`组合!C7`), when sheet, row and column are known.
+    pub fn cell(&self) -> Option<String> {
+        let (sheet, row, letter) = (
+            self.sheet.as_ref()?,
+            self.row?,
+            self.column_letter.as_ref()?,
+        );
+        Some(format!("{}!{letter}{row}", sheet_ref(sheet)))
+    }
+
     pub fn with_value(mut self, value: &str) -> Self {
         self.value = Some(value.to_string());
         self
@@ -77,6 +97,16 @@ impl fmt::Display for Problem {
             Severity::Warning => "warning",
         };
         write!(f, "{sev}: {}", self.file)?;
+        if let Some(cell) = self.cell() {
+            write!(f, ", {cell}")?;
+            if let Some(col) = &self.column {
+                write!(f, " \"{col}\"")?;
+            }
+            return write!(f, ": {}", self.message);
+        }
+        if let Some(s) = &self.sheet {
+            write!(f, ", sheet {}", sheet_ref(s))?;
+        }
         if let Some(r) = self.row {
             write!(f, ", row {r}")?;
         }
@@ -86,6 +116,15 @@ impl fmt::Display for Problem {
             _ => {}
         }
         write!(f, ": {}", self.message)
+    }
+}
+
+/// A sheet's name as a formula would write it: quoted when it holds spaces or punctuation.
+pub fn sheet_ref(name: &str) -> String {
+    if name.chars().all(|c| c.is_alphanumeric() || c == '_') {
+        name.to_string()
+    } else {
+        format!("'{}'", name.replace('\'', "''"))
     }
 }
 
@@ -164,6 +203,25 @@ mod tests {
         assert_eq!(
             p.to_string(),
             "error: p.csv, row 5, column C \"申请日\": invalid date \"x\""
+        );
+    }
+
+    #[test]
+    fn display_names_sheet_and_cell() {
+        let p = Problem::file_error("case.xlsx", "invalid date \"x\"")
+            .in_sheet(Some("组合"))
+            .at_row(7)
+            .at_column(2, "申请日");
+        assert_eq!(
+            p.to_string(),
+            "error: case.xlsx, 组合!C7 \"申请日\": invalid date \"x\""
+        );
+        let p = Problem::file_error("case.xlsx", "has 3 fields")
+            .in_sheet(Some("My data"))
+            .at_row(4);
+        assert_eq!(
+            p.to_string(),
+            "error: case.xlsx, sheet 'My data', row 4: has 3 fields"
         );
     }
 

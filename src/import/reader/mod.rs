@@ -1,0 +1,373 @@
+//! The spec-driven table reader: records in, a typed polars frame out, every problem with its row.
+//!
+//! Why not polars' own CSV reader: it gives no row number for a bad value and silently coerces
+//! (nulls for unparsable cells, renamed duplicate headers, padded short rows). Here a
+//! [`RecordSource`] splits records (the `csv` crate for text, so ragged rows and broken quotes are
+//! seen; a worksheet's cells for a workbook), each cell is parsed by the rules in
+//! [`super::cell`], and the values go straight into polars builders, so memory stays near the
+//! size of the input.
+
+mod frame;
+mod header;
+mod parse;
+mod source;
+
+use std::hash::{DefaultHasher, Hasher};
+
+use chrono::NaiveDate;
+use polars::prelude::*;
+
+use super::cell;
+use super::problem::{Problem, Problems};
+use super::row::{RowCtx, Val};
+use super::schema::{Kind, TableKind};
+use crate::progress::Progress;
+use frame::Builder;
+pub use source::{CsvSource, RecordSource, sniff_delimiter};
+
+/// For each column of a table's spec: its index and header in the file, if present.
+pub type SourceColumns = Vec<Option<(usize, String)>>;
+
+/// Name of the column that holds each record's row in the source file.
+pub const SOURCE_ROW: &str = "source_row";
+
+/// How a header cell was understood.
+#[derive(Debug, Clone)]
+struct HeaderCell {
+    /// Header text as written (after full-width folding and trimming).
+    text: String,
+    /// Index into the table's column specs, if the header names one.
+    spec: Option<usize>,
+    /// Power of ten for money columns, from a unit such as `(万元)`.
+    money_shift: i32,
+    /// The header says the column is in percent.
+    percent: bool,
+}
+
+/// Options for reading one table.
+#[derive(Debug, Clone)]
+pub struct ReadOptions {
+    /// Dates after this are rejected; cost years after its year too.
+    pub valuation_date: NaiveDate,
+    /// At most this many problems are listed; the rest are counted.
+    pub max_problems: usize,
+}
+
+/// A table as read: its frame, its warnings, and where each spec column was found.
+pub type ReadOk = (DataFrame, Problems, SourceColumns);
+
+/// Reads one table from decoded CSV text.
+pub fn read_text(
+    kind: TableKind,
+    text: &str,
+    file: &str,
+    opts: &ReadOptions,
+    progress: Option<&Progress>,
+) -> Result<ReadOk, Problems> {
+    read_records(kind, &mut CsvSource::new(text), file, opts, progress)
+}
+
+/// What the loop knows about the table being read.
+struct Layout<'h> {
+    header: &'h [HeaderCell],
+    cols: &'h SourceColumns,
+    key_cols: Vec<usize>,
+}
+
+/// Reads one table from any record source: the header, then every record.
+pub fn read_records(
+    kind: TableKind,
+    src: &mut dyn RecordSource,
+    file: &str,
+    opts: &ReadOptions,
+    progress: Option<&Progress>,
+) -> Result<ReadOk, Problems> {
+    let mut problems = Problems::new(opts.max_problems);
+    let specs = kind.columns();
+    let mut record = csv::StringRecord::new();
+    let header = match src.next_record(&mut record) {
+        Ok(Some(row)) => header::read_header(kind, &record, file, row, &mut problems),
+        Ok(None) => {
+            let what = src.noun();
+            problems.push(Problem::file_error(
+                file,
+                format!("the {what} is empty: a header row is needed"),
+            ));
+            None
+        }
+        Err(mut p) => {
+            p.file = file.to_string();
+            problems.push(p);
+            None
+        }
+    };
+    let Some(header) = header else {
+        return Err(problems);
+    };
+    // Spec column → (file column, header text).
+    let mut cols: SourceColumns = vec![None; specs.len()];
+    for (i, h) in header.iter().enumerate() {
+        if let Some(s) = h.spec
+            && cols[s].is_none()
+        {
+            cols[s] = Some((i, h.text.clone()));
+        }
+    }
+    let capacity = src.size_hint().min(1 << 24);
+    let mut builders: Vec<Builder> = specs.iter().map(|s| Builder::new(s, capacity)).collect();
+    let mut rows: Vec<u32> = Vec::with_capacity(capacity);
+    let mut key_hashes: Vec<(u64, u32)> = Vec::new();
+    let layout = Layout {
+        header: &header,
+        cols: &cols,
+        key_cols: kind
+            .unique_key()
+            .iter()
+            .filter_map(|k| specs.iter().position(|c| c.name == *k))
+            .collect(),
+    };
+    if let Some(p) = progress {
+        p.start(&format!("reading {file}"), src.progress().1);
+    }
+    let mut n = 0usize;
+    loop {
+        let row = match src.next_record(&mut record) {
+            Ok(Some(row)) => row,
+            Ok(None) => break,
+            Err(mut p) => {
+                p.file = file.to_string();
+                problems.push(p);
+                break;
+            }
+        };
+        n += 1;
+        if n.is_multiple_of(16_384)
+            && let Some(p) = progress
+        {
+            if p.is_cancelled() {
+                problems.push(Problem::file_error(file, "cancelled"));
+                return Err(problems);
+            }
+            p.set(src.progress().0);
+        }
+        if record.iter().all(|f| f.trim().is_empty()) && src.unreadable().is_empty() {
+            continue;
+        }
+        if !check_width(&record, &header, file, row, &mut problems) {
+            continue;
+        }
+        let mut vals: Vec<Val<'_>> = Vec::with_capacity(specs.len());
+        let (row_ok, key_unread) = parse_record(
+            kind,
+            &record,
+            src.unreadable(),
+            &layout,
+            (file, row),
+            &mut vals,
+            &mut problems,
+        );
+        let ctx = RowCtx {
+            file,
+            row,
+            valuation_date: opts.valuation_date,
+            cols: &cols,
+        };
+        if row_ok {
+            super::rules::normalise_row(kind, &mut vals, &ctx, &mut problems);
+            super::rules::check_row(kind, &vals, &ctx, &mut problems);
+        }
+        if !layout.key_cols.is_empty() && !key_unread {
+            let mut hasher = DefaultHasher::new();
+            for &k in &layout.key_cols {
+                vals[k].hash_key(&mut hasher);
+            }
+            key_hashes.push((hasher.finish(), rows.len() as u32));
+        }
+        for (b, v) in builders.iter_mut().zip(&vals) {
+            b.push(v);
+        }
+        rows.push(row as u32);
+    }
+    if let Some(p) = progress {
+        p.set(src.progress().1);
+    }
+    finish(
+        kind,
+        src.noun(),
+        builders,
+        rows,
+        key_hashes,
+        cols,
+        file,
+        problems,
+    )
+}
+
+/// Parses every spec column of one record into `vals`. Returns whether the row is clean, and
+/// whether a key cell could not be read (such a row repeats no other).
+fn parse_record<'r>(
+    kind: TableKind,
+    record: &'r csv::StringRecord,
+    unreadable: &[(usize, String)],
+    layout: &Layout<'_>,
+    (file, row): (&str, usize),
+    vals: &mut Vec<Val<'r>>,
+    problems: &mut Problems,
+) -> (bool, bool) {
+    let mut row_ok = true;
+    let mut key_unread = false;
+    for (s, spec) in kind.columns().iter().enumerate() {
+        let Some((ci, _)) = &layout.cols[s] else {
+            vals.push(Val::Null);
+            continue;
+        };
+        let h = &layout.header[*ci];
+        let raw = record.get(*ci).unwrap_or("");
+        if let Some((_, why)) = unreadable.iter().find(|(c, _)| c == ci) {
+            problems.push(
+                Problem::file_error(file, why.clone())
+                    .at_row(row)
+                    .at_column(*ci, &h.text)
+                    .with_value(raw),
+            );
+            row_ok = false;
+            key_unread |= layout.key_cols.contains(&s);
+            vals.push(Val::Null);
+            continue;
+        }
+        let norm = if spec.kind == Kind::Prose {
+            std::borrow::Cow::Borrowed(raw.trim())
+        } else {
+            cell::normalize(raw)
+        };
+        if norm.is_empty() {
+            if spec.required {
+                problems.push(
+                    Problem::file_error(file, "required value is missing")
+                        .at_row(row)
+                        .at_column(*ci, &h.text),
+                );
+                row_ok = false;
+            }
+            vals.push(Val::Null);
+            continue;
+        }
+        match parse::parse_cell(spec, h, norm) {
+            Ok(v) => vals.push(v),
+            Err(reason) => {
+                problems.push(
+                    Problem::file_error(file, format!("\"{raw}\" {reason}"))
+                        .at_row(row)
+                        .at_column(*ci, &h.text)
+                        .with_value(raw),
+                );
+                row_ok = false;
+                key_unread |= layout.key_cols.contains(&s);
+                vals.push(Val::Null);
+            }
+        }
+    }
+    (row_ok, key_unread)
+}
+
+/// Builds the frame from the columns and checks the unique key.
+#[allow(clippy::too_many_arguments)]
+fn finish(
+    kind: TableKind,
+    noun: &str,
+    builders: Vec<Builder>,
+    rows: Vec<u32>,
+    key_hashes: Vec<(u64, u32)>,
+    cols: SourceColumns,
+    file: &str,
+    mut problems: Problems,
+) -> Result<ReadOk, Problems> {
+    let height = rows.len();
+    if height == 0 && !problems.has_errors() {
+        problems.push(Problem::file_error(
+            file,
+            format!("the {noun} has a header but no data rows"),
+        ));
+        return Err(problems);
+    }
+    let mut columns: Vec<Column> = Vec::with_capacity(builders.len() + 1);
+    columns.push(UInt32Chunked::from_vec(PlSmallStr::from_static(SOURCE_ROW), rows).into_column());
+    columns.extend(builders.into_iter().map(Builder::finish));
+    let df = match DataFrame::new(height, columns) {
+        Ok(df) => df,
+        Err(e) => {
+            problems.push(Problem::file_error(
+                file,
+                format!("internal error building the table: {e}"),
+            ));
+            return Err(problems);
+        }
+    };
+    frame::check_duplicates(kind, &df, key_hashes, &cols, file, &mut problems);
+    if problems.has_errors() {
+        Err(problems)
+    } else {
+        Ok((df, problems, cols))
+    }
+}
+
+/// Checks a record's field count against the header. Short rows are fine when only blank-header
+/// columns are missing; long rows when the extra fields are blank (Excel pads with commas).
+fn check_width(
+    record: &csv::StringRecord,
+    header: &[HeaderCell],
+    file: &str,
+    row: usize,
+    problems: &mut Problems,
+) -> bool {
+    let n = record.len();
+    let width = header.len();
+    if n < width && header[n..].iter().any(|h| h.spec.is_some()) {
+        let msg = if record.iter().any(|f| f.contains('\n')) {
+            format!(
+                "has {n} fields but the header has {width}: a quoted field that starts in this row is never closed (a \" is missing)"
+            )
+        } else {
+            format!("has {n} fields but the header has {width}")
+        };
+        problems.push(Problem::file_error(file, msg).at_row(row));
+        return false;
+    }
+    if n > width
+        && let Some((i, extra)) = record
+            .iter()
+            .enumerate()
+            .skip(width)
+            .find(|(_, f)| !f.trim().is_empty())
+    {
+        problems.push(
+            Problem::file_error(
+                file,
+                format!(
+                    "has {n} fields but the header has {width}: value \"{extra}\" in column {} has no header",
+                    super::problem::column_letter(i)
+                ),
+            )
+            .at_row(row),
+        );
+        return false;
+    }
+    // Data under a blank header.
+    for (i, h) in header.iter().enumerate().take(n) {
+        if h.text.is_empty() && record.get(i).is_some_and(|f| !f.trim().is_empty()) {
+            problems.push(
+                Problem::file_error(
+                    file,
+                    format!(
+                        "value \"{}\" in column {} has no header",
+                        record.get(i).unwrap_or(""),
+                        super::problem::column_letter(i)
+                    ),
+                )
+                .at_row(row),
+            );
+            return false;
+        }
+    }
+    true
+}

@@ -1,0 +1,431 @@
+//! Workbooks in: `.xlsx`, `.xlsm`, `.xls` and `.ods` (read with calamine). One workbook may hold
+//! several tables: each worksheet is recognised by its name (Chinese or English, such as `组合` or
+//! `portfolio`) or by its header row, which may sit under title rows. Every sheet is read by the
+//! same reader and rules as a CSV file, and every message names the sheet and the cell (`组合!C7`).
+//! Hidden sheets are reported, not read.
+
+mod sheet;
+pub mod value;
+
+use std::io::{Cursor, Read, Seek};
+use std::sync::Arc;
+
+use calamine::{Reader, SheetType, SheetVisible, Sheets, Xlsx};
+
+use super::problem::Problem;
+use super::reader::{self, ReadOptions};
+use super::{ImportError, SourceEncoding, Table, TableKind};
+use crate::model::label_key;
+use crate::progress::Progress;
+use sheet::{Cells, SheetSource};
+
+/// File extensions read as workbooks.
+pub const EXTENSIONS: [&str; 4] = ["xlsx", "xlsm", "xls", "ods"];
+
+/// How many rows at the top of a sheet are searched for its header row (title rows above it
+/// are common).
+const HEADER_SEARCH_ROWS: usize = 20;
+
+/// Whether the bytes are a workbook container (zip: xlsx, xlsm, ods; OLE: xls) rather than text.
+pub fn is_workbook(bytes: &[u8]) -> bool {
+    bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(&OLE_MAGIC)
+}
+
+/// Whether a file name has a workbook extension.
+pub fn has_workbook_extension(file: &str) -> bool {
+    std::path::Path::new(file)
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| EXTENSIONS.iter().any(|x| x.eq_ignore_ascii_case(e)))
+}
+
+const OLE_MAGIC: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+
+/// Sheet names recognised for each table, compared as [`label_key`]s (case, spaces and `_`
+/// ignored).
+const SHEET_NAMES: [(TableKind, &[&str]); 6] = [
+    (
+        TableKind::Portfolio,
+        &[
+            "portfolio",
+            "patents",
+            "组合",
+            "专利组合",
+            "专利清单",
+            "专利",
+            "资产清单",
+        ],
+    ),
+    (
+        TableKind::Forecasts,
+        &["forecasts", "forecast", "预测", "收益预测", "盈利预测"],
+    ),
+    (
+        TableKind::CostItems,
+        &[
+            "cost items",
+            "costs",
+            "成本",
+            "成本明细",
+            "研发成本",
+            "成本项目",
+        ],
+    ),
+    (
+        TableKind::Comparables,
+        &["comparables", "可比交易", "可比案例", "交易案例", "市场法"],
+    ),
+    (TableKind::Parameters, &["parameters", "参数", "评估参数"]),
+    (
+        TableKind::External,
+        &["external appraisal", "external", "外部评估", "外部评估结果"],
+    ),
+];
+
+/// Sheets that explain a workbook (the template's first sheet) and are skipped quietly.
+const NOTE_SHEETS: [&str; 6] = [
+    "instructions",
+    "readme",
+    "说明",
+    "填写说明",
+    "使用说明",
+    "lists",
+];
+
+/// The table a sheet's name says it holds.
+pub fn kind_of_sheet_name(name: &str) -> Option<TableKind> {
+    let key = label_key(name.trim());
+    SHEET_NAMES
+        .iter()
+        .find(|(_, names)| names.iter().any(|n| label_key(n) == key))
+        .map(|(k, _)| *k)
+}
+
+/// What a workbook gave: a table (or its problems) per recognised sheet, in sheet order, and
+/// findings about the workbook as a whole (hidden sheets, sheets that hold no table, two sheets
+/// of one kind).
+#[derive(Debug, Default)]
+pub struct WorkbookTables {
+    pub tables: Vec<TableRead>,
+    pub notes: Vec<Problem>,
+}
+
+/// One table as read from a file or a sheet.
+#[derive(Debug)]
+pub struct TableRead {
+    /// The table, when it could be told.
+    pub kind: Option<TableKind>,
+    /// The worksheet it came from.
+    pub sheet: Option<String>,
+    pub result: Result<Table, ImportError>,
+}
+
+/// The workbook, opened by what its bytes are (not its name).
+enum Book<'b> {
+    Xlsx(Box<Xlsx<Cursor<&'b [u8]>>>),
+    Other(Sheets<Cursor<&'b [u8]>>),
+}
+
+fn open(bytes: &[u8]) -> Result<Book<'_>, String> {
+    let cursor = Cursor::new(bytes);
+    let password = "the workbook is protected by a password (encrypted): open it in Excel or WPS, remove the password (File → Info → Protect Workbook; WPS: 文件 → 文档加密) and save it, then open it here";
+    if bytes.starts_with(&OLE_MAGIC) {
+        return match calamine::open_workbook_from_rs::<calamine::Xls<_>, _>(cursor.clone()) {
+            Ok(x) => Ok(Book::Other(Sheets::Xls(x))),
+            Err(calamine::XlsError::Password) => Err(password.into()),
+            // An encrypted .xlsx is an OLE container too.
+            Err(e) => match calamine::open_workbook_from_rs::<Xlsx<_>, _>(cursor) {
+                Err(calamine::XlsxError::Password) => Err(password.into()),
+                _ => Err(damaged(&e.to_string())),
+            },
+        };
+    }
+    if !bytes.starts_with(b"PK\x03\x04") {
+        return Err(not_a_workbook(bytes));
+    }
+    let is_ods = bytes.get(30..38) == Some(b"mimetype")
+        && bytes
+            .get(38..90)
+            .is_some_and(|m| m.windows(11).any(|w| w == b"opendocumen"));
+    if is_ods {
+        return calamine::open_workbook_from_rs::<calamine::Ods<_>, _>(cursor)
+            .map(|o| Book::Other(Sheets::Ods(o)))
+            .map_err(|e| damaged(&e.to_string()));
+    }
+    calamine::open_workbook_from_rs::<Xlsx<_>, _>(cursor)
+        .map(|x| Book::Xlsx(Box::new(x)))
+        .map_err(|e| match e {
+            calamine::XlsxError::Password => password.into(),
+            e => damaged(&e.to_string()),
+        })
+}
+
+fn damaged(e: &str) -> String {
+    format!(
+        "cannot read the workbook: it is damaged or incomplete (cut short while copying or downloading?); open it in Excel or WPS and save it again ({e})"
+    )
+}
+
+fn not_a_workbook(bytes: &[u8]) -> String {
+    let text = bytes
+        .iter()
+        .take(512)
+        .all(|b| !b.is_ascii_control() || b.is_ascii_whitespace());
+    if text {
+        "the file is named as a workbook but holds text: if it is a CSV file, name it .csv".into()
+    } else {
+        "the file is not a workbook (.xlsx, .xlsm, .xls or .ods) that patval can read".into()
+    }
+}
+
+/// Reads every table of a workbook, or only the sheet of `only`.
+pub fn read_workbook(
+    bytes: &[u8],
+    file: &str,
+    opts: &ReadOptions,
+    progress: Option<&Progress>,
+    only: Option<TableKind>,
+) -> Result<WorkbookTables, ImportError> {
+    let mut book = open(bytes).map_err(|m| ImportError::single(Problem::file_error(file, m)))?;
+    let metas: Vec<calamine::Sheet> = match &book {
+        Book::Xlsx(x) => x.sheets_metadata().to_vec(),
+        Book::Other(s) => s.sheets_metadata().to_vec(),
+    };
+    let mut out = WorkbookTables::default();
+    let mut seen: Vec<(TableKind, String)> = Vec::new();
+    for meta in metas.iter().filter(|m| m.typ == SheetType::WorkSheet) {
+        let name = meta.name.as_str();
+        let note = |m: String| Problem::file_error(file, m).in_sheet(Some(name));
+        if NOTE_SHEETS.iter().any(|n| label_key(n) == label_key(name)) {
+            continue;
+        }
+        let by_name = kind_of_sheet_name(name);
+        if only.is_some() && by_name.is_some() && by_name != only {
+            continue;
+        }
+        if meta.visible != SheetVisible::Visible {
+            out.notes.push(
+                note("the sheet is hidden and is not read: unhide it (right-click a sheet tab → Unhide; WPS: 取消隐藏) if it holds a table".into())
+                    .warning(),
+            );
+            continue;
+        }
+        let read = match &mut book {
+            Book::Xlsx(x) => read_xlsx_sheet(x, name, by_name, only, file, opts, progress),
+            Book::Other(s) => read_range_sheet(s, name, by_name, only, file, opts, progress),
+        };
+        let Some((kind, read)) = read else { continue };
+        let read = read.map_err(|mut e| {
+            e.problems
+                .iter_mut()
+                .for_each(|p| p.sheet = Some(name.to_string()));
+            e
+        });
+        let kind = kind.or(by_name);
+        if let Some(k) = kind {
+            if let Some((_, first)) = seen.iter().find(|(s, _)| *s == k) {
+                out.notes.push(note(format!(
+                    "the sheet holds a second {} table (the first is sheet {}); keep one",
+                    k.name(),
+                    super::problem::sheet_ref(first)
+                )));
+                continue;
+            }
+            seen.push((k, name.to_string()));
+        }
+        out.tables.push(TableRead {
+            kind,
+            sheet: Some(name.to_string()),
+            result: read,
+        });
+    }
+    if only.is_none() && out.tables.is_empty() && !out.notes.iter().any(Problem::is_error) {
+        let names: Vec<&str> = metas.iter().map(|m| m.name.as_str()).collect();
+        out.notes.push(Problem::file_error(
+            file,
+            format!(
+                "no sheet holds a table patval reads (its sheets: {}); name each sheet as docs/input-formats.md lists, or give it the table's header row",
+                names.join(", ")
+            ),
+        ));
+    }
+    if let Some(k) = only
+        && !seen.iter().any(|(s, _)| *s == k)
+        && out.tables.is_empty()
+    {
+        let names: Vec<&str> = metas.iter().map(|m| m.name.as_str()).collect();
+        out.notes.push(Problem::file_error(
+            file,
+            format!(
+                "the workbook has no {} sheet (its sheets: {}); name the sheet as docs/input-formats.md lists, or give it the table's header row",
+                k.name(),
+                names.join(", ")
+            ),
+        ));
+    }
+    Ok(out)
+}
+
+/// An `.xlsx`/`.xlsm` sheet, streamed. `None` when it holds no table to read.
+fn read_xlsx_sheet<RS: Read + Seek>(
+    x: &mut Xlsx<RS>,
+    name: &str,
+    by_name: Option<TableKind>,
+    only: Option<TableKind>,
+    file: &str,
+    opts: &ReadOptions,
+    progress: Option<&Progress>,
+) -> Option<(Option<TableKind>, Result<Table, ImportError>)> {
+    let merged = x.merge_cells_by_sheet_name(name).unwrap_or_default();
+    let cells = match x.worksheet_cells_reader(name) {
+        Ok(c) => c,
+        Err(e) => {
+            let p = Problem::file_error(file, format!("cannot read the sheet: {e}"));
+            return Some((by_name, Err(ImportError::single(p))));
+        }
+    };
+    let rows = u64::from(cells.dimensions().end.0) + 1;
+    let src = SheetSource::new(Cells::Stream(Box::new(cells)), rows);
+    read_sheet(src, &merged, name, by_name, only, file, opts, progress)
+}
+
+/// An `.xls` or `.ods` sheet, read whole.
+fn read_range_sheet<RS: Read + Seek>(
+    s: &mut Sheets<RS>,
+    name: &str,
+    by_name: Option<TableKind>,
+    only: Option<TableKind>,
+    file: &str,
+    opts: &ReadOptions,
+    progress: Option<&Progress>,
+) -> Option<(Option<TableKind>, Result<Table, ImportError>)> {
+    let merged = match s {
+        Sheets::Xls(x) => x.merge_cells_by_sheet_name(name).unwrap_or_default(),
+        _ => Vec::new(),
+    };
+    let range = match s.worksheet_range(name) {
+        Ok(r) => r,
+        Err(e) => {
+            let p = Problem::file_error(file, format!("cannot read the sheet: {e}"));
+            return Some((by_name, Err(ImportError::single(p))));
+        }
+    };
+    let rows = range.end().map_or(0, |e| u64::from(e.0) + 1);
+    let src: SheetSource<'_, RS> = SheetSource::new(Cells::Whole { range, next: 0 }, rows);
+    read_sheet(src, &merged, name, by_name, only, file, opts, progress)
+}
+
+/// Finds the sheet's header row and table, then reads it like a CSV file.
+#[allow(clippy::too_many_arguments)]
+fn read_sheet<RS: Read + Seek>(
+    mut src: SheetSource<'_, RS>,
+    merged: &[calamine::Dimensions],
+    name: &str,
+    by_name: Option<TableKind>,
+    only: Option<TableKind>,
+    file: &str,
+    opts: &ReadOptions,
+    progress: Option<&Progress>,
+) -> Option<(Option<TableKind>, Result<Table, ImportError>)> {
+    let found = match find_header(&mut src, by_name) {
+        Ok(f) => f,
+        Err(mut p) => {
+            p.file = file.to_string();
+            return Some((by_name, Err(ImportError::single(p.in_sheet(Some(name))))));
+        }
+    };
+    let Some((kind, at)) = found else {
+        return match by_name {
+            Some(k) => Some((
+                Some(k),
+                Err(ImportError::single(Problem::file_error(
+                    file,
+                    format!(
+                        "no header row naming the {} table's columns in the sheet's first {HEADER_SEARCH_ROWS} rows (docs/input-formats.md lists the headers)",
+                        k.name()
+                    ),
+                ))),
+            )),
+            None => None,
+        };
+    };
+    if only.is_some_and(|k| k != kind) {
+        return None;
+    }
+    fill_merged_header(&mut src, at, merged);
+    let read = reader::read_records(kind, &mut src, file, opts, progress);
+    Some((
+        Some(kind),
+        match read {
+            Ok((df, warnings, source_columns)) => Ok(Table {
+                kind,
+                file: file.to_string(),
+                sheet: Some(name.to_string()),
+                encoding: SourceEncoding::Workbook,
+                df,
+                warnings: warnings
+                    .list
+                    .into_iter()
+                    .map(|p| p.in_sheet(Some(name)))
+                    .collect(),
+                source_columns,
+                source: Arc::new(src.into_kept()),
+            }),
+            Err(p) => Err(ImportError::from_problems(p)),
+        },
+    ))
+}
+
+/// The table and the index (among the rows read ahead) of the header row: the first row of the
+/// sheet's first rows that names at least two of the table's columns. Rows above it (a title)
+/// are dropped.
+fn find_header<RS: Read + Seek>(
+    src: &mut SheetSource<'_, RS>,
+    by_name: Option<TableKind>,
+) -> Result<Option<(TableKind, usize)>, Problem> {
+    let rows = src.peek(HEADER_SEARCH_ROWS)?;
+    let mut found = None;
+    for (i, r) in rows.iter().enumerate() {
+        let kind = match by_name {
+            Some(k) => (super::header_matches(&r.record, k) >= 2).then_some(k),
+            None => super::kind_of_header(&r.record, &TableKind::ALL),
+        };
+        if let Some(k) = kind {
+            found = Some((k, i));
+            break;
+        }
+    }
+    Ok(found)
+}
+
+/// A header cell merged down from a group title above it (two-row headers) takes the title's
+/// text; the rows above the header are then dropped.
+fn fill_merged_header<RS: Read + Seek>(
+    src: &mut SheetSource<'_, RS>,
+    at: usize,
+    merged: &[calamine::Dimensions],
+) {
+    let rows = src.peeked_mut();
+    let header_row = rows[at].row as u32 - 1;
+    for m in merged {
+        if m.start.0 >= header_row || m.end.0 < header_row {
+            continue;
+        }
+        let (top, col) = (m.start.0 + 1, m.start.1 as usize);
+        let text = rows
+            .iter()
+            .find(|r| r.row as u32 == top)
+            .and_then(|r| r.record.get(col))
+            .map(str::to_string);
+        let header = &mut rows[at].record;
+        if let Some(text) = text
+            && header.get(col).is_none_or(|h| h.trim().is_empty())
+        {
+            let mut fields: Vec<String> = header.iter().map(str::to_string).collect();
+            fields.resize(fields.len().max(col + 1), String::new());
+            fields[col] = text;
+            *header = csv::StringRecord::from(fields);
+        }
+    }
+    rows.drain(..at);
+}
