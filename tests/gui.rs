@@ -526,3 +526,33 @@ fn a_folder_opens_as_a_whole_case() {
         "the sample's parameters left with it"
     );
 }
+
+#[test]
+fn a_workbook_opens_every_table_in_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let book = dir.path().join("case.xlsx");
+    let bytes = patval::import::template::template_xlsx(patval::report::ReportLang::Zh).unwrap();
+    std::fs::write(&book, bytes).unwrap();
+    let mut h = app(&dir.path().join("store.sqlite3"));
+    wait(&mut h, "the sample valuation", |a| a.valued.is_some());
+    h.get_by_role_and_label(Role::Button, "Data").click();
+    h.step();
+    h.state_mut().data.typed = book.display().to_string();
+    h.get_by_role_and_label(Role::Button, "Open").click();
+    h.step();
+    let from_book = |a: &PatvalApp| {
+        a.loaded.files.len() == 5
+            && a.loaded
+                .files
+                .iter()
+                .all(|(_, f)| f.starts_with(&book.display().to_string()))
+    };
+    wait(&mut h, "the workbook's tables", from_book);
+    let s = h.state();
+    assert!(s.loaded.problems.is_empty(), "{:?}", s.loaded.problems);
+    let shown: Vec<&str> = s.loaded.files.iter().map(|(_, f)| f.as_str()).collect();
+    assert!(shown.iter().any(|f| f.ends_with("[组合]")), "{shown:?}");
+    let ds = s.loaded.dataset.as_ref().unwrap();
+    assert_eq!(ds.portfolio.as_ref().unwrap().df.height(), 30);
+    assert_eq!(ds.cost_items.as_ref().unwrap().df.height(), 130);
+}

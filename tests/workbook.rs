@@ -92,8 +92,14 @@ fn the_sample_as_one_workbook_values_as_its_csv_files_to_the_fen() {
     for (g, w) in got.patents.iter().zip(&want.patents) {
         for (x, y) in [
             (g.cost.as_ref().ok().copied(), w.cost.as_ref().ok().copied()),
-            (g.income.as_ref().ok().copied(), w.income.as_ref().ok().copied()),
-            (g.market.as_ref().ok().copied(), w.market.as_ref().ok().copied()),
+            (
+                g.income.as_ref().ok().copied(),
+                w.income.as_ref().ok().copied(),
+            ),
+            (
+                g.market.as_ref().ok().copied(),
+                w.market.as_ref().ok().copied(),
+            ),
             (g.reconciled, w.reconciled),
         ] {
             let fen = |v: Option<f64>| v.map(|v| (v * 100.0).round() as i64);
@@ -154,14 +160,21 @@ fn the_cli_values_a_workbook_as_the_csv_files() {
     ]);
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{text}");
-    assert!(text.contains("[组合]: portfolio, 30 rows, workbook sheet — ok"), "{text}");
+    assert!(
+        text.contains("[组合]: portfolio, 30 rows, workbook sheet — ok"),
+        "{text}"
+    );
 }
 
 #[test]
 fn a_saved_version_of_a_workbook_reopens_with_the_same_values() {
     let dir = tempfile::tempdir().unwrap();
     let book = dir.path().join("case.xlsx");
-    std::fs::write(&book, import::template::template_xlsx(ReportLang::Zh).unwrap()).unwrap();
+    std::fs::write(
+        &book,
+        import::template::template_xlsx(ReportLang::Zh).unwrap(),
+    )
+    .unwrap();
     let db = dir.path().join("s.db");
     let out = common::patval(&[
         "save",
@@ -207,5 +220,10 @@ fn a_saved_version_of_a_workbook_reopens_with_the_same_values() {
         .unwrap();
     let total: f64 = v.reconciled_values().iter().sum();
     let saved = j["summary"]["reconciled"].as_f64().unwrap_or(f64::NAN);
-    assert_eq!((saved * 100.0).round(), (total * 100.0).round(), "{}", j["summary"]);
+    assert_eq!(
+        (saved * 100.0).round(),
+        (total * 100.0).round(),
+        "{}",
+        j["summary"]
+    );
 }

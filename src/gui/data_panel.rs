@@ -96,21 +96,23 @@ pub fn open_files(app: &mut PatvalApp, ctx: &egui::Context, paths: Vec<PathBuf>)
                 }
             };
             sources.insert(name.clone(), bytes.clone());
-            let Some(kind) = import::detect_kind(&bytes) else {
-                problems.push(Problem::file_error(
-                    &name,
-                    "cannot tell which table this is: its header names too few known columns",
-                ));
-                continue;
-            };
-            match import::read_table_shared(kind, bytes, &name, &opts, Some(progress)) {
-                Ok(t) => {
-                    problems.extend(t.warnings.iter().cloned());
-                    files.retain(|(k, _)| *k != kind);
-                    files.push((kind, name));
-                    ds.set_table(t);
+            // A CSV file holds one table; a workbook one per recognised sheet.
+            let found = import::read_file_tables(&bytes, &name, &opts, Some(progress));
+            problems.extend(found.notes);
+            for read in found.tables {
+                match read.result {
+                    Ok(t) => {
+                        problems.extend(t.warnings.iter().cloned());
+                        let shown = match &t.sheet {
+                            Some(s) => format!("{name} [{s}]"),
+                            None => name.clone(),
+                        };
+                        files.retain(|(k, _)| *k != t.kind);
+                        files.push((t.kind, shown));
+                        ds.set_table(t);
+                    }
+                    Err(e) => problems.extend(e.problems),
                 }
-                Err(e) => problems.extend(e.problems),
             }
         }
         problems.extend(ds.cross_check());
@@ -126,7 +128,10 @@ pub fn open_files(app: &mut PatvalApp, ctx: &egui::Context, paths: Vec<PathBuf>)
 }
 
 /// The files the data panel opens (its dialog's filter, and what a folder contributes).
-pub const DATA_FILES: (&str, &[&str]) = ("CSV / TOML", &["csv", "tsv", "txt", "toml"]);
+pub const DATA_FILES: (&str, &[&str]) = (
+    "CSV / Excel / WPS / TOML",
+    &["csv", "tsv", "txt", "xlsx", "xlsm", "xls", "ods", "toml"],
+);
 
 /// Each folder among `paths` becomes its data files, sorted by name.
 fn expand_folders(paths: Vec<PathBuf>) -> Vec<PathBuf> {
@@ -175,10 +180,25 @@ pub fn accept_dropped_files(app: &mut PatvalApp, ctx: &egui::Context) {
     }
 }
 
+/// Asks where to save the input template (in the window's language), then writes it.
+fn save_template(app: &mut PatvalApp, ctx: &egui::Context) {
+    let lang = match app.lang() {
+        super::i18n::Lang::Zh => crate::report::ReportLang::Zh,
+        super::i18n::Lang::En => crate::report::ReportLang::En,
+    };
+    let name = lang.pick("评估数据模板.xlsx", "patval-input-template.xlsx");
+    match import::template::template_xlsx(lang) {
+        Ok(bytes) => {
+            let request = super::file_dialog::Request::save(("Excel", &["xlsx"]), name);
+            super::file_dialog::save_bytes(app, ctx, request, bytes, |app, e| app.status = e);
+        }
+        Err(e) => app.status = e.to_string(),
+    }
+}
+
 /// Asks for data files (the system's dialog, else the in-window one), then opens them.
 fn pick_files(app: &mut PatvalApp, ctx: &egui::Context) {
-    let mut request =
-        super::file_dialog::Request::open(("CSV / TOML", &["csv", "tsv", "txt", "toml"]));
+    let mut request = super::file_dialog::Request::open(DATA_FILES);
     request.mode = super::file_dialog::Mode::OpenMany;
     super::file_dialog::pick(app, ctx, request, Box::new(open_files));
 }
@@ -193,6 +213,16 @@ pub fn ui(app: &mut PatvalApp, ui: &mut egui::Ui) {
         }
         if ui.button(tr(lang, "Load the sample case")).clicked() {
             app.load_sample(&ctx);
+        }
+        if ui
+            .button(tr(lang, "Save the input template…"))
+            .on_hover_text(tr(
+                lang,
+                "An Excel workbook with one sheet per table, notes on every header, drop-down lists and the sample case filled in",
+            ))
+            .clicked()
+        {
+            save_template(app, &ctx);
         }
         ui.add(
             egui::TextEdit::singleline(&mut app.data.typed)
@@ -209,7 +239,7 @@ pub fn ui(app: &mut PatvalApp, ui: &mut egui::Ui) {
     });
     ui.weak(tr(
         lang,
-        "Drop CSV or TOML files here, or a folder to open a whole case; or open them with the buttons.",
+        "Drop CSV files, an Excel/WPS workbook or TOML files here, or a folder to open a whole case; or open them with the buttons.",
     ));
     ui.add_space(8.0);
     egui::Grid::new("loaded")
@@ -305,7 +335,8 @@ pub fn ui(app: &mut PatvalApp, ui: &mut egui::Ui) {
     if let Some(p) = app.data.shown.and_then(|i| app.loaded.problems.get(i)) {
         ui.separator();
         ui.strong(tr(lang, "Offending row"));
-        let line = p.row.and_then(|row| {
+        // A sheet's row is not a line of text: the message says where it is.
+        let line = p.row.filter(|_| p.sheet.is_none()).and_then(|row| {
             let bytes = app.data.sources.get(&p.file)?;
             let text = import::encoding::decode(bytes).ok()?;
             let header = text.lines().next().map(str::to_string)?;

@@ -117,13 +117,24 @@ pub fn save_text(
     text: String,
     on_error: fn(&mut PatvalApp, String),
 ) {
+    save_bytes(app, ctx, request, text.into_bytes(), on_error);
+}
+
+/// Asks for a file name, then writes `bytes` to it; a failure goes to `on_error`.
+pub fn save_bytes(
+    app: &mut PatvalApp,
+    ctx: &egui::Context,
+    request: Request,
+    bytes: Vec<u8>,
+    on_error: fn(&mut PatvalApp, String),
+) {
     pick(
         app,
         ctx,
         request,
         Box::new(move |app, _, paths| {
             if let Some(p) = paths.into_iter().next() {
-                match std::fs::write(&p, text) {
+                match std::fs::write(&p, bytes) {
                     Ok(()) => app.status = p.display().to_string(),
                     Err(e) => on_error(app, format!("{}: {e}", p.display())),
                 }

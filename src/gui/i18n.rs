@@ -43,8 +43,13 @@ pub const TABLE: &[(&str, &str)] = &[
     ("Load the sample case", "载入示例案例"),
     ("Recent files", "最近打开"),
     (
-        "Drop CSV or TOML files here, or a folder to open a whole case; or open them with the buttons.",
-        "将 CSV 或 TOML 文件拖放到此处（拖入文件夹即打开整个案例），或用按钮打开。",
+        "Drop CSV files, an Excel/WPS workbook or TOML files here, or a folder to open a whole case; or open them with the buttons.",
+        "将 CSV 文件、Excel/WPS 工作簿或 TOML 文件拖放到此处（拖入文件夹即打开整个案例），或用按钮打开。",
+    ),
+    ("Save the input template…", "保存数据模板…"),
+    (
+        "An Excel workbook with one sheet per table, notes on every header, drop-down lists and the sample case filled in",
+        "Excel 工作簿：每张表一个工作表，每个表头附填写说明，带下拉列表，并已填入示例案例",
     ),
     ("Portfolio", "专利清单"),
     ("Forecasts", "收益预测"),

@@ -10,6 +10,14 @@ const DATE_FORMS: &str = "a date such as 2023-04-20, 2023/4/20, 2023年4月20日
 pub fn parse_date(cell: &str) -> Result<NaiveDate, String> {
     let bad = || format!("is not a valid date (expected {DATE_FORMS})");
     let s = cell.trim();
+    if s.len() == 5
+        && s.bytes().all(|b| b.is_ascii_digit())
+        && (10_000..=80_000).contains(&s.parse::<u32>().unwrap_or(0))
+    {
+        return Err(format!(
+            "is a spreadsheet's date serial number, not a date: format the cell as a date (or type {DATE_FORMS})"
+        ));
+    }
     let date_part = match s.find([' ', 'T']) {
         Some(i) => {
             let time = s[i + 1..].trim();

@@ -34,6 +34,7 @@ pub(super) fn read_header(
     let mut cells = Vec::with_capacity(record.len());
     let mut first_of: Vec<Option<usize>> = vec![None; specs.len()];
     let mut ok = true;
+    let mut unknown: Vec<(usize, String)> = Vec::new();
     for (i, raw) in record.iter().enumerate() {
         let text = cell::normalize(raw).into_owned();
         let (name, unit) = split_header_unit(&text);
@@ -52,12 +53,7 @@ pub(super) fn read_header(
             continue;
         }
         match spec {
-            None => problems.push(
-                Problem::file_error(file, "column is not one patval reads; it is ignored")
-                    .warning()
-                    .at_row(row)
-                    .at_column(i, &text),
-            ),
+            None => unknown.push((i, text.clone())),
             Some(s) => {
                 if let Some(prev) = first_of[s] {
                     let prev_text: &str = &cells
@@ -116,6 +112,7 @@ pub(super) fn read_header(
         }
         cells.push(h);
     }
+    report_unknown(&unknown, file, row, problems);
     for (s, spec) in specs.iter().enumerate() {
         if spec.required && first_of[s].is_none() {
             let mut accepted = vec![spec.name];
@@ -139,6 +136,35 @@ pub(super) fn read_header(
         ok = false;
     }
     ok.then_some(cells)
+}
+
+/// Headers patval does not read: the first few one by one, the rest (a sheet with thousands
+/// of columns) in one line.
+fn report_unknown(unknown: &[(usize, String)], file: &str, row: usize, problems: &mut Problems) {
+    const LISTED: usize = 10;
+    for (i, text) in unknown.iter().take(LISTED) {
+        problems.push(
+            Problem::file_error(file, "column is not one patval reads; it is ignored")
+                .warning()
+                .at_row(row)
+                .at_column(*i, text),
+        );
+    }
+    if let (Some(first), Some(last)) = (unknown.get(LISTED), unknown.last()) {
+        problems.push(
+            Problem::file_error(
+                file,
+                format!(
+                    "{} more columns, {} to {}, are not ones patval reads; they are ignored",
+                    unknown.len() - LISTED,
+                    crate::import::problem::column_letter(first.0),
+                    crate::import::problem::column_letter(last.0)
+                ),
+            )
+            .warning()
+            .at_row(row),
+        );
+    }
 }
 
 #[cfg(test)]

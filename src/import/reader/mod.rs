@@ -97,7 +97,7 @@ pub fn read_records(
         }
         Err(mut p) => {
             p.file = file.to_string();
-            problems.push(p);
+            problems.push(*p);
             None
         }
     };
@@ -136,7 +136,7 @@ pub fn read_records(
             Ok(None) => break,
             Err(mut p) => {
                 p.file = file.to_string();
-                problems.push(p);
+                problems.push(*p);
                 break;
             }
         };

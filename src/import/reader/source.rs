@@ -8,7 +8,10 @@ use crate::import::problem::Problem;
 pub trait RecordSource {
     /// Reads the next record into `record` and returns the 1-based row it starts on, or `None`
     /// at the end. A record that cannot be split ends the table with the problem.
-    fn next_record(&mut self, record: &mut csv::StringRecord) -> Result<Option<usize>, Problem>;
+    fn next_record(
+        &mut self,
+        record: &mut csv::StringRecord,
+    ) -> Result<Option<usize>, Box<Problem>>;
 
     /// Columns of the last record whose cells hold no value to read (a formula error), each with
     /// the reason.
@@ -53,7 +56,10 @@ impl<'t> CsvSource<'t> {
 }
 
 impl RecordSource for CsvSource<'_> {
-    fn next_record(&mut self, record: &mut csv::StringRecord) -> Result<Option<usize>, Problem> {
+    fn next_record(
+        &mut self,
+        record: &mut csv::StringRecord,
+    ) -> Result<Option<usize>, Box<Problem>> {
         let first = !self.header_read;
         self.header_read = true;
         match self.reader.read_record(record) {
@@ -62,12 +68,14 @@ impl RecordSource for CsvSource<'_> {
                 let offset = record.position().map_or(0, |p| p.byte() as usize);
                 Ok(Some(self.lines.row_at(offset)))
             }
-            Err(e) if first => {
-                Err(Problem::file_error("", format!("cannot read the header: {e}")).at_row(1))
-            }
+            Err(e) if first => Err(Box::new(
+                Problem::file_error("", format!("cannot read the header: {e}")).at_row(1),
+            )),
             Err(e) => {
                 let row = e.position().map(|p| p.line() as usize).unwrap_or(0);
-                Err(Problem::file_error("", format!("cannot read the record: {e}")).at_row(row))
+                Err(Box::new(
+                    Problem::file_error("", format!("cannot read the record: {e}")).at_row(row),
+                ))
             }
         }
     }

@@ -123,7 +123,7 @@ pub struct TableRead {
 /// The workbook, opened by what its bytes are (not its name).
 enum Book<'b> {
     Xlsx(Box<Xlsx<Cursor<&'b [u8]>>>),
-    Other(Sheets<Cursor<&'b [u8]>>),
+    Other(Box<Sheets<Cursor<&'b [u8]>>>),
 }
 
 fn open(bytes: &[u8]) -> Result<Book<'_>, String> {
@@ -131,7 +131,7 @@ fn open(bytes: &[u8]) -> Result<Book<'_>, String> {
     let password = "the workbook is protected by a password (encrypted): open it in Excel or WPS, remove the password (File → Info → Protect Workbook; WPS: 文件 → 文档加密) and save it, then open it here";
     if bytes.starts_with(&OLE_MAGIC) {
         return match calamine::open_workbook_from_rs::<calamine::Xls<_>, _>(cursor.clone()) {
-            Ok(x) => Ok(Book::Other(Sheets::Xls(x))),
+            Ok(x) => Ok(Book::Other(Box::new(Sheets::Xls(x)))),
             Err(calamine::XlsError::Password) => Err(password.into()),
             // An encrypted .xlsx is an OLE container too.
             Err(e) => match calamine::open_workbook_from_rs::<Xlsx<_>, _>(cursor) {
@@ -149,7 +149,7 @@ fn open(bytes: &[u8]) -> Result<Book<'_>, String> {
             .is_some_and(|m| m.windows(11).any(|w| w == b"opendocumen"));
     if is_ods {
         return calamine::open_workbook_from_rs::<calamine::Ods<_>, _>(cursor)
-            .map(|o| Book::Other(Sheets::Ods(o)))
+            .map(|o| Book::Other(Box::new(Sheets::Ods(o))))
             .map_err(|e| damaged(&e.to_string()));
     }
     calamine::open_workbook_from_rs::<Xlsx<_>, _>(cursor)
@@ -178,8 +178,28 @@ fn not_a_workbook(bytes: &[u8]) -> String {
     }
 }
 
-/// Reads every table of a workbook, or only the sheet of `only`.
+/// Reads every table of a workbook, or only the sheet of `only`. A workbook is a complex format
+/// parsed by a third-party crate: should its parser fail on a malformed file in a way it does not
+/// report (a panic), that too becomes a message about the file.
 pub fn read_workbook(
+    bytes: &[u8],
+    file: &str,
+    opts: &ReadOptions,
+    progress: Option<&Progress>,
+    only: Option<TableKind>,
+) -> Result<WorkbookTables, ImportError> {
+    let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        read_workbook_inner(bytes, file, opts, progress, only)
+    }));
+    read.unwrap_or_else(|_| {
+        Err(ImportError::single(Problem::file_error(
+            file,
+            damaged("the workbook reader failed on it"),
+        )))
+    })
+}
+
+fn read_workbook_inner(
     bytes: &[u8],
     file: &str,
     opts: &ReadOptions,
@@ -335,19 +355,17 @@ fn read_sheet<RS: Read + Seek>(
         }
     };
     let Some((kind, at)) = found else {
-        return match by_name {
-            Some(k) => Some((
-                Some(k),
-                Err(ImportError::single(Problem::file_error(
-                    file,
-                    format!(
-                        "no header row naming the {} table's columns in the sheet's first {HEADER_SEARCH_ROWS} rows (docs/input-formats.md lists the headers)",
-                        k.name()
-                    ),
-                ))),
-            )),
-            None => None,
-        };
+        // A sheet named for a table must hold it; another sheet may hold none.
+        return by_name.map(|k| {
+            let p = Problem::file_error(
+                file,
+                format!(
+                    "no header row naming the {} table's columns in the sheet's first {HEADER_SEARCH_ROWS} rows (docs/input-formats.md lists the headers)",
+                    k.name()
+                ),
+            );
+            (Some(k), Err(ImportError::single(p)))
+        });
     };
     if only.is_some_and(|k| k != kind) {
         return None;
@@ -382,7 +400,7 @@ fn read_sheet<RS: Read + Seek>(
 fn find_header<RS: Read + Seek>(
     src: &mut SheetSource<'_, RS>,
     by_name: Option<TableKind>,
-) -> Result<Option<(TableKind, usize)>, Problem> {
+) -> Result<Option<(TableKind, usize)>, Box<Problem>> {
     let rows = src.peek(HEADER_SEARCH_ROWS)?;
     let mut found = None;
     for (i, r) in rows.iter().enumerate() {

@@ -106,7 +106,7 @@ impl<'a, RS: Read + Seek> SheetSource<'a, RS> {
     }
 
     /// Reads up to `n` rows ahead and returns them; they are served again unless dropped.
-    pub fn peek(&mut self, n: usize) -> Result<&VecDeque<Row>, Problem> {
+    pub fn peek(&mut self, n: usize) -> Result<&VecDeque<Row>, Box<Problem>> {
         while self.replay.len() < n {
             let mut record = csv::StringRecord::new();
             let Some(row) = self.read_row(&mut record)? else {
@@ -131,7 +131,7 @@ impl<'a, RS: Read + Seek> SheetSource<'a, RS> {
         self.kept.into_inner().unwrap_or_default()
     }
 
-    fn read_row(&mut self, record: &mut csv::StringRecord) -> Result<Option<usize>, Problem> {
+    fn read_row(&mut self, record: &mut csv::StringRecord) -> Result<Option<usize>, Box<Problem>> {
         record.clear();
         self.unreadable.clear();
         let sheet_error =
@@ -178,7 +178,10 @@ impl<'a, RS: Read + Seek> SheetSource<'a, RS> {
 }
 
 impl<RS: Read + Seek> RecordSource for SheetSource<'_, RS> {
-    fn next_record(&mut self, record: &mut csv::StringRecord) -> Result<Option<usize>, Problem> {
+    fn next_record(
+        &mut self,
+        record: &mut csv::StringRecord,
+    ) -> Result<Option<usize>, Box<Problem>> {
         let row = match self.replay.pop_front() {
             Some(r) => {
                 *record = r.record;
