@@ -2,7 +2,9 @@
 //! `target/bench-data/N/` and reused by later runs.
 #![allow(dead_code)]
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
 
 use patval::import::Dataset;
 use patval::synth::{SynthSpec, generate};
@@ -24,4 +26,40 @@ pub fn ensure(patents: usize) -> PathBuf {
 /// The data set, loaded.
 pub fn dataset(patents: usize) -> Dataset {
     patval::import::load_directory(&ensure(patents)).expect("load the data set")
+}
+
+/// The release binary beside this example (`target/release/patval`).
+pub fn patval() -> PathBuf {
+    let exe = std::env::current_exe().expect("current exe");
+    let dir = exe.parent().and_then(Path::parent).expect("target dir");
+    let bin = dir.join("patval");
+    assert!(
+        bin.exists(),
+        "build the binary first: cargo build --release ({})",
+        bin.display()
+    );
+    bin
+}
+
+/// Runs the CLI; returns wall seconds and peak resident memory in MB when measurable.
+pub fn run(args: &[&str]) -> (f64, Option<f64>, String) {
+    let timer = Path::new("/usr/bin/time");
+    let mut cmd = if timer.exists() {
+        let mut c = Command::new(timer);
+        c.args(["-f", "peak-kb:%M"]).arg(patval());
+        c
+    } else {
+        Command::new(patval())
+    };
+    let t = Instant::now();
+    let out = cmd.args(args).output().expect("run patval");
+    let secs = t.elapsed().as_secs_f64();
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    assert!(out.status.success(), "patval {args:?} failed: {stderr}");
+    let peak = stderr
+        .lines()
+        .find_map(|l| l.strip_prefix("peak-kb:"))
+        .and_then(|k| k.trim().parse::<f64>().ok())
+        .map(|kb| kb / 1024.0);
+    (secs, peak, String::from_utf8_lossy(&out.stdout).to_string())
 }

@@ -49,14 +49,17 @@ pub fn template_xlsx(lang: ReportLang) -> Result<Vec<u8>, TemplateError> {
     workbook_of(&ds, lang)
 }
 
-/// A workbook of a data set's tables, laid out as the template.
+/// A workbook of a data set's tables (a sheet for each table it has), laid out as the template.
 pub fn workbook_of(ds: &Dataset, lang: ReportLang) -> Result<Vec<u8>, TemplateError> {
     let mut wb = Workbook::new();
     instructions(wb.add_worksheet(), lang)?;
     for kind in TableKind::ALL {
+        let Some(table) = ds.table(kind) else {
+            continue;
+        };
         let ws = wb.add_worksheet();
         ws.set_name(sheet_name(kind, lang))?;
-        table_sheet(ws, kind, ds.table(kind), lang)?;
+        table_sheet(ws, kind, table, lang)?;
     }
     Ok(wb.save_to_buffer()?)
 }
@@ -83,7 +86,7 @@ pub fn header(spec: &ColumnSpec, lang: ReportLang) -> String {
 fn table_sheet(
     ws: &mut Worksheet,
     kind: TableKind,
-    table: Option<&Table>,
+    table: &Table,
     lang: ReportLang,
 ) -> Result<(), TemplateError> {
     let bold = Format::new().set_bold().set_background_color("#DDEBF7");
@@ -105,9 +108,7 @@ fn table_sheet(
                 .set_error_style(DataValidationErrorStyle::Warning);
             ws.add_data_validation(1, col, LIST_ROWS, col, &dv)?;
         }
-        if let Some(t) = table
-            && let Ok(column) = t.df.column(spec.name)
-        {
+        if let Ok(column) = table.df.column(spec.name) {
             write_column(ws, col, spec, column, lang)?;
         }
     }
