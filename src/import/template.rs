@@ -113,6 +113,12 @@ fn table_sheet(
         }
     }
     ws.set_freeze_panes(1, 0)?;
+    // Printed: A4 landscape, one page wide, the header on every page, with gridlines.
+    ws.set_paper_size(9)
+        .set_landscape()
+        .set_print_fit_to_pages(1, 0)
+        .set_print_gridlines(true)
+        .set_repeat_rows(0, 0)?;
     Ok(())
 }
 

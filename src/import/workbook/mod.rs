@@ -17,7 +17,7 @@ use super::reader::{self, ReadOptions};
 use super::{ImportError, SourceEncoding, Table, TableKind};
 use crate::model::label_key;
 use crate::progress::Progress;
-use sheet::{Cells, SheetSource};
+use sheet::{Cells, RowReader, SheetSource};
 
 /// File extensions read as workbooks.
 pub const EXTENSIONS: [&str; 4] = ["xlsx", "xlsm", "xls", "ods"];
@@ -80,6 +80,16 @@ const SHEET_NAMES: [(TableKind, &[&str]); 6] = [
         TableKind::External,
         &["external appraisal", "external", "外部评估", "外部评估结果"],
     ),
+];
+
+/// The tables a sheet's header may show: the data set's, and the bank's external appraisal.
+const EVERY_TABLE: [TableKind; 6] = [
+    TableKind::Portfolio,
+    TableKind::Forecasts,
+    TableKind::CostItems,
+    TableKind::Comparables,
+    TableKind::Parameters,
+    TableKind::External,
 ];
 
 /// Sheets that explain a workbook (the template's first sheet) and are skipped quietly.
@@ -287,7 +297,7 @@ fn read_workbook_inner(
 }
 
 /// An `.xlsx`/`.xlsm` sheet, streamed. `None` when it holds no table to read.
-fn read_xlsx_sheet<RS: Read + Seek>(
+fn read_xlsx_sheet<RS: Read + Seek + Send>(
     x: &mut Xlsx<RS>,
     name: &str,
     by_name: Option<TableKind>,
@@ -305,8 +315,14 @@ fn read_xlsx_sheet<RS: Read + Seek>(
         }
     };
     let rows = u64::from(cells.dimensions().end.0) + 1;
-    let src = SheetSource::new(Cells::Stream(Box::new(cells)), rows);
-    read_sheet(src, &merged, name, by_name, only, file, opts, progress)
+    // The sheet's XML is parsed on another thread while this one checks the rows.
+    std::thread::scope(|s| {
+        let (tx, rx) = std::sync::mpsc::sync_channel(8);
+        let reader = RowReader::new(Cells::Stream(Box::new(cells)));
+        s.spawn(move || sheet::send_rows(reader, &tx));
+        let src = SheetSource::new(sheet::channel_feed(rx), rows);
+        read_sheet(src, &merged, name, by_name, only, file, opts, progress)
+    })
 }
 
 /// An `.xls` or `.ods` sheet, read whole.
@@ -331,14 +347,15 @@ fn read_range_sheet<RS: Read + Seek>(
         }
     };
     let rows = range.end().map_or(0, |e| u64::from(e.0) + 1);
-    let src: SheetSource<'_, RS> = SheetSource::new(Cells::Whole { range, next: 0 }, rows);
+    let mut reader: RowReader<'_, RS> = RowReader::new(Cells::Whole { range, next: 0 });
+    let src = SheetSource::new(Box::new(move || reader.next_row()), rows);
     read_sheet(src, &merged, name, by_name, only, file, opts, progress)
 }
 
 /// Finds the sheet's header row and table, then reads it like a CSV file.
 #[allow(clippy::too_many_arguments)]
-fn read_sheet<RS: Read + Seek>(
-    mut src: SheetSource<'_, RS>,
+fn read_sheet(
+    mut src: SheetSource<'_>,
     merged: &[calamine::Dimensions],
     name: &str,
     by_name: Option<TableKind>,
@@ -397,8 +414,8 @@ fn read_sheet<RS: Read + Seek>(
 /// The table and the index (among the rows read ahead) of the header row: the first row of the
 /// sheet's first rows that names at least two of the table's columns. Rows above it (a title)
 /// are dropped.
-fn find_header<RS: Read + Seek>(
-    src: &mut SheetSource<'_, RS>,
+fn find_header(
+    src: &mut SheetSource<'_>,
     by_name: Option<TableKind>,
 ) -> Result<Option<(TableKind, usize)>, Box<Problem>> {
     let rows = src.peek(HEADER_SEARCH_ROWS)?;
@@ -406,7 +423,7 @@ fn find_header<RS: Read + Seek>(
     for (i, r) in rows.iter().enumerate() {
         let kind = match by_name {
             Some(k) => (super::header_matches(&r.record, k) >= 2).then_some(k),
-            None => super::kind_of_header(&r.record, &TableKind::ALL),
+            None => super::kind_of_header(&r.record, &EVERY_TABLE),
         };
         if let Some(k) = kind {
             found = Some((k, i));
@@ -418,11 +435,7 @@ fn find_header<RS: Read + Seek>(
 
 /// A header cell merged down from a group title above it (two-row headers) takes the title's
 /// text; the rows above the header are then dropped.
-fn fill_merged_header<RS: Read + Seek>(
-    src: &mut SheetSource<'_, RS>,
-    at: usize,
-    merged: &[calamine::Dimensions],
-) {
+fn fill_merged_header(src: &mut SheetSource<'_>, at: usize, merged: &[calamine::Dimensions]) {
     let rows = src.peeked_mut();
     let header_row = rows[at].row as u32 - 1;
     for m in merged {

@@ -65,20 +65,139 @@ impl<RS: Read + Seek> Cells<'_, RS> {
     }
 }
 
-/// A row read ahead (while the header row is looked for), served again in order.
+/// One row of a sheet with its cells as text.
 #[derive(Debug, Clone)]
 pub struct Row {
     /// 1-based row in the sheet.
     pub row: usize,
     pub record: csv::StringRecord,
+    /// Cells that hold no value to read (formula errors), with the reason.
     pub unreadable: Vec<(usize, String)>,
 }
 
-/// A worksheet's rows for the table reader.
-pub struct SheetSource<'a, RS: Read + Seek> {
+/// A row, or the problem that ended the sheet.
+pub type RowResult = Result<Row, Box<Problem>>;
+
+/// Groups a sheet's cells into rows.
+pub struct RowReader<'a, RS: Read + Seek> {
     cells: Cells<'a, RS>,
     /// The first cell of the next row, read ahead.
     ahead: Option<Cell>,
+}
+
+impl<'a, RS: Read + Seek> RowReader<'a, RS> {
+    pub fn new(cells: Cells<'a, RS>) -> Self {
+        Self { cells, ahead: None }
+    }
+
+    /// The next row with content.
+    pub fn next_row(&mut self) -> Option<RowResult> {
+        let sheet_error = |e: String| {
+            Box::new(Problem::file_error(
+                "",
+                format!("cannot read the sheet: {e}"),
+            ))
+        };
+        let first = match self.ahead.take() {
+            Some(c) => c,
+            None => match self.cells.next() {
+                Ok(Some(c)) => c,
+                Ok(None) => return None,
+                Err(e) => return Some(Err(sheet_error(e))),
+            },
+        };
+        let mut row = Row {
+            row: first.0 as usize + 1,
+            record: csv::StringRecord::new(),
+            unreadable: Vec::new(),
+        };
+        let at = first.0;
+        push(&mut row, first);
+        loop {
+            match self.cells.next() {
+                Ok(Some(c)) if c.0 == at => push(&mut row, c),
+                Ok(Some(c)) => {
+                    self.ahead = Some(c);
+                    break;
+                }
+                Ok(None) => break,
+                Err(e) => return Some(Err(sheet_error(e))),
+            }
+        }
+        Some(Ok(row))
+    }
+}
+
+fn push(row: &mut Row, (_, col, text): Cell) {
+    let col = col as usize;
+    let record = &mut row.record;
+    if col < record.len() {
+        return;
+    }
+    while record.len() < col {
+        record.push_field("");
+    }
+    match text {
+        Ok(t) => record.push_field(&t),
+        Err(why) => {
+            record.push_field("");
+            row.unreadable.push((col, why));
+        }
+    }
+}
+
+/// Where a sheet's rows come from: read here, or by another thread (a streamed `.xlsx` sheet is
+/// parsed while the rows before are checked, so the two cores share the work).
+pub type RowFeed<'a> = Box<dyn FnMut() -> Option<RowResult> + 'a>;
+
+/// Rows handed over in batches from the thread that parses the sheet.
+pub fn channel_feed<'a>(rx: std::sync::mpsc::Receiver<Vec<RowResult>>) -> RowFeed<'a> {
+    let mut batch = VecDeque::new();
+    Box::new(move || {
+        loop {
+            if let Some(r) = batch.pop_front() {
+                return Some(r);
+            }
+            batch.extend(rx.recv().ok()?);
+        }
+    })
+}
+
+/// Parses a sheet into rows and sends them in batches until the sheet ends or the receiver is
+/// gone.
+pub fn send_rows<RS: Read + Seek>(
+    mut rows: RowReader<'_, RS>,
+    tx: &std::sync::mpsc::SyncSender<Vec<RowResult>>,
+) {
+    const BATCH: usize = 2048;
+    loop {
+        let mut batch = Vec::with_capacity(BATCH);
+        let mut end = false;
+        while batch.len() < BATCH {
+            match rows.next_row() {
+                Some(r) => {
+                    end = r.is_err();
+                    batch.push(r);
+                    if end {
+                        break;
+                    }
+                }
+                None => {
+                    end = true;
+                    break;
+                }
+            }
+        }
+        if tx.send(batch).is_err() || end {
+            return;
+        }
+    }
+}
+
+/// A worksheet's rows for the table reader.
+pub struct SheetSource<'a> {
+    feed: RowFeed<'a>,
+    /// Rows read ahead (while the header row is looked for), served again in order.
     replay: VecDeque<Row>,
     unreadable: Vec<(usize, String)>,
     /// Rows the sheet declares, for progress; and the row last read.
@@ -91,11 +210,10 @@ pub struct SheetSource<'a, RS: Read + Seek> {
     width: Option<usize>,
 }
 
-impl<'a, RS: Read + Seek> SheetSource<'a, RS> {
-    pub fn new(cells: Cells<'a, RS>, rows_total: u64) -> Self {
+impl<'a> SheetSource<'a> {
+    pub fn new(feed: RowFeed<'a>, rows_total: u64) -> Self {
         Self {
-            cells,
-            ahead: None,
+            feed,
             replay: VecDeque::new(),
             unreadable: Vec::new(),
             rows_total,
@@ -108,15 +226,10 @@ impl<'a, RS: Read + Seek> SheetSource<'a, RS> {
     /// Reads up to `n` rows ahead and returns them; they are served again unless dropped.
     pub fn peek(&mut self, n: usize) -> Result<&VecDeque<Row>, Box<Problem>> {
         while self.replay.len() < n {
-            let mut record = csv::StringRecord::new();
-            let Some(row) = self.read_row(&mut record)? else {
-                break;
-            };
-            self.replay.push_back(Row {
-                row,
-                record,
-                unreadable: std::mem::take(&mut self.unreadable),
-            });
+            match (self.feed)() {
+                Some(r) => self.replay.push_back(r?),
+                None => break,
+            }
         }
         Ok(&self.replay)
     }
@@ -130,78 +243,33 @@ impl<'a, RS: Read + Seek> SheetSource<'a, RS> {
     pub fn into_kept(self) -> Vec<u8> {
         self.kept.into_inner().unwrap_or_default()
     }
-
-    fn read_row(&mut self, record: &mut csv::StringRecord) -> Result<Option<usize>, Box<Problem>> {
-        record.clear();
-        self.unreadable.clear();
-        let sheet_error =
-            |e: String| Problem::file_error("", format!("cannot read the sheet: {e}"));
-        let first = match self.ahead.take() {
-            Some(c) => c,
-            None => match self.cells.next().map_err(sheet_error)? {
-                Some(c) => c,
-                None => return Ok(None),
-            },
-        };
-        let row = first.0;
-        self.push(record, first);
-        loop {
-            match self.cells.next().map_err(sheet_error)? {
-                Some(c) if c.0 == row => self.push(record, c),
-                Some(c) => {
-                    self.ahead = Some(c);
-                    break;
-                }
-                None => break,
-            }
-        }
-        self.row_now = u64::from(row) + 1;
-        Ok(Some(row as usize + 1))
-    }
-
-    fn push(&mut self, record: &mut csv::StringRecord, (_, col, text): Cell) {
-        let col = col as usize;
-        if col < record.len() {
-            return;
-        }
-        while record.len() < col {
-            record.push_field("");
-        }
-        match text {
-            Ok(t) => record.push_field(&t),
-            Err(why) => {
-                record.push_field("");
-                self.unreadable.push((col, why));
-            }
-        }
-    }
 }
 
-impl<RS: Read + Seek> RecordSource for SheetSource<'_, RS> {
+impl RecordSource for SheetSource<'_> {
     fn next_record(
         &mut self,
         record: &mut csv::StringRecord,
     ) -> Result<Option<usize>, Box<Problem>> {
-        let row = match self.replay.pop_front() {
-            Some(r) => {
-                *record = r.record;
-                self.unreadable = r.unreadable;
-                Some(r.row)
-            }
-            None => self.read_row(record)?,
+        let next = match self.replay.pop_front() {
+            Some(r) => Some(r),
+            None => (self.feed)().transpose()?,
         };
-        if row.is_some() {
-            match self.width {
-                Some(w) => {
-                    while record.len() < w {
-                        record.push_field("");
-                    }
+        let Some(r) = next else {
+            return Ok(None);
+        };
+        *record = r.record;
+        self.unreadable = r.unreadable;
+        self.row_now = r.row as u64;
+        match self.width {
+            Some(w) => {
+                while record.len() < w {
+                    record.push_field("");
                 }
-                None => self.width = Some(record.len()),
             }
-            let _ = self.kept.write_record(record.iter());
+            None => self.width = Some(record.len()),
         }
-        Ok(row)
+        let _ = self.kept.write_record(record.iter());
+        Ok(Some(r.row))
     }
 
     fn unreadable(&self) -> &[(usize, String)] {

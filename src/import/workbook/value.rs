@@ -81,9 +81,11 @@ fn push_datetime(d: &ExcelDateTime, out: &mut String) -> Result<(), String> {
             d.as_f64()
         ));
     };
-    let _ = write!(out, "{}", dt.date().format("%Y-%m-%d"));
-    if dt.time() != chrono::NaiveTime::MIN {
-        let _ = write!(out, " {}", dt.time().format("%H:%M:%S"));
+    use chrono::{Datelike, Timelike};
+    let (d, t) = (dt.date(), dt.time());
+    let _ = write!(out, "{:04}-{:02}-{:02}", d.year(), d.month(), d.day());
+    if t != chrono::NaiveTime::MIN {
+        let _ = write!(out, " {:02}:{:02}:{:02}", t.hour(), t.minute(), t.second());
     }
     Ok(())
 }
