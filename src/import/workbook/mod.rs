@@ -315,12 +315,13 @@ fn read_xlsx_sheet<RS: Read + Seek + Send>(
         }
     };
     let rows = u64::from(cells.dimensions().end.0) + 1;
-    // The sheet's XML is parsed on another thread while this one checks the rows.
+    // The sheet's XML is parsed on another thread while this one makes and checks the rows.
     std::thread::scope(|s| {
-        let (tx, rx) = std::sync::mpsc::sync_channel(8);
-        let reader = RowReader::new(Cells::Stream(Box::new(cells)));
-        s.spawn(move || sheet::send_rows(reader, &tx));
-        let src = SheetSource::new(sheet::channel_feed(rx), rows);
+        let (tx, rx) = std::sync::mpsc::sync_channel(4);
+        s.spawn(move || sheet::send_cells(cells, &tx));
+        let batch = Vec::new().into_iter();
+        let mut reader = RowReader::new(Cells::Received { rx, batch });
+        let src = SheetSource::new(Box::new(move || reader.next_row()), rows);
         read_sheet(src, &merged, name, by_name, only, file, opts, progress)
     })
 }
@@ -347,7 +348,7 @@ fn read_range_sheet<RS: Read + Seek>(
         }
     };
     let rows = range.end().map_or(0, |e| u64::from(e.0) + 1);
-    let mut reader: RowReader<'_, RS> = RowReader::new(Cells::Whole { range, next: 0 });
+    let mut reader = RowReader::new(Cells::Whole { range, next: 0 });
     let src = SheetSource::new(Box::new(move || reader.next_row()), rows);
     read_sheet(src, &merged, name, by_name, only, file, opts, progress)
 }

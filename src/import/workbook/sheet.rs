@@ -5,17 +5,26 @@
 use std::collections::VecDeque;
 use std::io::{Read, Seek};
 
-use calamine::{Data, Range, XlsxCellReader};
+use calamine::{Data, DataRef, Range, XlsxCellReader};
 
 use super::value;
 use crate::import::problem::Problem;
 use crate::import::reader::RecordSource;
 
+/// A cell as parsed: its 0-based position and its value (a shared string is borrowed from the
+/// workbook, so handing cells to another thread copies no text).
+pub type RawCell<'a> = ((u32, u32), DataRef<'a>);
+
+/// Cells in batches, or the error that ended the sheet.
+pub type CellBatch<'a> = Result<Vec<RawCell<'a>>, String>;
+
 /// The cells of a sheet in row order, empty cells left out.
-pub enum Cells<'a, RS: Read + Seek> {
-    Stream(Box<XlsxCellReader<'a, RS>>),
-    /// The stream has ended (it must not be asked again).
-    Ended,
+pub enum Cells<'a> {
+    /// A streamed `.xlsx` sheet, parsed by another thread ([`send_cells`]).
+    Received {
+        rx: std::sync::mpsc::Receiver<CellBatch<'a>>,
+        batch: std::vec::IntoIter<RawCell<'a>>,
+    },
     Whole {
         range: Range<Data>,
         next: usize,
@@ -25,24 +34,20 @@ pub enum Cells<'a, RS: Read + Seek> {
 /// One cell: 0-based row and column, and its text or why it has none.
 type Cell = (u32, u32, Result<String, String>);
 
-impl<RS: Read + Seek> Cells<'_, RS> {
+impl Cells<'_> {
     /// The next cell with content.
     fn next(&mut self) -> Result<Option<Cell>, String> {
         match self {
-            Cells::Ended => Ok(None),
-            Cells::Stream(r) => loop {
-                let Some(c) = r.next_cell().map_err(|e| e.to_string())? else {
-                    *self = Cells::Ended;
-                    return Ok(None);
-                };
-                let v = c.get_value();
-                if matches!(v, calamine::DataRef::Empty) {
-                    continue;
+            Cells::Received { rx, batch } => loop {
+                if let Some(((row, col), v)) = batch.next() {
+                    let mut s = String::new();
+                    let text = value::write_text(&v, &mut s).map(|()| s);
+                    return Ok(Some((row, col, text)));
                 }
-                let (row, col) = c.get_position();
-                let mut s = String::new();
-                let text = value::write_text(v, &mut s).map(|()| s);
-                return Ok(Some((row, col, text)));
+                match rx.recv() {
+                    Ok(b) => *batch = b?.into_iter(),
+                    Err(_) => return Ok(None),
+                }
             },
             Cells::Whole { range, next } => {
                 let (Some(start), w) = (range.start(), range.width()) else {
@@ -78,15 +83,49 @@ pub struct Row {
 /// A row, or the problem that ended the sheet.
 pub type RowResult = Result<Row, Box<Problem>>;
 
+/// Parses a streamed `.xlsx` sheet and sends its non-empty cells in batches until the sheet ends
+/// or the receiver is gone; the thread that receives them turns them into rows and checks them.
+pub fn send_cells<'a, RS: Read + Seek>(
+    mut reader: XlsxCellReader<'a, RS>,
+    tx: &std::sync::mpsc::SyncSender<CellBatch<'a>>,
+) {
+    const BATCH: usize = 16_384;
+    loop {
+        let mut batch = Vec::with_capacity(BATCH);
+        let mut end = false;
+        while batch.len() < BATCH {
+            match reader.next_cell() {
+                Ok(Some(c)) if matches!(c.get_value(), DataRef::Empty) => {}
+                Ok(Some(c)) => {
+                    let pos = c.get_position();
+                    batch.push((pos, c.get_value().clone()));
+                }
+                Ok(None) => {
+                    end = true;
+                    break;
+                }
+                Err(e) => {
+                    let _ = tx.send(Ok(batch));
+                    let _ = tx.send(Err(e.to_string()));
+                    return;
+                }
+            }
+        }
+        if tx.send(Ok(batch)).is_err() || end {
+            return;
+        }
+    }
+}
+
 /// Groups a sheet's cells into rows.
-pub struct RowReader<'a, RS: Read + Seek> {
-    cells: Cells<'a, RS>,
+pub struct RowReader<'a> {
+    cells: Cells<'a>,
     /// The first cell of the next row, read ahead.
     ahead: Option<Cell>,
 }
 
-impl<'a, RS: Read + Seek> RowReader<'a, RS> {
-    pub fn new(cells: Cells<'a, RS>) -> Self {
+impl<'a> RowReader<'a> {
+    pub fn new(cells: Cells<'a>) -> Self {
         Self { cells, ahead: None }
     }
 
@@ -146,53 +185,8 @@ fn push(row: &mut Row, (_, col, text): Cell) {
     }
 }
 
-/// Where a sheet's rows come from: read here, or by another thread (a streamed `.xlsx` sheet is
-/// parsed while the rows before are checked, so the two cores share the work).
+/// Where a sheet's rows come from.
 pub type RowFeed<'a> = Box<dyn FnMut() -> Option<RowResult> + 'a>;
-
-/// Rows handed over in batches from the thread that parses the sheet.
-pub fn channel_feed<'a>(rx: std::sync::mpsc::Receiver<Vec<RowResult>>) -> RowFeed<'a> {
-    let mut batch = VecDeque::new();
-    Box::new(move || {
-        loop {
-            if let Some(r) = batch.pop_front() {
-                return Some(r);
-            }
-            batch.extend(rx.recv().ok()?);
-        }
-    })
-}
-
-/// Parses a sheet into rows and sends them in batches until the sheet ends or the receiver is
-/// gone.
-pub fn send_rows<RS: Read + Seek>(
-    mut rows: RowReader<'_, RS>,
-    tx: &std::sync::mpsc::SyncSender<Vec<RowResult>>,
-) {
-    const BATCH: usize = 2048;
-    loop {
-        let mut batch = Vec::with_capacity(BATCH);
-        let mut end = false;
-        while batch.len() < BATCH {
-            match rows.next_row() {
-                Some(r) => {
-                    end = r.is_err();
-                    batch.push(r);
-                    if end {
-                        break;
-                    }
-                }
-                None => {
-                    end = true;
-                    break;
-                }
-            }
-        }
-        if tx.send(batch).is_err() || end {
-            return;
-        }
-    }
-}
 
 /// A worksheet's rows for the table reader.
 pub struct SheetSource<'a> {
