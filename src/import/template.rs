@@ -74,7 +74,7 @@ pub fn header(spec: &ColumnSpec, lang: ReportLang) -> String {
             .find(|a| !a.is_ascii())
             .copied()
             .unwrap_or(spec.name)
-            .to_string(),
+            .to_ascii_uppercase(),
         ReportLang::En => spec.name.replace('_', " "),
     };
     match spec.kind {
@@ -123,6 +123,9 @@ fn table_sheet(
 }
 
 fn column_width(spec: &ColumnSpec) -> f64 {
+    if spec.name == "title" {
+        return 40.0;
+    }
     match spec.kind {
         Kind::Prose => 40.0,
         Kind::Text => 24.0,
@@ -379,5 +382,8 @@ fn instructions(ws: &mut Worksheet, lang: ReportLang) -> Result<(), TemplateErro
         ws.write_string_with_format(i as u32 + 2, 0, *l, &wrap)?;
     }
     ws.set_active(true);
+    ws.set_paper_size(9)
+        .set_landscape()
+        .set_print_fit_to_pages(1, 0);
     Ok(())
 }
