@@ -227,3 +227,32 @@ fn a_saved_version_of_a_workbook_reopens_with_the_same_values() {
         j["summary"]
     );
 }
+
+#[test]
+fn an_external_appraisal_sheet_reads_as_its_csv() {
+    // The outside firm's appraisal as a sheet of text cells, under a title row.
+    let csv = std::fs::read_to_string("sample_data/external_appraisal.csv").unwrap();
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("外部评估").unwrap();
+    ws.write_string(0, 0, "某评估事务所评估结果").unwrap();
+    for (r, line) in csv.lines().enumerate() {
+        for (c, cell) in line.split(',').enumerate() {
+            ws.write_string(r as u32 + 2, c as u16, cell).unwrap();
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let book = dir.path().join("firm.xlsx");
+    std::fs::write(&book, wb.save_to_buffer().unwrap()).unwrap();
+    let got = import::read_table(TableKind::External, &book, &opts(), None).unwrap();
+    let want =
+        import::read_table_bytes(TableKind::External, csv.as_bytes(), "e.csv", &opts(), None)
+            .unwrap();
+    assert_eq!(got.sheet.as_deref(), Some("外部评估"));
+    assert!(
+        got.df
+            .drop(SOURCE_ROW)
+            .unwrap()
+            .equals_missing(&want.df.drop(SOURCE_ROW).unwrap())
+    );
+}
