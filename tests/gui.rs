@@ -556,3 +556,67 @@ fn a_workbook_opens_every_table_in_it() {
     assert_eq!(ds.portfolio.as_ref().unwrap().df.height(), 30);
     assert_eq!(ds.cost_items.as_ref().unwrap().df.height(), 130);
 }
+
+#[test]
+fn results_of_other_data_than_the_loaded_say_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = app(&dir.path().join("store.sqlite3"));
+    wait(&mut h, "the sample valuation", |a| a.valued.is_some());
+    h.get_by_role_and_label(Role::Button, "Results").click();
+    h.step();
+    assert!(
+        h.query_by_label_contains("These results are of the data loaded before")
+            .is_none()
+    );
+    // Data that could not be valued (no assumptions): the sample's results stay, marked.
+    h.state_mut().loaded.dataset = Some(std::sync::Arc::new(patval::import::Dataset::default()));
+    h.step();
+    h.step();
+    assert!(
+        h.query_by_label_contains("the data now loaded could not be valued")
+            .is_some()
+    );
+}
+
+#[test]
+fn a_flood_of_mismatches_stays_a_short_grouped_list() {
+    // 2,000 cost items of patents the sample portfolio lacks, opened over the sample.
+    let dir = tempfile::tempdir().unwrap();
+    let costs = dir.path().join("cost_items.csv");
+    let mut csv = String::from("专利号,费用类别,发生年度,金额\n");
+    for i in 0..2000 {
+        csv.push_str(&format!("CN2017105{i:05}.X,人工费,2020,1000\n"));
+    }
+    std::fs::write(&costs, csv).unwrap();
+    let mut h = app(&dir.path().join("store.sqlite3"));
+    wait(&mut h, "the sample valuation", |a| a.valued.is_some());
+    h.get_by_role_and_label(Role::Button, "Data").click();
+    h.step();
+    h.state_mut().data.typed = costs.display().to_string();
+    h.get_by_role_and_label(Role::Button, "Open").click();
+    h.step();
+    wait(&mut h, "the cost items", |a| {
+        a.loaded
+            .files
+            .iter()
+            .any(|(_, f)| f.ends_with("cost_items.csv"))
+    });
+    let problems = &h.state().loaded.problems;
+    let about_costs = problems
+        .iter()
+        .filter(|p| p.file.ends_with("cost_items.csv"));
+    // 2,000 check-digit warnings are capped by the reader; the cross-check lists 20 and counts the rest.
+    let listed = about_costs
+        .filter(|p| p.message.contains("is not in") || p.message.contains("more rows naming"))
+        .count();
+    assert_eq!(listed, 21, "{problems:#?}");
+    assert!(problems.iter().any(|p| {
+        p.message
+            .contains("… and 1980 more rows naming a patent not in")
+    }));
+    // Grouped: one filter per kind of problem, with its count.
+    assert!(
+        h.query_by_label_contains("20 × 专利号: patent \"…\" is not in")
+            .is_some()
+    );
+}

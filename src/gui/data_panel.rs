@@ -20,6 +20,8 @@ pub struct DataState {
     pub sources: HashMap<String, Arc<Vec<u8>>>,
     /// The problem whose row is shown.
     pub shown: Option<usize>,
+    /// The problem list: grouped, and the group shown.
+    pub list: super::problem_list::ListState,
 }
 
 /// Loads files off the UI thread and merges them into the current data set: each CSV replaces the
@@ -305,33 +307,7 @@ pub fn ui(app: &mut PatvalApp, ui: &mut egui::Ui) {
         });
     }
     ui.separator();
-    ui.heading(format!(
-        "{} ({})",
-        tr(lang, "Problems"),
-        app.loaded.problems.len()
-    ));
-    if app.loaded.problems.is_empty() {
-        ui.label(tr(lang, "No problems."));
-        return;
-    }
-    egui::ScrollArea::vertical()
-        .max_height(ui.available_height() * 0.6)
-        .show(ui, |ui| {
-            for (i, p) in app.loaded.problems.iter().enumerate() {
-                let color = if p.is_error() {
-                    ui.visuals().error_fg_color
-                } else {
-                    ui.visuals().warn_fg_color
-                };
-                let resp = ui.add(
-                    egui::Label::new(egui::RichText::new(p.to_string()).color(color))
-                        .sense(egui::Sense::click()),
-                );
-                if resp.clicked() {
-                    app.data.shown = Some(i);
-                }
-            }
-        });
+    super::problem_list::ui(app, ui);
     if let Some(p) = app.data.shown.and_then(|i| app.loaded.problems.get(i)) {
         ui.separator();
         ui.strong(tr(lang, "Offending row"));

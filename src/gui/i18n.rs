@@ -47,6 +47,15 @@ pub const TABLE: &[(&str, &str)] = &[
         "将 CSV 文件、Excel/WPS 工作簿或 TOML 文件拖放到此处（拖入文件夹即打开整个案例），或用按钮打开。",
     ),
     ("Save the input template…", "保存数据模板…"),
+    ("All", "全部"),
+    (
+        "These results are of the data loaded before; the data now loaded is being valued…",
+        "以下结果是此前载入数据的结果；当前载入的数据正在评估…",
+    ),
+    (
+        "These results are of the data loaded before: the data now loaded could not be valued (see the status bar and the Data panel's problems).",
+        "以下结果是此前载入数据的结果：当前载入的数据无法评估（见状态栏及“数据”面板中的问题）。",
+    ),
     (
         "An Excel workbook with one sheet per table, notes on every header, drop-down lists and the sample case filled in",
         "Excel 工作簿：每张表一个工作表，每个表头附填写说明，带下拉列表，并已填入示例案例",

@@ -18,6 +18,7 @@ pub mod i18n;
 pub mod jobs;
 pub mod parameters_panel;
 pub mod pledge_panel;
+pub mod problem_list;
 pub mod results_panel;
 pub mod review_panel;
 
@@ -113,6 +114,8 @@ pub struct Valued {
     pub tornado: Vec<Bar>,
     /// The assumptions it was computed with.
     pub assumptions: Assumptions,
+    /// The data it was computed from: results of other data than the loaded are marked so.
+    pub dataset: Arc<Dataset>,
 }
 
 /// The loaded inputs.
@@ -260,6 +263,7 @@ impl PatvalApp {
             problems,
         };
         self.browse.invalidate();
+        self.data.list = problem_list::ListState::default();
         self.results.selected = None;
         self.parameters = parameters_panel::ParametersState::default();
         self.revalue_at = Some(Instant::now() - Duration::from_secs(1));
@@ -276,6 +280,7 @@ impl PatvalApp {
         methods.market &= ds.comparables.is_some();
         self.jobs.spawn(ctx, "value".into(), move |p| {
             let r = Engine::new(&ds, &a, methods, Some(p)).and_then(|e| {
+                let dataset = ds.clone();
                 let v = e.run(Some(p))?;
                 p.start("sensitivity", 1);
                 let tornado = crate::valuation::sensitivity::tornado(&e);
@@ -284,6 +289,7 @@ impl PatvalApp {
                     valuation: v,
                     tornado,
                     assumptions: a,
+                    dataset,
                 })
             });
             Box::new(move |app: &mut PatvalApp, _: &egui::Context| match r {

@@ -41,6 +41,39 @@ fn method_label(m: Method, lang: Lang) -> &'static str {
     }
 }
 
+/// Says so when the results shown are not of the data now loaded (it is still being valued, or
+/// could not be valued), rather than passing off the previous case's figures as current.
+fn stale_notice(app: &PatvalApp, ui: &mut egui::Ui, v: &Valued) {
+    let current = app
+        .loaded
+        .dataset
+        .as_ref()
+        .is_some_and(|d| Arc::ptr_eq(d, &v.dataset));
+    if current {
+        return;
+    }
+    let lang = app.lang();
+    let valuing = app.jobs.running.iter().any(|j| j.label == "value") || app.revalue_at.is_some();
+    let text = if valuing {
+        tr(
+            lang,
+            "These results are of the data loaded before; the data now loaded is being valued…",
+        )
+    } else {
+        tr(
+            lang,
+            "These results are of the data loaded before: the data now loaded could not be valued (see the status bar and the Data panel's problems).",
+        )
+    };
+    ui.horizontal(|ui| {
+        if valuing {
+            ui.spinner();
+        }
+        ui.colored_label(ui.visuals().warn_fg_color, text);
+    });
+    ui.separator();
+}
+
 pub fn ui(app: &mut PatvalApp, ui: &mut egui::Ui) {
     let lang = app.lang();
     let Some(v) = app.valued.clone() else {
@@ -50,6 +83,7 @@ pub fn ui(app: &mut PatvalApp, ui: &mut egui::Ui) {
         });
         return;
     };
+    stale_notice(app, ui, &v);
     summary(app, ui, &v);
     ui.separator();
     if app.results.selected.is_none() && !v.engine.is_empty() {

@@ -7,6 +7,7 @@
 //! plus a `source_row` column that keeps each record's row in the file.
 
 pub mod cell;
+mod cross;
 pub mod encoding;
 pub mod parameters;
 pub mod problem;
@@ -457,107 +458,6 @@ impl Dataset {
         };
         *slot = Some(t);
     }
-
-    /// Checks that the tables agree with each other: cost items and forecasts name patents and
-    /// asset groups that the portfolio has, and every asset group has a forecast.
-    pub fn cross_check(&self) -> Vec<Problem> {
-        let mut out = Vec::new();
-        let Some(portfolio) = &self.portfolio else {
-            return out;
-        };
-        let patents = string_set(&portfolio.df, "patent_no");
-        let groups = string_set(&portfolio.df, "asset_group");
-        if let Some(f) = &self.forecasts {
-            for (row, g) in rows_with(&f.df, "asset_group") {
-                if !groups.contains(&g) {
-                    out.push(
-                        located(
-                            f,
-                            row,
-                            "asset_group",
-                            format!("asset group \"{g}\" has no patents in {}", portfolio.file),
-                        )
-                        .warning(),
-                    );
-                }
-            }
-            let forecast_groups = string_set(&f.df, "asset_group");
-            let mut missing: Vec<&String> = groups
-                .iter()
-                .filter(|g| !forecast_groups.contains(*g))
-                .collect();
-            missing.sort();
-            for g in missing {
-                out.push(
-                    Problem::file_error(
-                        &f.file,
-                        format!("asset group \"{g}\" of {} has no forecast: the income approach cannot value its patents", portfolio.file),
-                    )
-                    .warning(),
-                );
-            }
-        }
-        if let Some(t) = &self.parameters {
-            match crate::model::parameters::ParameterSet::from_table(t) {
-                Ok(set) => out.extend(parameters::unknown_targets(t, &set, &patents, &groups)),
-                Err(p) => out.push(*p),
-            }
-        }
-        if let Some(c) = &self.cost_items {
-            for (row, p) in rows_with(&c.df, "patent_no") {
-                if !patents.contains(&p) {
-                    out.push(located(
-                        c,
-                        row,
-                        "patent_no",
-                        format!("patent \"{p}\" is not in {}", portfolio.file),
-                    ));
-                }
-            }
-            for (row, g) in rows_with(&c.df, "asset_group") {
-                if !groups.contains(&g) {
-                    out.push(located(
-                        c,
-                        row,
-                        "asset_group",
-                        format!("asset group \"{g}\" is not in {}", portfolio.file),
-                    ));
-                }
-            }
-        }
-        out
-    }
-}
-
-fn string_set(df: &DataFrame, col: &str) -> std::collections::HashSet<String> {
-    df.column(col)
-        .ok()
-        .and_then(|c| {
-            c.str()
-                .ok()
-                .map(|s| s.iter().flatten().map(str::to_string).collect())
-        })
-        .unwrap_or_default()
-}
-
-/// `(source row, value)` for each distinct non-null value's first occurrence.
-fn rows_with(df: &DataFrame, col: &str) -> Vec<(usize, String)> {
-    let (Ok(rows), Ok(vals)) = (df.column(SOURCE_ROW), df.column(col)) else {
-        return Vec::new();
-    };
-    let (Ok(rows), Ok(vals)) = (rows.u32(), vals.str()) else {
-        return Vec::new();
-    };
-    let mut seen = std::collections::HashSet::new();
-    rows.iter()
-        .zip(vals.iter())
-        .filter_map(|(r, v)| Some((r? as usize, v?.to_string())))
-        .filter(|(_, v)| seen.insert(v.clone()))
-        .collect()
-}
-
-fn located(t: &Table, row: usize, col: &str, message: String) -> Problem {
-    t.problem_at(row, col, message)
 }
 
 impl Problem {

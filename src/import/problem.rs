@@ -5,7 +5,7 @@ use std::fmt;
 use serde::Serialize;
 
 /// How serious a problem is. Errors stop the file from loading; warnings are reported only.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
     Error,

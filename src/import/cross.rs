@@ -1,0 +1,208 @@
+//! Checks between the tables of a data set: cost items, forecasts and parameters must name
+//! patents and asset groups the portfolio has, and every asset group needs a forecast.
+//!
+//! Each kind of mismatch is listed row by row up to [`LISTED_PER_KIND`]; the rest are counted in
+//! one line. A cost-items file of a million rows opened against the wrong portfolio gives a
+//! readable list, not half a million messages.
+
+use std::collections::HashSet;
+
+use polars::prelude::*;
+
+use super::{Dataset, Problem, SOURCE_ROW, Table, parameters};
+
+/// Mismatches of one kind listed one by one; the rest are counted.
+pub const LISTED_PER_KIND: usize = 20;
+
+/// The first problems of one kind, and a count of the rest.
+struct Capped {
+    list: Vec<Problem>,
+    more: usize,
+}
+
+impl Capped {
+    fn new() -> Self {
+        Self {
+            list: Vec::new(),
+            more: 0,
+        }
+    }
+
+    fn push_with(&mut self, make: impl FnOnce() -> Problem) {
+        if self.list.len() < LISTED_PER_KIND {
+            self.list.push(make());
+        } else {
+            self.more += 1;
+        }
+    }
+
+    /// Moves the problems to `out`, with one line for those not listed.
+    fn finish(self, out: &mut Vec<Problem>, what: &str) {
+        let summary = self.list.first().filter(|_| self.more > 0).map(|first| {
+            let mut p = Problem::file_error(
+                &first.file,
+                format!("… and {} more {what}, not listed", self.more),
+            )
+            .in_sheet(first.sheet.as_deref());
+            p.severity = first.severity;
+            p
+        });
+        out.extend(self.list);
+        out.extend(summary);
+    }
+}
+
+impl Dataset {
+    /// Checks that the tables agree with each other: cost items and forecasts name patents and
+    /// asset groups that the portfolio has, and every asset group has a forecast.
+    pub fn cross_check(&self) -> Vec<Problem> {
+        let mut out = Vec::new();
+        let Some(portfolio) = &self.portfolio else {
+            return out;
+        };
+        let patents = string_set(&portfolio.df, "patent_no");
+        let groups = string_set(&portfolio.df, "asset_group");
+        if let Some(f) = &self.forecasts {
+            forecasts(f, portfolio, &groups, &mut out);
+        }
+        if let Some(t) = &self.parameters {
+            match crate::model::parameters::ParameterSet::from_table(t) {
+                Ok(set) => {
+                    let mut c = Capped::new();
+                    for p in parameters::unknown_targets(t, &set, &patents, &groups) {
+                        c.push_with(|| p);
+                    }
+                    c.finish(
+                        &mut out,
+                        "parameter rows whose target is not in the portfolio",
+                    );
+                }
+                Err(p) => out.push(*p),
+            }
+        }
+        if let Some(c) = &self.cost_items {
+            let file = &portfolio.file;
+            unknown_in(c, ("patent_no", "patent"), &patents, file, &mut out);
+            unknown_in(c, ("asset_group", "asset group"), &groups, file, &mut out);
+        }
+        out
+    }
+}
+
+/// Forecasts of asset groups the portfolio lacks (warnings), and groups without a forecast.
+fn forecasts(f: &Table, portfolio: &Table, groups: &HashSet<String>, out: &mut Vec<Problem>) {
+    let mut c = Capped::new();
+    for (row, g) in rows_with(&f.df, "asset_group") {
+        if !groups.contains(&g) {
+            c.push_with(|| {
+                f.problem_at(
+                    row,
+                    "asset_group",
+                    format!("asset group \"{g}\" has no patents in {}", portfolio.file),
+                )
+                .warning()
+            });
+        }
+    }
+    c.finish(out, "forecast asset groups with no patents");
+    let forecast_groups = string_set(&f.df, "asset_group");
+    let mut missing: Vec<&String> = groups
+        .iter()
+        .filter(|g| !forecast_groups.contains(*g))
+        .collect();
+    missing.sort();
+    let mut c = Capped::new();
+    for g in missing {
+        c.push_with(|| {
+            Problem::file_error(
+                &f.file,
+                format!("asset group \"{g}\" of {} has no forecast: the income approach cannot value its patents", portfolio.file),
+            )
+            .in_sheet(f.sheet.as_deref())
+            .warning()
+        });
+    }
+    c.finish(out, "asset groups without a forecast");
+}
+
+/// Rows of `t` whose column `col` (called `what`) names a value not in `known`, each value once
+/// at its first row.
+fn unknown_in(
+    t: &Table,
+    (col, what): (&str, &str),
+    known: &HashSet<String>,
+    portfolio: &str,
+    out: &mut Vec<Problem>,
+) {
+    let mut c = Capped::new();
+    for (row, v) in rows_with(&t.df, col) {
+        if !known.contains(&v) {
+            c.push_with(|| t.problem_at(row, col, format!("{what} \"{v}\" is not in {portfolio}")));
+        }
+    }
+    c.finish(out, &format!("rows naming a {what} not in {portfolio}"));
+}
+
+fn string_set(df: &DataFrame, col: &str) -> HashSet<String> {
+    df.column(col)
+        .ok()
+        .and_then(|c| {
+            c.str()
+                .ok()
+                .map(|s| s.iter().flatten().map(str::to_string).collect())
+        })
+        .unwrap_or_default()
+}
+
+/// `(source row, value)` for each distinct non-null value's first occurrence.
+fn rows_with(df: &DataFrame, col: &str) -> Vec<(usize, String)> {
+    let (Ok(rows), Ok(vals)) = (df.column(SOURCE_ROW), df.column(col)) else {
+        return Vec::new();
+    };
+    let (Ok(rows), Ok(vals)) = (rows.u32(), vals.str()) else {
+        return Vec::new();
+    };
+    let mut seen = HashSet::new();
+    rows.iter()
+        .zip(vals.iter())
+        .filter_map(|(r, v)| Some((r? as usize, v?)))
+        .filter(|(_, v)| seen.insert(*v))
+        .map(|(r, v)| (r, v.to_string()))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::import::{ReadOptions, TableKind, read_table_bytes};
+
+    #[test]
+    fn mismatches_of_one_kind_are_listed_up_to_the_cap_and_counted() {
+        let mut ds = crate::sample::load().unwrap();
+        let opts = ReadOptions::new(ds.assumptions.as_ref().unwrap().valuation_date);
+        let mut csv = String::from("专利号,费用类别,发生年度,金额\n");
+        for i in 0..50 {
+            csv.push_str(&format!("CN2017105{i:05}.X,人工费,2020,1000\n"));
+        }
+        let t = read_table_bytes(TableKind::CostItems, csv.as_bytes(), "c.csv", &opts, None);
+        ds.cost_items = Some(t.unwrap());
+        let found = ds.cross_check();
+        let from_costs: Vec<String> = found
+            .iter()
+            .filter(|p| p.file == "c.csv")
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(
+            from_costs.len(),
+            super::LISTED_PER_KIND + 1,
+            "{from_costs:#?}"
+        );
+        assert_eq!(
+            from_costs[0],
+            "error: c.csv, row 2, column A \"专利号\": patent \"CN201710500000.X\" is not in sample_data/portfolio.csv"
+        );
+        assert_eq!(
+            from_costs[super::LISTED_PER_KIND],
+            "error: c.csv: … and 30 more rows naming a patent not in sample_data/portfolio.csv, not listed"
+        );
+    }
+}
