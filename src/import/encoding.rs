@@ -51,7 +51,7 @@ pub fn decode(bytes: &[u8]) -> Result<Cow<'_, str>, EncodingError> {
 /// Decodes `bytes` and says which encoding they were in.
 pub fn decode_detect(bytes: &[u8]) -> Result<(Cow<'_, str>, SourceEncoding), EncodingError> {
     if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
-        return match std::str::from_utf8(rest) {
+        return match simdutf8::compat::from_utf8(rest) {
             Ok(s) => Ok((Cow::Borrowed(s), SourceEncoding::Utf8Bom)),
             Err(e) => Err(error_at(bytes, 3 + e.valid_up_to())),
         };
@@ -67,7 +67,9 @@ pub fn decode_detect(bytes: &[u8]) -> Result<(Cow<'_, str>, SourceEncoding), Enc
             None => Err(error_at(bytes, 2)),
         };
     }
-    match std::str::from_utf8(bytes) {
+    // simdutf8 validates as std does (same errors, same offsets), several times faster on
+    // Chinese text.
+    match simdutf8::compat::from_utf8(bytes) {
         Ok(s) => Ok((Cow::Borrowed(s), SourceEncoding::Utf8)),
         Err(utf8) => decode_gb18030(bytes)
             .map(|s| (Cow::Owned(s), SourceEncoding::Gb18030))

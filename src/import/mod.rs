@@ -154,7 +154,20 @@ pub fn read_table_shared(
     let (text, encoding) = encoding::decode_detect(&bytes).map_err(|e| {
         ImportError::single(Problem::file_error(file, e.to_string()).at_row(e.line))
     })?;
-    match reader::read_text(kind, &text, file, opts, progress) {
+    table_of_text(kind, &text, encoding, &bytes, file, opts, progress)
+}
+
+/// Reads a table from its decoded text; the table keeps the bytes it was decoded from.
+fn table_of_text(
+    kind: TableKind,
+    text: &str,
+    encoding: SourceEncoding,
+    bytes: &Arc<Vec<u8>>,
+    file: &str,
+    opts: &ReadOptions,
+    progress: Option<&Progress>,
+) -> Result<Table, ImportError> {
+    match reader::read_text(kind, text, file, opts, progress) {
         Ok((df, warnings, source_columns)) => Ok(Table {
             kind,
             file: file.to_string(),
@@ -220,16 +233,20 @@ pub fn read_file_tables(
         ));
         return out;
     }
-    if let Err(e) = encoding::decode(bytes) {
-        out.notes
-            .push(Problem::file_error(file, e.to_string()).at_row(e.line));
-        return out;
-    }
-    match detect_kind(bytes) {
+    // Decoded once: the kind is told from the text that is then read.
+    let (text, encoding) = match encoding::decode_detect(bytes) {
+        Ok(x) => x,
+        Err(e) => {
+            out.notes
+                .push(Problem::file_error(file, e.to_string()).at_row(e.line));
+            return out;
+        }
+    };
+    match kind_of_text(&text) {
         Some(kind) => out.tables.push(workbook::TableRead {
             kind: Some(kind),
             sheet: None,
-            result: read_table_shared(kind, bytes.clone(), file, opts, progress),
+            result: table_of_text(kind, &text, encoding, bytes, file, opts, progress),
         }),
         None => out.notes.push(Problem::file_error(
             file,
@@ -242,8 +259,12 @@ pub fn read_file_tables(
 /// Guesses which table a file holds from its header row: the table with the most matching
 /// headers, if at least two match.
 pub fn detect_kind(bytes: &[u8]) -> Option<TableKind> {
-    let text = encoding::decode(bytes).ok()?;
-    let delimiter = sniff_delimiter(&text);
+    kind_of_text(&encoding::decode(bytes).ok()?)
+}
+
+/// Guesses which table a decoded CSV text holds from its header row.
+fn kind_of_text(text: &str) -> Option<TableKind> {
+    let delimiter = sniff_delimiter(text);
     let mut rdr = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .has_headers(false)

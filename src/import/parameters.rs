@@ -3,8 +3,6 @@
 //! (headers, encodings, row numbers); this module parses the value cell by its key and checks
 //! scope and target.
 
-use std::collections::HashSet;
-
 use super::cell;
 use super::{Problem, Table};
 use crate::model::parameters::{
@@ -260,15 +258,15 @@ impl ParameterSet {
 pub fn unknown_targets(
     t: &Table,
     set: &ParameterSet,
-    patents: &HashSet<String>,
-    groups: &HashSet<String>,
+    patents: &polars::prelude::PlHashSet<&str>,
+    groups: &polars::prelude::PlHashSet<&str>,
 ) -> Vec<Problem> {
     let mut out = Vec::new();
     for e in &set.entries {
         let (known, what) = match e.scope {
             ParamScope::Portfolio => continue,
-            ParamScope::Group => (groups.contains(&e.target), "asset group"),
-            ParamScope::Patent => (patents.contains(&e.target), "patent"),
+            ParamScope::Group => (groups.contains(e.target.as_str()), "asset group"),
+            ParamScope::Patent => (patents.contains(e.target.as_str()), "patent"),
         };
         if !known {
             out.push(t.problem_at(

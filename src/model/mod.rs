@@ -66,6 +66,13 @@ macro_rules! labelled_enum {
 
             /// Parses a code, an English or a Chinese label or one of the documented aliases.
             pub fn parse(text: &str) -> Option<Self> {
+                // Fast path: the text is a code or a label exactly, as in a file patval wrote or
+                // a cell picked from the template's list (no allocation per cell).
+                $(
+                    if text == $code || text == $en || text == $zh {
+                        return Some($name::$variant);
+                    }
+                )+
                 let key = label_key(text);
                 $(
                     if key == label_key($code) || key == label_key($en) || key == label_key($zh)

@@ -66,8 +66,8 @@ fn parameters(
 ) -> Result<ParameterSet, PledgeError> {
     let t = import::read_table(TableKind::Parameters, path, opts, None)?;
     let set = ParameterSet::from_table(&t).map_err(|p| PledgeError::Other(p.to_string()))?;
-    let patents = bank.inputs.patent_nos.iter().cloned().collect();
-    let groups = bank.inputs.group_names.iter().cloned().collect();
+    let patents = bank.inputs.patent_nos.iter().map(String::as_str).collect();
+    let groups = bank.inputs.group_names.iter().map(String::as_str).collect();
     let problems = import::parameters::unknown_targets(&t, &set, &patents, &groups);
     if problems.is_empty() {
         return Ok(set);
