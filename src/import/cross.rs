@@ -61,6 +61,9 @@ impl Dataset {
         let Some(portfolio) = &self.portfolio else {
             return out;
         };
+        if self.forecasts.is_none() && self.parameters.is_none() && self.cost_items.is_none() {
+            return out;
+        }
         let patents = string_set(&portfolio.df, "patent_no");
         let groups = string_set(&portfolio.df, "asset_group");
         if let Some(f) = &self.forecasts {
@@ -146,11 +149,12 @@ fn unknown_in(
 }
 
 fn string_set<'a>(df: &'a DataFrame, col: &str) -> Set<'a> {
-    df.column(col)
-        .ok()
-        .and_then(|c| c.str().ok())
-        .map(|s| s.iter().flatten().collect())
-        .unwrap_or_default()
+    let Some(s) = df.column(col).ok().and_then(|c| c.str().ok()) else {
+        return Set::default();
+    };
+    let mut set = Set::with_capacity_and_hasher(s.len(), Default::default());
+    set.extend(s.iter().flatten());
+    set
 }
 
 /// `(source row, value)` for each distinct non-null value's first occurrence.
