@@ -229,11 +229,15 @@ fn read_files_into(
         ),
         (TableKind::Parameters, args.parameters.as_deref()),
     ];
-    for (kind, path) in files {
-        let Some(path) = path else { continue };
-        match with_progress_bar(progress, || {
-            import::read_table(kind, path, opts, Some(progress))
-        }) {
+    let files: Vec<(TableKind, &Path)> = files
+        .into_iter()
+        .filter_map(|(k, p)| Some((k, p?)))
+        .collect();
+    let read = with_progress_bar(progress, || {
+        import::read_tables(&files, opts, Some(progress))
+    });
+    for r in read {
+        match r {
             Ok(t) => {
                 for w in &t.warnings {
                     eprintln!("{w}");

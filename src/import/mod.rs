@@ -129,6 +129,34 @@ pub fn read_table(
     read_table_shared(kind, Arc::new(bytes), &file, opts, progress)
 }
 
+/// Reads several table files at once, each on its own thread (a portfolio, its cost items and its
+/// comparables load side by side); the results come in the order given.
+pub fn read_tables(
+    files: &[(TableKind, &Path)],
+    opts: &ReadOptions,
+    progress: Option<&Progress>,
+) -> Vec<Result<Table, ImportError>> {
+    std::thread::scope(|s| {
+        let readers: Vec<_> = files
+            .iter()
+            .map(|&(kind, path)| s.spawn(move || read_table(kind, path, opts, progress)))
+            .collect();
+        readers
+            .into_iter()
+            .zip(files)
+            .map(|(r, (_, path))| {
+                r.join().unwrap_or_else(|_| {
+                    let file = path.display().to_string();
+                    Err(ImportError::single(Problem::file_error(
+                        &file,
+                        "internal error: reading the file failed",
+                    )))
+                })
+            })
+            .collect()
+    })
+}
+
 /// Reads a table from bytes; `file` names the source in messages.
 pub fn read_table_bytes(
     kind: TableKind,

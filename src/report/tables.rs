@@ -55,48 +55,55 @@ enum Cell {
 }
 
 fn rows(e: &Engine, valuation: &Valuation, titles: &[String], lang: ReportLang) -> Vec<Vec<Cell>> {
-    valuation
-        .patents
-        .iter()
-        .enumerate()
-        .map(|(i, v)| {
-            let p = &e.inputs.patents[i];
-            let b = &e.base[i];
-            let zh = lang == ReportLang::Zh;
-            vec![
-                Cell::Text(e.inputs.patent_nos[i].clone()),
-                Cell::Text(titles.get(i).cloned().unwrap_or_default()),
-                Cell::Text(e.inputs.group_names[p.group_name as usize].clone()),
-                Cell::Text(
-                    if zh {
-                        p.patent_type.label_zh()
-                    } else {
-                        p.patent_type.code()
-                    }
-                    .into(),
-                ),
-                Cell::Text(
-                    if zh {
-                        p.status.label_zh()
-                    } else {
-                        p.status.code()
-                    }
-                    .into(),
-                ),
-                Cell::Num(Some(b.life.remaining_economic)),
-                Cell::Num(Some(b.score.overall)),
-                Cell::Num(Some(b.discount.rate)),
-                Cell::Num(Some(b.share_rate)),
-                Cell::Num(v.cost.ok()),
-                Cell::Num(v.income.ok()),
-                Cell::Num(v.market.ok()),
-                Cell::Num(v.reconciled),
-                Cell::Num(v.low),
-                Cell::Num(v.high),
-                Cell::Text(crate::valuation::results::note_in(e, i, v, zh)),
-            ]
-        })
+    (0..valuation.patents.len())
+        .map(|i| row(e, valuation, titles, lang, i))
         .collect()
+}
+
+/// Patent `i`'s row.
+fn row(
+    e: &Engine,
+    valuation: &Valuation,
+    titles: &[String],
+    lang: ReportLang,
+    i: usize,
+) -> Vec<Cell> {
+    let v = &valuation.patents[i];
+    let p = &e.inputs.patents[i];
+    let b = &e.base[i];
+    let zh = lang == ReportLang::Zh;
+    vec![
+        Cell::Text(e.inputs.patent_nos[i].clone()),
+        Cell::Text(titles.get(i).cloned().unwrap_or_default()),
+        Cell::Text(e.inputs.group_names[p.group_name as usize].clone()),
+        Cell::Text(
+            if zh {
+                p.patent_type.label_zh()
+            } else {
+                p.patent_type.code()
+            }
+            .into(),
+        ),
+        Cell::Text(
+            if zh {
+                p.status.label_zh()
+            } else {
+                p.status.code()
+            }
+            .into(),
+        ),
+        Cell::Num(Some(b.life.remaining_economic)),
+        Cell::Num(Some(b.score.overall)),
+        Cell::Num(Some(b.discount.rate)),
+        Cell::Num(Some(b.share_rate)),
+        Cell::Num(v.cost.ok()),
+        Cell::Num(v.income.ok()),
+        Cell::Num(v.market.ok()),
+        Cell::Num(v.reconciled),
+        Cell::Num(v.low),
+        Cell::Num(v.high),
+        Cell::Text(crate::valuation::results::note_in(e, i, v, zh)),
+    ]
 }
 
 /// The per-patent table of a report version as CSV.
@@ -112,25 +119,44 @@ pub fn csv_of(
     titles: &[String],
     lang: ReportLang,
 ) -> Result<Vec<u8>, ReportError> {
-    let mut w = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
+    use rayon::prelude::*;
+    const CHUNK: usize = 16_384;
     let t = |e: csv::Error| ReportError::Table(e.to_string());
+    let mut w = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
     w.write_record(headers(lang)).map_err(t)?;
-    for r in rows(e, valuation, titles, lang) {
-        let cells: Vec<String> = r
-            .into_iter()
-            .map(|c| match c {
-                Cell::Text(s) => neutralise(&s).into_owned(),
-                Cell::Num(Some(x)) => format!("{x:.6}")
-                    .trim_end_matches('0')
-                    .trim_end_matches('.')
-                    .to_string(),
-                Cell::Num(None) => String::new(),
-            })
-            .collect();
-        w.write_record(&cells).map_err(t)?;
+    let mut out = w
+        .into_inner()
+        .map_err(|e| ReportError::Table(e.to_string()))?;
+    // Rows are written in chunks on every core, then joined in order.
+    let n = valuation.patents.len();
+    let starts: Vec<usize> = (0..n).step_by(CHUNK).collect();
+    let chunks: Vec<Result<Vec<u8>, ReportError>> = starts
+        .par_iter()
+        .map(|&start| {
+            let mut w = csv::Writer::from_writer(Vec::new());
+            let mut cells: Vec<String> = Vec::new();
+            for i in start..(start + CHUNK).min(n) {
+                cells.clear();
+                cells.extend(row(e, valuation, titles, lang, i).into_iter().map(|c| {
+                    match c {
+                        Cell::Text(s) => neutralise(&s).into_owned(),
+                        Cell::Num(Some(x)) => format!("{x:.6}")
+                            .trim_end_matches('0')
+                            .trim_end_matches('.')
+                            .to_string(),
+                        Cell::Num(None) => String::new(),
+                    }
+                }));
+                w.write_record(&cells).map_err(t)?;
+            }
+            w.into_inner()
+                .map_err(|e| ReportError::Table(e.to_string()))
+        })
+        .collect();
+    for c in chunks {
+        out.extend_from_slice(&c?);
     }
-    w.into_inner()
-        .map_err(|e| ReportError::Table(e.to_string()))
+    Ok(out)
 }
 
 /// An xlsx workbook: numbers as numbers (money with two decimals), text neutralised.
