@@ -306,7 +306,6 @@ fn read_xlsx_sheet<RS: Read + Seek + Send>(
     opts: &ReadOptions,
     progress: Option<&Progress>,
 ) -> Option<(Option<TableKind>, Result<Table, ImportError>)> {
-    let merged = x.merge_cells_by_sheet_name(name).unwrap_or_default();
     let cells = match x.worksheet_cells_reader(name) {
         Ok(c) => c,
         Err(e) => {
@@ -322,7 +321,7 @@ fn read_xlsx_sheet<RS: Read + Seek + Send>(
         let batch = Vec::new().into_iter();
         let mut reader = RowReader::new(Cells::Received { rx, batch });
         let src = SheetSource::new(Box::new(move || reader.next_row()), rows);
-        read_sheet(src, &merged, name, by_name, only, file, opts, progress)
+        read_sheet(src, name, by_name, only, file, opts, progress)
     })
 }
 
@@ -336,10 +335,6 @@ fn read_range_sheet<RS: Read + Seek>(
     opts: &ReadOptions,
     progress: Option<&Progress>,
 ) -> Option<(Option<TableKind>, Result<Table, ImportError>)> {
-    let merged = match s {
-        Sheets::Xls(x) => x.merge_cells_by_sheet_name(name).unwrap_or_default(),
-        _ => Vec::new(),
-    };
     let range = match s.worksheet_range(name) {
         Ok(r) => r,
         Err(e) => {
@@ -350,14 +345,13 @@ fn read_range_sheet<RS: Read + Seek>(
     let rows = range.end().map_or(0, |e| u64::from(e.0) + 1);
     let mut reader = RowReader::new(Cells::Whole { range, next: 0 });
     let src = SheetSource::new(Box::new(move || reader.next_row()), rows);
-    read_sheet(src, &merged, name, by_name, only, file, opts, progress)
+    read_sheet(src, name, by_name, only, file, opts, progress)
 }
 
 /// Finds the sheet's header row and table, then reads it like a CSV file.
 #[allow(clippy::too_many_arguments)]
 fn read_sheet(
     mut src: SheetSource<'_>,
-    merged: &[calamine::Dimensions],
     name: &str,
     by_name: Option<TableKind>,
     only: Option<TableKind>,
@@ -388,7 +382,7 @@ fn read_sheet(
     if only.is_some_and(|k| k != kind) {
         return None;
     }
-    fill_merged_header(&mut src, at, merged);
+    fill_header_from_above(&mut src, at);
     let read = reader::read_records(kind, &mut src, file, opts, progress);
     Some((
         Some(kind),
@@ -434,29 +428,24 @@ fn find_header(
     Ok(found)
 }
 
-/// A header cell merged down from a group title above it (two-row headers) takes the title's
-/// text; the rows above the header are then dropped.
-fn fill_merged_header(src: &mut SheetSource<'_>, at: usize, merged: &[calamine::Dimensions]) {
+/// A blank header cell takes the text of the cell right above it: a title merged down over a
+/// two-row header keeps its text in the upper cell only. (Reading the sheet's merged regions
+/// would cost a second pass over the whole sheet.) The rows above the header are then dropped.
+fn fill_header_from_above(src: &mut SheetSource<'_>, at: usize) {
     let rows = src.peeked_mut();
-    let header_row = rows[at].row as u32 - 1;
-    for m in merged {
-        if m.start.0 >= header_row || m.end.0 < header_row {
-            continue;
-        }
-        let (top, col) = (m.start.0 + 1, m.start.1 as usize);
-        let text = rows
-            .iter()
-            .find(|r| r.row as u32 == top)
-            .and_then(|r| r.record.get(col))
-            .map(str::to_string);
-        let header = &mut rows[at].record;
-        if let Some(text) = text
-            && header.get(col).is_none_or(|h| h.trim().is_empty())
-        {
-            let mut fields: Vec<String> = header.iter().map(str::to_string).collect();
-            fields.resize(fields.len().max(col + 1), String::new());
-            fields[col] = text;
-            *header = csv::StringRecord::from(fields);
+    if at > 0 && rows[at - 1].row + 1 == rows[at].row {
+        let above = rows[at - 1].record.clone();
+        let header = &rows[at].record;
+        let blank = |f: Option<&str>| f.is_none_or(|t| t.trim().is_empty());
+        let width = header.len().max(above.len());
+        if (0..width).any(|c| blank(header.get(c)) && !blank(above.get(c))) {
+            let fields: Vec<String> = (0..width)
+                .map(|c| match header.get(c) {
+                    Some(h) if !h.trim().is_empty() => h.to_string(),
+                    _ => above.get(c).unwrap_or("").to_string(),
+                })
+                .collect();
+            rows[at].record = csv::StringRecord::from(fields);
         }
     }
     rows.drain(..at);
