@@ -172,6 +172,16 @@ impl Problems {
         }
     }
 
+    /// Takes in the problems of a later part of the same file, in order, under this cap.
+    pub fn absorb(&mut self, other: Problems) {
+        let listed_errors = other.list.iter().filter(|p| p.is_error()).count();
+        for p in other.list {
+            self.push(p);
+        }
+        self.errors += other.errors - listed_errors;
+        self.suppressed += other.suppressed;
+    }
+
     /// Errors found, including those past the cap.
     pub fn error_count(&self) -> usize {
         self.errors

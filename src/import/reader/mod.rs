@@ -11,6 +11,7 @@ mod frame;
 mod header;
 mod parse;
 mod source;
+mod split;
 
 use std::hash::{DefaultHasher, Hasher};
 
@@ -23,7 +24,7 @@ use super::row::{RowCtx, Val};
 use super::schema::{Kind, TableKind};
 use crate::progress::Progress;
 use frame::Builder;
-pub use source::{CsvSource, RecordSource, sniff_delimiter};
+pub use source::{RecordSource, sniff_delimiter};
 
 /// For each column of a table's spec: its index and header in the file, if present.
 pub type SourceColumns = Vec<Option<(usize, String)>>;
@@ -64,7 +65,15 @@ pub fn read_text(
     opts: &ReadOptions,
     progress: Option<&Progress>,
 ) -> Result<ReadOk, Problems> {
-    read_records(kind, &mut CsvSource::new(text), file, opts, progress)
+    let threads = rayon::current_num_threads();
+    split::read_text_split(
+        kind,
+        text,
+        file,
+        opts,
+        progress,
+        (split::PARALLEL_BYTES, threads),
+    )
 }
 
 /// What the loop knows about the table being read.
@@ -83,10 +92,40 @@ pub fn read_records(
     progress: Option<&Progress>,
 ) -> Result<ReadOk, Problems> {
     let mut problems = Problems::new(opts.max_problems);
-    let specs = kind.columns();
+    let Some(header) = read_header_of(kind, src, file, &mut problems) else {
+        return Err(problems);
+    };
+    let cols = source_columns(kind, &header);
+    let layout = Layout::new(kind, &header, &cols);
+    if let Some(p) = progress {
+        p.start(&format!("reading {file}"), src.progress().1);
+    }
+    let mut part = Part::new(kind, src.size_hint());
+    let ctx = ReadCtx {
+        kind,
+        file,
+        opts,
+        progress,
+    };
+    if !read_part(&ctx, src, &layout, &mut part, &mut problems) {
+        return Err(problems);
+    }
+    if let Some(p) = progress {
+        p.set(src.progress().1);
+    }
+    finish(kind, src.noun(), vec![part], cols, file, problems)
+}
+
+/// The header row, matched to the table's columns; `None` (with the problems) when it is bad.
+fn read_header_of(
+    kind: TableKind,
+    src: &mut dyn RecordSource,
+    file: &str,
+    problems: &mut Problems,
+) -> Option<Vec<HeaderCell>> {
     let mut record = csv::StringRecord::new();
-    let header = match src.next_record(&mut record) {
-        Ok(Some(row)) => header::read_header(kind, &record, file, row, &mut problems),
+    match src.next_record(&mut record) {
+        Ok(Some(row)) => header::read_header(kind, &record, file, row, problems),
         Ok(None) => {
             let what = src.noun();
             problems.push(Problem::file_error(
@@ -100,12 +139,12 @@ pub fn read_records(
             problems.push(*p);
             None
         }
-    };
-    let Some(header) = header else {
-        return Err(problems);
-    };
-    // Spec column → (file column, header text).
-    let mut cols: SourceColumns = vec![None; specs.len()];
+    }
+}
+
+/// Spec column → (file column, header text).
+fn source_columns(kind: TableKind, header: &[HeaderCell]) -> SourceColumns {
+    let mut cols: SourceColumns = vec![None; kind.columns().len()];
     for (i, h) in header.iter().enumerate() {
         if let Some(s) = h.spec
             && cols[s].is_none()
@@ -113,22 +152,64 @@ pub fn read_records(
             cols[s] = Some((i, h.text.clone()));
         }
     }
-    let capacity = src.size_hint().min(1 << 24);
-    let mut builders: Vec<Builder> = specs.iter().map(|s| Builder::new(s, capacity)).collect();
-    let mut rows: Vec<u32> = Vec::with_capacity(capacity);
-    let mut key_hashes: Vec<(u64, u32)> = Vec::new();
-    let layout = Layout {
-        header: &header,
-        cols: &cols,
-        key_cols: kind
-            .unique_key()
-            .iter()
-            .filter_map(|k| specs.iter().position(|c| c.name == *k))
-            .collect(),
-    };
-    if let Some(p) = progress {
-        p.start(&format!("reading {file}"), src.progress().1);
+    cols
+}
+
+impl<'h> Layout<'h> {
+    fn new(kind: TableKind, header: &'h [HeaderCell], cols: &'h SourceColumns) -> Self {
+        let specs = kind.columns();
+        Layout {
+            header,
+            cols,
+            key_cols: kind
+                .unique_key()
+                .iter()
+                .filter_map(|k| specs.iter().position(|c| c.name == *k))
+                .collect(),
+        }
     }
+}
+
+/// What the record loop needs besides the records.
+struct ReadCtx<'a> {
+    kind: TableKind,
+    file: &'a str,
+    opts: &'a ReadOptions,
+    progress: Option<&'a Progress>,
+}
+
+/// The columns of a run of records as read: values, source rows, and unique-key hashes.
+struct Part {
+    builders: Vec<Builder>,
+    rows: Vec<u32>,
+    key_hashes: Vec<(u64, u32)>,
+}
+
+impl Part {
+    fn new(kind: TableKind, size_hint: usize) -> Self {
+        let capacity = size_hint.min(1 << 24);
+        Part {
+            builders: kind
+                .columns()
+                .iter()
+                .map(|s| Builder::new(s, capacity))
+                .collect(),
+            rows: Vec::with_capacity(capacity),
+            key_hashes: Vec::new(),
+        }
+    }
+}
+
+/// Reads every record of `src` into `part`. Returns false when the user cancelled.
+fn read_part(
+    ctx: &ReadCtx<'_>,
+    src: &mut dyn RecordSource,
+    layout: &Layout<'_>,
+    part: &mut Part,
+    problems: &mut Problems,
+) -> bool {
+    let (kind, file) = (ctx.kind, ctx.file);
+    let mut record = csv::StringRecord::new();
     let mut n = 0usize;
     loop {
         let row = match src.next_record(&mut record) {
@@ -142,65 +223,54 @@ pub fn read_records(
         };
         n += 1;
         if n.is_multiple_of(16_384)
-            && let Some(p) = progress
+            && let Some(p) = ctx.progress
         {
             if p.is_cancelled() {
                 problems.push(Problem::file_error(file, "cancelled"));
-                return Err(problems);
+                return false;
             }
             p.set(src.progress().0);
         }
         if record.iter().all(|f| f.trim().is_empty()) && src.unreadable().is_empty() {
             continue;
         }
-        if !check_width(&record, &header, file, row, &mut problems) {
+        if !check_width(&record, layout.header, file, row, problems) {
             continue;
         }
-        let mut vals: Vec<Val<'_>> = Vec::with_capacity(specs.len());
+        let mut vals: Vec<Val<'_>> = Vec::with_capacity(layout.cols.len());
         let (row_ok, key_unread) = parse_record(
             kind,
             &record,
             src.unreadable(),
-            &layout,
+            layout,
             (file, row),
             &mut vals,
-            &mut problems,
+            problems,
         );
-        let ctx = RowCtx {
+        let rctx = RowCtx {
             file,
             row,
-            valuation_date: opts.valuation_date,
-            cols: &cols,
+            valuation_date: ctx.opts.valuation_date,
+            cols: layout.cols,
         };
         if row_ok {
-            super::rules::normalise_row(kind, &mut vals, &ctx, &mut problems);
-            super::rules::check_row(kind, &vals, &ctx, &mut problems);
+            super::rules::normalise_row(kind, &mut vals, &rctx, problems);
+            super::rules::check_row(kind, &vals, &rctx, problems);
         }
         if !layout.key_cols.is_empty() && !key_unread {
             let mut hasher = DefaultHasher::new();
             for &k in &layout.key_cols {
                 vals[k].hash_key(&mut hasher);
             }
-            key_hashes.push((hasher.finish(), rows.len() as u32));
+            part.key_hashes
+                .push((hasher.finish(), part.rows.len() as u32));
         }
-        for (b, v) in builders.iter_mut().zip(&vals) {
+        for (b, v) in part.builders.iter_mut().zip(&vals) {
             b.push(v);
         }
-        rows.push(row as u32);
+        part.rows.push(row as u32);
     }
-    if let Some(p) = progress {
-        p.set(src.progress().1);
-    }
-    finish(
-        kind,
-        src.noun(),
-        builders,
-        rows,
-        key_hashes,
-        cols,
-        file,
-        problems,
-    )
+    true
 }
 
 /// Parses every spec column of one record into `vals`. Returns whether the row is clean, and
@@ -270,19 +340,16 @@ fn parse_record<'r>(
     (row_ok, key_unread)
 }
 
-/// Builds the frame from the columns and checks the unique key.
-#[allow(clippy::too_many_arguments)]
+/// Builds the frame from the parts' columns, in order, and checks the unique key over all rows.
 fn finish(
     kind: TableKind,
     noun: &str,
-    builders: Vec<Builder>,
-    rows: Vec<u32>,
-    key_hashes: Vec<(u64, u32)>,
+    parts: Vec<Part>,
     cols: SourceColumns,
     file: &str,
     mut problems: Problems,
 ) -> Result<ReadOk, Problems> {
-    let height = rows.len();
+    let height: usize = parts.iter().map(|p| p.rows.len()).sum();
     if height == 0 && !problems.has_errors() {
         problems.push(Problem::file_error(
             file,
@@ -290,18 +357,37 @@ fn finish(
         ));
         return Err(problems);
     }
-    let mut columns: Vec<Column> = Vec::with_capacity(builders.len() + 1);
-    columns.push(UInt32Chunked::from_vec(PlSmallStr::from_static(SOURCE_ROW), rows).into_column());
-    columns.extend(builders.into_iter().map(Builder::finish));
-    let df = match DataFrame::new(height, columns) {
-        Ok(df) => df,
-        Err(e) => {
-            problems.push(Problem::file_error(
-                file,
-                format!("internal error building the table: {e}"),
-            ));
-            return Err(problems);
+    let mut frame: Option<DataFrame> = None;
+    let mut key_hashes: Vec<(u64, u32)> = Vec::new();
+    for part in parts {
+        let offset = frame.as_ref().map_or(0, DataFrame::height) as u32;
+        key_hashes.extend(part.key_hashes.iter().map(|&(h, r)| (h, r + offset)));
+        let rows = part.rows.len();
+        let mut columns: Vec<Column> = Vec::with_capacity(part.builders.len() + 1);
+        columns.push(
+            UInt32Chunked::from_vec(PlSmallStr::from_static(SOURCE_ROW), part.rows).into_column(),
+        );
+        columns.extend(part.builders.into_iter().map(Builder::finish));
+        let df = DataFrame::new(rows, columns).and_then(|df| match frame.take() {
+            Some(mut all) => {
+                all.vstack_mut_owned(df)?;
+                Ok(all)
+            }
+            None => Ok(df),
+        });
+        match df {
+            Ok(df) => frame = Some(df),
+            Err(e) => {
+                problems.push(Problem::file_error(
+                    file,
+                    format!("internal error building the table: {e}"),
+                ));
+                return Err(problems);
+            }
         }
+    }
+    let Some(df) = frame else {
+        return Err(problems);
     };
     frame::check_duplicates(kind, &df, key_hashes, &cols, file, &mut problems);
     if problems.has_errors() {

@@ -37,20 +37,31 @@ pub struct CsvSource<'t> {
     lines: LineCounter<'t>,
     text: &'t str,
     header_read: bool,
+    /// Where this run of records starts in the whole text (for progress).
+    base: u64,
 }
 
 impl<'t> CsvSource<'t> {
     pub fn new(text: &'t str) -> Self {
+        Self::run(text, sniff_delimiter(text), 0, 1)
+    }
+
+    /// Records of `text` (a run of whole records of a larger text that starts `base` bytes in,
+    /// on line `first_line`), split at `delimiter`.
+    pub fn run(text: &'t str, delimiter: u8, base: u64, first_line: usize) -> Self {
         let reader = csv::ReaderBuilder::new()
-            .delimiter(sniff_delimiter(text))
+            .delimiter(delimiter)
             .has_headers(false)
             .flexible(true)
             .from_reader(text.as_bytes());
+        let mut lines = LineCounter::new(text.as_bytes());
+        lines.line = first_line;
         Self {
             reader,
-            lines: LineCounter::new(text.as_bytes()),
+            lines,
             text,
             header_read: false,
+            base,
         }
     }
 }
@@ -81,7 +92,11 @@ impl RecordSource for CsvSource<'_> {
     }
 
     fn progress(&self) -> (u64, u64) {
-        (self.reader.position().byte(), self.text.len() as u64)
+        let base = self.base;
+        (
+            base + self.reader.position().byte(),
+            base + self.text.len() as u64,
+        )
     }
 
     fn size_hint(&self) -> usize {

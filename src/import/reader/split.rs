@@ -1,0 +1,196 @@
+//! A large CSV text read on every core. The text is split at record boundaries found by the
+//! same CSV state machine that reads it (so a quoted field with line breaks is never cut), each
+//! run of records is read on its own thread, and the runs' columns, problems and key hashes are
+//! joined in file order: the frame and every message are those of reading it in one pass.
+
+use rayon::prelude::*;
+
+use super::source::{CsvSource, RecordSource, sniff_delimiter};
+use super::{
+    Layout, Part, ReadCtx, ReadOk, ReadOptions, finish, read_header_of, read_part, read_records,
+    source_columns,
+};
+use crate::import::problem::Problems;
+use crate::import::schema::TableKind;
+use crate::progress::Progress;
+
+/// Texts smaller than this are read in one pass: splitting would not pay.
+pub const PARALLEL_BYTES: usize = 8 << 20;
+
+/// Reads a table from decoded CSV text, in `threads` runs when it is at least `min_bytes` long.
+pub fn read_text_split(
+    kind: TableKind,
+    text: &str,
+    file: &str,
+    opts: &ReadOptions,
+    progress: Option<&Progress>,
+    (min_bytes, threads): (usize, usize),
+) -> Result<ReadOk, Problems> {
+    let delimiter = sniff_delimiter(text);
+    let starts = if text.len() >= min_bytes && threads > 1 {
+        record_starts(text, delimiter, threads)
+    } else {
+        vec![0]
+    };
+    if starts.len() < 2 {
+        return read_records(kind, &mut CsvSource::new(text), file, opts, progress);
+    }
+    let ends = starts.iter().skip(1).copied().chain([text.len()]);
+    let mut sources: Vec<CsvSource<'_>> = starts
+        .iter()
+        .zip(ends)
+        .map(|(&s, e)| {
+            let line = 1 + text.as_bytes()[..s].iter().filter(|&&b| b == b'\n').count();
+            CsvSource::run(&text[s..e], delimiter, s as u64, line)
+        })
+        .collect();
+    let mut problems = Problems::new(opts.max_problems);
+    let Some(header) = read_header_of(kind, &mut sources[0], file, &mut problems) else {
+        return Err(problems);
+    };
+    let cols = source_columns(kind, &header);
+    let layout = Layout::new(kind, &header, &cols);
+    if let Some(p) = progress {
+        p.start(&format!("reading {file}"), text.len() as u64);
+    }
+    let ctx = ReadCtx {
+        kind,
+        file,
+        opts,
+        progress,
+    };
+    let runs: Vec<(Part, Problems, bool)> = sources
+        .into_par_iter()
+        .map(|mut src| {
+            let mut part = Part::new(kind, src.size_hint());
+            let mut found = Problems::new(opts.max_problems);
+            let done = read_part(&ctx, &mut src, &layout, &mut part, &mut found);
+            (part, found, done)
+        })
+        .collect();
+    let mut parts = Vec::with_capacity(runs.len());
+    for (part, found, done) in runs {
+        problems.absorb(found);
+        if !done {
+            return Err(problems);
+        }
+        parts.push(part);
+    }
+    if let Some(p) = progress {
+        p.set(text.len() as u64);
+    }
+    finish(kind, "file", parts, cols, file, problems)
+}
+
+/// Byte offsets where records start that cut `text` after its header into about `parts` runs
+/// of equal size (the first is 0).
+fn record_starts(text: &str, delimiter: u8, parts: usize) -> Vec<usize> {
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut record = csv::ByteRecord::new();
+    let mut starts = vec![0];
+    let mut next = 1;
+    while next < parts && reader.read_byte_record(&mut record).unwrap_or(false) {
+        let at = record.position().map_or(0, |p| p.byte() as usize);
+        if at >= text.len() * next / parts && at > 0 {
+            starts.push(at);
+            next += 1;
+        }
+    }
+    starts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A portfolio text with bad cells, a duplicate, quoted line breaks and CRLF line ends.
+    fn text(rows: usize) -> String {
+        let mut t = String::from(
+            "专利号,专利名称,专利类型,IPC分类号,申请日,法律状态,专利权人,权利要求数,独立权利要求数,资产组\r\n",
+        );
+        for i in 0..rows {
+            let no = format!("CN2017105{:05}.X", i % (rows - 3));
+            let title = if i % 7 == 0 {
+                format!("\"一种方法,\r\n第{i}部分\"")
+            } else {
+                format!("方法{i}")
+            };
+            let date = if i % 97 == 0 {
+                "2019-13-45"
+            } else {
+                "2019-03-14"
+            };
+            t.push_str(&format!(
+                "{no},{title},发明,G06V 40/12,{date},有效,某公司,{},{},门锁\r\n",
+                i % 30 + 1,
+                if i % 211 == 0 { "x" } else { "1" }
+            ));
+            if i % 50 == 0 {
+                t.push_str("\r\n");
+            }
+        }
+        t
+    }
+
+    #[test]
+    fn split_reading_gives_the_frame_and_messages_of_one_pass() {
+        let t = text(3_000);
+        let opts = ReadOptions::new(chrono::NaiveDate::from_ymd_opt(2026, 9, 30).unwrap());
+        let one = read_records(
+            TableKind::Portfolio,
+            &mut CsvSource::new(&t),
+            "p.csv",
+            &opts,
+            None,
+        );
+        for threads in [2, 3, 7] {
+            let split =
+                read_text_split(TableKind::Portfolio, &t, "p.csv", &opts, None, (0, threads));
+            let (Err(a), Err(b)) = (&one, &split) else {
+                panic!("both reads should fail on the bad cells");
+            };
+            assert!(a.list.len() > 30, "{:#?}", a.list);
+            assert_eq!(a.list, b.list, "{threads} runs");
+            assert_eq!(
+                (a.suppressed, a.error_count()),
+                (b.suppressed, b.error_count())
+            );
+        }
+        // A clean text: the same frame.
+        let clean: String = t
+            .lines()
+            .filter(|l| !l.contains("2019-13-45") && !l.contains(",x"))
+            .collect::<Vec<_>>()
+            .join("\n");
+        let one = read_records(
+            TableKind::Portfolio,
+            &mut CsvSource::new(&clean),
+            "p.csv",
+            &opts,
+            None,
+        );
+        let split = read_text_split(TableKind::Portfolio, &clean, "p.csv", &opts, None, (0, 4));
+        match (one, split) {
+            (Ok((a, _, _)), Ok((b, _, _))) => assert!(a.equals_missing(&b)),
+            (Err(a), Err(b)) => assert_eq!(a.list, b.list),
+            _ => panic!("one read failed and the other did not"),
+        }
+    }
+
+    #[test]
+    fn runs_start_at_records_not_inside_quotes() {
+        let t = "a,b\n1,\"x\ny\nz\"\n2,3\n4,5\n";
+        let starts = record_starts(t, b',', 4);
+        for s in &starts[1..] {
+            assert!(t[..*s].ends_with('\n'), "{s}");
+            assert!(
+                !t[..*s].ends_with("x\n") && !t[..*s].ends_with("y\n"),
+                "{s}"
+            );
+        }
+    }
+}
