@@ -61,6 +61,17 @@ impl EnumKind {
         }
     }
 
+    /// Each label's code with its Chinese (`zh`) or English label, in declaration order.
+    pub fn labels(self, zh: bool) -> Vec<(&'static str, &'static str)> {
+        match self {
+            EnumKind::PatentType => PatentType::labels(zh),
+            EnumKind::LegalStatus => LegalStatus::labels(zh),
+            EnumKind::DealKind => DealKind::labels(zh),
+            EnumKind::CostCategory => CostCategory::labels(zh),
+            EnumKind::ParamScope => ParamScope::labels(zh),
+        }
+    }
+
     pub fn accepted(self) -> String {
         match self {
             EnumKind::PatentType => PatentType::accepted(),

@@ -15,8 +15,7 @@ use rust_xlsxwriter::{
 
 use super::schema::{ColumnSpec, EnumKind, Kind, TableKind};
 use super::{Dataset, Table};
-use crate::model::parameters::{ParamKey, ParamScope};
-use crate::model::{CostCategory, DealKind, LegalStatus, PatentType};
+use crate::model::parameters::ParamKey;
 use crate::report::ReportLang;
 
 /// The template could not be written.
@@ -201,94 +200,15 @@ fn num(v: &AnyValue<'_>) -> f64 {
 
 /// The accepted labels of a closed set, in the template's language.
 pub fn enum_labels(e: EnumKind, lang: ReportLang) -> Vec<&'static str> {
-    fn pick<T: Copy>(
-        all: &[T],
-        zh: fn(T) -> &'static str,
-        en: fn(T) -> &'static str,
-        lang: ReportLang,
-    ) -> Vec<&'static str> {
-        all.iter()
-            .map(|&v| match lang {
-                ReportLang::Zh => zh(v),
-                ReportLang::En => en(v),
-            })
-            .collect()
-    }
-    match e {
-        EnumKind::PatentType => pick(
-            PatentType::ALL,
-            PatentType::label_zh,
-            PatentType::label_en,
-            lang,
-        ),
-        EnumKind::LegalStatus => pick(
-            LegalStatus::ALL,
-            LegalStatus::label_zh,
-            LegalStatus::label_en,
-            lang,
-        ),
-        EnumKind::DealKind => pick(DealKind::ALL, DealKind::label_zh, DealKind::label_en, lang),
-        EnumKind::CostCategory => pick(
-            CostCategory::ALL,
-            CostCategory::label_zh,
-            CostCategory::label_en,
-            lang,
-        ),
-        EnumKind::ParamScope => pick(
-            ParamScope::ALL,
-            ParamScope::label_zh,
-            ParamScope::label_en,
-            lang,
-        ),
-    }
+    let zh = lang == ReportLang::Zh;
+    e.labels(zh).into_iter().map(|(_, label)| label).collect()
 }
 
 /// A code's label in the template's language (the code itself if unknown).
 fn enum_label(e: EnumKind, code: &str, lang: ReportLang) -> String {
-    fn of<T: Copy>(
-        v: Option<T>,
-        zh: fn(T) -> &'static str,
-        en: fn(T) -> &'static str,
-        lang: ReportLang,
-    ) -> Option<&'static str> {
-        v.map(|v| match lang {
-            ReportLang::Zh => zh(v),
-            ReportLang::En => en(v),
-        })
-    }
-    let label = match e {
-        EnumKind::PatentType => of(
-            PatentType::from_code(code),
-            PatentType::label_zh,
-            PatentType::label_en,
-            lang,
-        ),
-        EnumKind::LegalStatus => of(
-            LegalStatus::from_code(code),
-            LegalStatus::label_zh,
-            LegalStatus::label_en,
-            lang,
-        ),
-        EnumKind::DealKind => of(
-            DealKind::from_code(code),
-            DealKind::label_zh,
-            DealKind::label_en,
-            lang,
-        ),
-        EnumKind::CostCategory => of(
-            CostCategory::from_code(code),
-            CostCategory::label_zh,
-            CostCategory::label_en,
-            lang,
-        ),
-        EnumKind::ParamScope => of(
-            ParamScope::from_code(code),
-            ParamScope::label_zh,
-            ParamScope::label_en,
-            lang,
-        ),
-    };
-    label.map_or_else(|| code.to_string(), str::to_string)
+    let zh = lang == ReportLang::Zh;
+    let label = e.labels(zh).into_iter().find(|(c, _)| *c == code);
+    label.map_or(code, |(_, l)| l).to_string()
 }
 
 /// The note on a header cell: required or not, and how its cells are written.

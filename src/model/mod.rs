@@ -83,6 +83,14 @@ macro_rules! labelled_enum {
                 None
             }
 
+            /// Each variant's code with its Chinese (`zh`) or English label, in declaration order.
+            pub fn labels(zh: bool) -> Vec<(&'static str, &'static str)> {
+                Self::ALL
+                    .iter()
+                    .map(|v| (v.code(), if zh { v.label_zh() } else { v.label_en() }))
+                    .collect()
+            }
+
             /// The accepted spellings, for error messages and the docs.
             pub fn accepted() -> String {
                 let mut out = Vec::new();
