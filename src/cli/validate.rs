@@ -117,8 +117,7 @@ pub fn run(args: &ValidateArgs) -> Result<ExitCode, CliError> {
             import::read_file_tables(&bytes, &file, &opts, Some(&progress))
         });
         if !found.notes.is_empty() {
-            let workbook = import::workbook::is_workbook(&bytes)
-                || import::workbook::has_workbook_extension(&file);
+            let workbook = import::workbook::is_workbook(&bytes, &file);
             reports.push(FileReport {
                 file: file.clone(),
                 sheet: None,

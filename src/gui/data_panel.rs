@@ -97,7 +97,10 @@ pub fn open_files(app: &mut PatvalApp, ctx: &egui::Context, paths: Vec<PathBuf>)
                     continue;
                 }
             };
-            sources.insert(name.clone(), bytes.clone());
+            // A CSV file's text shows a problem's row; a workbook's messages name the cell.
+            if !import::workbook::is_workbook(&bytes, &name) {
+                sources.insert(name.clone(), bytes.clone());
+            }
             // A CSV file holds one table; a workbook one per recognised sheet.
             let found = import::read_file_tables(&bytes, &name, &opts, Some(progress));
             problems.extend(found.notes);
@@ -311,8 +314,8 @@ pub fn ui(app: &mut PatvalApp, ui: &mut egui::Ui) {
     if let Some(p) = app.data.shown.and_then(|i| app.loaded.problems.get(i)) {
         ui.separator();
         ui.strong(tr(lang, "Offending row"));
-        // A sheet's row is not a line of text: the message says where it is.
-        let line = p.row.filter(|_| p.sheet.is_none()).and_then(|row| {
+        // Only a text file's lines are kept (a workbook's messages name the cell).
+        let line = p.row.and_then(|row| {
             let bytes = app.data.sources.get(&p.file)?;
             let text = import::encoding::decode(bytes).ok()?;
             let header = text.lines().next().map(str::to_string)?;

@@ -176,7 +176,7 @@ pub fn read_table_shared(
     opts: &ReadOptions,
     progress: Option<&Progress>,
 ) -> Result<Table, ImportError> {
-    if workbook::is_workbook(&bytes) || workbook::has_workbook_extension(file) {
+    if workbook::is_workbook(&bytes, file) {
         return table_of_workbook(kind, &bytes, file, opts, progress);
     }
     let (text, encoding) = encoding::decode_detect(&bytes).map_err(|e| {
@@ -245,7 +245,7 @@ pub fn read_file_tables(
     opts: &ReadOptions,
     progress: Option<&Progress>,
 ) -> workbook::WorkbookTables {
-    if workbook::is_workbook(bytes) || workbook::has_workbook_extension(file) {
+    if workbook::is_workbook(bytes, file) {
         return workbook::read_workbook(bytes, file, opts, progress, None).unwrap_or_else(|e| {
             workbook::WorkbookTables {
                 tables: Vec::new(),
@@ -292,12 +292,7 @@ pub fn detect_kind(bytes: &[u8]) -> Option<TableKind> {
 
 /// Guesses which table a decoded CSV text holds from its header row.
 fn kind_of_text(text: &str) -> Option<TableKind> {
-    let delimiter = sniff_delimiter(text);
-    let mut rdr = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(text.as_bytes());
+    let mut rdr = reader::csv_reader(text.as_bytes(), sniff_delimiter(text));
     let mut record = csv::StringRecord::new();
     if !rdr.read_record(&mut record).ok()? {
         return None;

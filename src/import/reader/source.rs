@@ -49,11 +49,7 @@ impl<'t> CsvSource<'t> {
     /// Records of `text` (a run of whole records of a larger text that starts `base` bytes in,
     /// on line `first_line`), split at `delimiter`.
     pub fn run(text: &'t str, delimiter: u8, base: u64, first_line: usize) -> Self {
-        let reader = csv::ReaderBuilder::new()
-            .delimiter(delimiter)
-            .has_headers(false)
-            .flexible(true)
-            .from_reader(text.as_bytes());
+        let reader = csv_reader(text.as_bytes(), delimiter);
         let mut lines = LineCounter::new(text.as_bytes());
         lines.line = first_line;
         Self {
@@ -103,6 +99,16 @@ impl RecordSource for CsvSource<'_> {
         // Records ≤ lines: reserve exactly that, not a guess that over-allocates every builder.
         self.text.as_bytes().iter().filter(|&&b| b == b'\n').count() + 1
     }
+}
+
+/// A CSV reader as patval reads every table: the header is a record like the others, and rows
+/// may be ragged (their width is checked against the header with row and column).
+pub fn csv_reader(bytes: &[u8], delimiter: u8) -> csv::Reader<&[u8]> {
+    csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(bytes)
 }
 
 /// Picks the field delimiter from the header line: comma, tab or semicolon.

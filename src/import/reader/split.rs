@@ -5,7 +5,7 @@
 
 use rayon::prelude::*;
 
-use super::source::{CsvSource, RecordSource, sniff_delimiter};
+use super::source::{CsvSource, RecordSource, csv_reader, sniff_delimiter};
 use super::{
     Layout, Part, ReadCtx, ReadOk, ReadOptions, finish, read_header_of, read_part, read_records,
     source_columns,
@@ -85,11 +85,7 @@ pub fn read_text_split(
 /// Byte offsets where records start that cut `text` after its header into about `parts` runs
 /// of equal size (the first is 0).
 fn record_starts(text: &str, delimiter: u8, parts: usize) -> Vec<usize> {
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(text.as_bytes());
+    let mut reader = csv_reader(text.as_bytes(), delimiter);
     let mut record = csv::ByteRecord::new();
     let mut starts = vec![0];
     let mut next = 1;

@@ -26,17 +26,16 @@ pub const EXTENSIONS: [&str; 4] = ["xlsx", "xlsm", "xls", "ods"];
 /// are common).
 const HEADER_SEARCH_ROWS: usize = 20;
 
-/// Whether the bytes are a workbook container (zip: xlsx, xlsm, ods; OLE: xls) rather than text.
-pub fn is_workbook(bytes: &[u8]) -> bool {
-    bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(&OLE_MAGIC)
-}
-
-/// Whether a file name has a workbook extension.
-pub fn has_workbook_extension(file: &str) -> bool {
-    std::path::Path::new(file)
+/// Whether a file is read as a workbook: its bytes are a workbook container (zip: xlsx, xlsm,
+/// ods; OLE: xls), or its name says it is one (so a damaged or misnamed one gets a workbook's
+/// message, not a text file's).
+pub fn is_workbook(bytes: &[u8], file: &str) -> bool {
+    let container = bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(&OLE_MAGIC);
+    let named = std::path::Path::new(file)
         .extension()
         .and_then(|e| e.to_str())
-        .is_some_and(|e| EXTENSIONS.iter().any(|x| x.eq_ignore_ascii_case(e)))
+        .is_some_and(|e| EXTENSIONS.iter().any(|x| x.eq_ignore_ascii_case(e)));
+    container || named
 }
 
 const OLE_MAGIC: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
@@ -240,17 +239,20 @@ fn read_workbook_inner(
             );
             continue;
         }
+        let job = SheetJob {
+            file,
+            name,
+            by_name,
+            only,
+            opts,
+            progress,
+        };
         let read = match &mut book {
-            Book::Xlsx(x) => read_xlsx_sheet(x, name, by_name, only, file, opts, progress),
-            Book::Other(s) => read_range_sheet(s, name, by_name, only, file, opts, progress),
+            Book::Xlsx(x) => read_xlsx_sheet(x, &job),
+            Book::Other(s) => read_range_sheet(s, &job),
         };
         let Some((kind, read)) = read else { continue };
-        let read = read.map_err(|mut e| {
-            e.problems
-                .iter_mut()
-                .for_each(|p| p.sheet = Some(name.to_string()));
-            e
-        });
+        let read = job.placed(read);
         let kind = kind.or(by_name);
         if let Some(k) = kind {
             if let Some((_, first)) = seen.iter().find(|(s, _)| *s == k) {
@@ -269,49 +271,75 @@ fn read_workbook_inner(
             result: read,
         });
     }
-    if only.is_none() && out.tables.is_empty() && !out.notes.iter().any(Problem::is_error) {
+    let sheets = || {
         let names: Vec<&str> = metas.iter().map(|m| m.name.as_str()).collect();
-        out.notes.push(Problem::file_error(
-            file,
-            format!(
-                "no sheet holds a table patval reads (its sheets: {}); name each sheet as docs/input-formats.md lists, or give it the table's header row",
-                names.join(", ")
+        names.join(", ")
+    };
+    let guide = "as docs/input-formats.md lists, or give it the table's header row";
+    if out.tables.is_empty() && !out.notes.iter().any(Problem::is_error) {
+        let message = match only {
+            None => format!(
+                "no sheet holds a table patval reads (its sheets: {}); name each sheet {guide}",
+                sheets()
             ),
-        ));
-    }
-    if let Some(k) = only
-        && !seen.iter().any(|(s, _)| *s == k)
-        && out.tables.is_empty()
-    {
-        let names: Vec<&str> = metas.iter().map(|m| m.name.as_str()).collect();
-        out.notes.push(Problem::file_error(
-            file,
-            format!(
-                "the workbook has no {} sheet (its sheets: {}); name the sheet as docs/input-formats.md lists, or give it the table's header row",
+            Some(k) => format!(
+                "the workbook has no {} sheet (its sheets: {}); name the sheet {guide}",
                 k.name(),
-                names.join(", ")
+                sheets()
             ),
-        ));
+        };
+        out.notes.push(Problem::file_error(file, message));
     }
     Ok(out)
 }
 
-/// An `.xlsx`/`.xlsm` sheet, streamed. `None` when it holds no table to read.
-fn read_xlsx_sheet<RS: Read + Seek + Send>(
-    x: &mut Xlsx<RS>,
-    name: &str,
+/// One sheet to read: where it is, the table its name says it holds, and the table wanted.
+struct SheetJob<'a> {
+    file: &'a str,
+    name: &'a str,
     by_name: Option<TableKind>,
+    /// Only this table is wanted (a workbook given as one table file).
     only: Option<TableKind>,
-    file: &str,
-    opts: &ReadOptions,
-    progress: Option<&Progress>,
-) -> Option<(Option<TableKind>, Result<Table, ImportError>)> {
-    let cells = match x.worksheet_cells_reader(name) {
-        Ok(c) => c,
-        Err(e) => {
-            let p = Problem::file_error(file, format!("cannot read the sheet: {e}"));
-            return Some((by_name, Err(ImportError::single(p))));
+    opts: &'a ReadOptions,
+    progress: Option<&'a Progress>,
+}
+
+/// A sheet's table, if it holds one: the kind (when it could be told) and the table or its
+/// problems.
+type SheetRead = Option<(Option<TableKind>, Result<Table, ImportError>)>;
+
+impl SheetJob<'_> {
+    /// The sheet could not be read at all.
+    fn unreadable(&self, e: impl std::fmt::Display) -> SheetRead {
+        let p = Problem::file_error(self.file, format!("cannot read the sheet: {e}"));
+        Some((self.by_name, Err(ImportError::single(p))))
+    }
+
+    /// Every problem of the sheet's table, errors and warnings, placed in the sheet.
+    fn placed(&self, read: Result<Table, ImportError>) -> Result<Table, ImportError> {
+        let sheet = Some(self.name.to_string());
+        match read {
+            Ok(mut t) => {
+                t.warnings
+                    .iter_mut()
+                    .for_each(|p| p.sheet.clone_from(&sheet));
+                Ok(t)
+            }
+            Err(mut e) => {
+                e.problems
+                    .iter_mut()
+                    .for_each(|p| p.sheet.clone_from(&sheet));
+                Err(e)
+            }
         }
+    }
+}
+
+/// An `.xlsx`/`.xlsm` sheet, streamed. `None` when it holds no table to read.
+fn read_xlsx_sheet<RS: Read + Seek + Send>(x: &mut Xlsx<RS>, job: &SheetJob<'_>) -> SheetRead {
+    let cells = match x.worksheet_cells_reader(job.name) {
+        Ok(c) => c,
+        Err(e) => return job.unreadable(e),
     };
     let rows = u64::from(cells.dimensions().end.0) + 1;
     // The sheet's XML is parsed on another thread while this one makes and checks the rows.
@@ -321,56 +349,36 @@ fn read_xlsx_sheet<RS: Read + Seek + Send>(
         let batch = Vec::new().into_iter();
         let mut reader = RowReader::new(Cells::Received { rx, batch });
         let src = SheetSource::new(Box::new(move || reader.next_row()), rows);
-        read_sheet(src, name, by_name, only, file, opts, progress)
+        read_sheet(src, job)
     })
 }
 
 /// An `.xls` or `.ods` sheet, read whole.
-fn read_range_sheet<RS: Read + Seek>(
-    s: &mut Sheets<RS>,
-    name: &str,
-    by_name: Option<TableKind>,
-    only: Option<TableKind>,
-    file: &str,
-    opts: &ReadOptions,
-    progress: Option<&Progress>,
-) -> Option<(Option<TableKind>, Result<Table, ImportError>)> {
-    let range = match s.worksheet_range(name) {
+fn read_range_sheet<RS: Read + Seek>(s: &mut Sheets<RS>, job: &SheetJob<'_>) -> SheetRead {
+    let range = match s.worksheet_range(job.name) {
         Ok(r) => r,
-        Err(e) => {
-            let p = Problem::file_error(file, format!("cannot read the sheet: {e}"));
-            return Some((by_name, Err(ImportError::single(p))));
-        }
+        Err(e) => return job.unreadable(e),
     };
     let rows = range.end().map_or(0, |e| u64::from(e.0) + 1);
     let mut reader = RowReader::new(Cells::Whole { range, next: 0 });
     let src = SheetSource::new(Box::new(move || reader.next_row()), rows);
-    read_sheet(src, name, by_name, only, file, opts, progress)
+    read_sheet(src, job)
 }
 
 /// Finds the sheet's header row and table, then reads it like a CSV file.
-#[allow(clippy::too_many_arguments)]
-fn read_sheet(
-    mut src: SheetSource<'_>,
-    name: &str,
-    by_name: Option<TableKind>,
-    only: Option<TableKind>,
-    file: &str,
-    opts: &ReadOptions,
-    progress: Option<&Progress>,
-) -> Option<(Option<TableKind>, Result<Table, ImportError>)> {
-    let found = match find_header(&mut src, by_name) {
+fn read_sheet(mut src: SheetSource<'_>, job: &SheetJob<'_>) -> SheetRead {
+    let found = match find_header(&mut src, job.by_name) {
         Ok(f) => f,
         Err(mut p) => {
-            p.file = file.to_string();
-            return Some((by_name, Err(ImportError::single(p.in_sheet(Some(name))))));
+            p.file = job.file.to_string();
+            return Some((job.by_name, Err(ImportError::single(*p))));
         }
     };
     let Some((kind, at)) = found else {
         // A sheet named for a table must hold it; another sheet may hold none.
-        return by_name.map(|k| {
+        return job.by_name.map(|k| {
             let p = Problem::file_error(
-                file,
+                job.file,
                 format!(
                     "no header row naming the {} table's columns in the sheet's first {HEADER_SEARCH_ROWS} rows (docs/input-formats.md lists the headers)",
                     k.name()
@@ -379,31 +387,24 @@ fn read_sheet(
             (Some(k), Err(ImportError::single(p)))
         });
     };
-    if only.is_some_and(|k| k != kind) {
+    if job.only.is_some_and(|k| k != kind) {
         return None;
     }
     fill_header_from_above(&mut src, at);
-    let read = reader::read_records(kind, &mut src, file, opts, progress);
-    Some((
-        Some(kind),
-        match read {
-            Ok((df, warnings, source_columns)) => Ok(Table {
-                kind,
-                file: file.to_string(),
-                sheet: Some(name.to_string()),
-                encoding: SourceEncoding::Workbook,
-                df,
-                warnings: warnings
-                    .list
-                    .into_iter()
-                    .map(|p| p.in_sheet(Some(name)))
-                    .collect(),
-                source_columns,
-                source: Arc::new(src.into_kept()),
-            }),
-            Err(p) => Err(ImportError::from_problems(p)),
-        },
-    ))
+    let read = reader::read_records(kind, &mut src, job.file, job.opts, job.progress);
+    let table = read
+        .map_err(ImportError::from_problems)
+        .map(|(df, warnings, source_columns)| Table {
+            kind,
+            file: job.file.to_string(),
+            sheet: Some(job.name.to_string()),
+            encoding: SourceEncoding::Workbook,
+            df,
+            warnings: warnings.list,
+            source_columns,
+            source: Arc::new(src.into_kept()),
+        });
+    Some((Some(kind), table))
 }
 
 /// The table and the index (among the rows read ahead) of the header row: the first row of the
