@@ -169,6 +169,14 @@ fn is_toml(p: &Path) -> bool {
         .is_some_and(|e| e.eq_ignore_ascii_case("toml"))
 }
 
+/// What a table was read from: a text file's encoding, or a workbook's sheet.
+fn source_label(lang: super::Lang, e: import::SourceEncoding) -> &'static str {
+    match e {
+        import::SourceEncoding::Workbook => tr(lang, "workbook sheet"),
+        other => other.label(),
+    }
+}
+
 /// Files dropped on the window open like files from the dialog.
 pub fn accept_dropped_files(app: &mut PatvalApp, ctx: &egui::Context) {
     let dropped: Vec<PathBuf> = ctx.input(|i| {
@@ -275,7 +283,7 @@ pub fn ui(app: &mut PatvalApp, ui: &mut egui::Ui) {
                             "{} {}, {}",
                             t.df.height(),
                             tr(lang, "rows"),
-                            t.encoding.label()
+                            source_label(lang, t.encoding)
                         ));
                     }
                     None => {

@@ -48,6 +48,7 @@ pub const TABLE: &[(&str, &str)] = &[
     ),
     ("Save the input template…", "保存数据模板…"),
     ("All", "全部"),
+    ("workbook sheet", "工作表"),
     (
         "These results are of the data loaded before; the data now loaded is being valued…",
         "以下结果是此前载入数据的结果；当前载入的数据正在评估…",
