@@ -2,7 +2,7 @@
 //! place; the stated first period and the tax amortisation benefit of docs/methods.md §10 to the
 //! cent; the market grid by hand; bad parameter rows named by row and key.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::Command;

@@ -2,7 +2,7 @@
 //! from the doc itself (the number after each `<!--check:NAME-->` marker), so the doc and the
 //! code cannot drift apart.
 
-mod common;
+use crate::common;
 
 use std::collections::HashMap;
 use std::path::Path;

@@ -1,7 +1,7 @@
 //! Bank side: the value bridge sums to the gap to the cent, the Shenzhen profile's rates and cap
 //! on the worked example of docs/bank.md, a lapsed patent drops coverage, and the CLI commands.
 
-mod common;
+use crate::common;
 
 use std::process::{Command, Output};
 

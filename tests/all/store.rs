@@ -1,7 +1,7 @@
 //! The expert-review store: round trips, migrations, merges, tamper detection, refusal of bad
 //! files, two writers at once.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

@@ -3,7 +3,7 @@
 //! patent's income table equal to its trace to the fen, and no English default or file path
 //! in the Chinese document.
 
-mod common;
+use crate::common;
 
 use common::patval;
 use patval::report::docx::DocxTable;

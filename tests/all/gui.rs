@@ -1,7 +1,7 @@
 //! Drives the real app with egui_kittest (no GPU): load the sample, change the discount rate and
 //! see the value change, save a version, add an annotation, switch language.
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, Instant};
 

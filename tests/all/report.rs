@@ -2,7 +2,7 @@
 //! headings (the PDF's text is extracted),
 //! CSV/xlsx with formula cells neutralised, and verification of an exported file.
 
-mod common;
+use crate::common;
 
 use std::process::{Command, Output};
 

@@ -4,7 +4,7 @@
 //! check; the sign-off names; no English default, path or internal name in the Chinese memo;
 //! and the bank options refused on the other documents.
 
-mod common;
+use crate::common;
 
 use common::patval;
 use patval::model::LegalStatus;

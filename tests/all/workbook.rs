@@ -1,7 +1,7 @@
 //! Workbooks in: the template round trip, every table kind from .xlsx, .ods and .xls, and the
 //! sample case as one workbook valued to the fen as from its CSV files.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::sync::Arc;
