@@ -64,9 +64,9 @@ fn the_template_reads_back_as_the_sample_frames() {
 #[test]
 fn every_table_kind_reads_from_xlsx_ods_and_xls() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/workbooks");
-    // sample.ods and sample.xls: the template (zh) saved by LibreOffice Calc as ODF and as
-    // Excel 97–2003, so they come from another program's writer.
-    for name in ["sample.ods", "sample.xls"] {
+    // The template (zh) saved by LibreOffice Calc as ODF, as Excel 97–2003 and as Excel 2007
+    // (.xlsx), so they come from another program's writer.
+    for name in ["sample.ods", "sample.xls", "sample-libreoffice.xlsx"] {
         let bytes = std::fs::read(dir.join(name)).unwrap();
         let ds = read_workbook(bytes, name);
         assert_same_frames(&ds, &sample(), name);

@@ -25,6 +25,7 @@ use super::schema::{Kind, TableKind};
 use crate::progress::Progress;
 use frame::Builder;
 pub use source::{RecordSource, csv_reader, sniff_delimiter};
+pub use split::read_runs;
 
 /// For each column of a table's spec: its index and header in the file, if present.
 pub type SourceColumns = Vec<Option<(usize, String)>>;
@@ -386,9 +387,11 @@ fn finish(
             }
         }
     }
-    let Some(df) = frame else {
+    let Some(mut df) = frame else {
         return Err(problems);
     };
+    // One chunk per column, whatever the number of runs: later look-ups by row stay direct.
+    df.rechunk_mut_par();
     frame::check_duplicates(kind, &df, key_hashes, &cols, file, &mut problems);
     if problems.has_errors() {
         Err(problems)

@@ -10,7 +10,7 @@ use super::{
     Layout, Part, ReadCtx, ReadOk, ReadOptions, finish, read_header_of, read_part, read_records,
     source_columns,
 };
-use crate::import::problem::Problems;
+use crate::import::problem::{Problem, Problems};
 use crate::import::schema::TableKind;
 use crate::progress::Progress;
 
@@ -36,22 +36,39 @@ pub fn read_text_split(
         return read_records(kind, &mut CsvSource::new(text), file, opts, progress);
     }
     let ends = starts.iter().skip(1).copied().chain([text.len()]);
-    let mut sources: Vec<CsvSource<'_>> = starts
-        .iter()
-        .zip(ends)
-        .map(|(&s, e)| {
-            let line = 1 + text.as_bytes()[..s].iter().filter(|&&b| b == b'\n').count();
-            CsvSource::run(&text[s..e], delimiter, s as u64, line)
-        })
-        .collect();
+    let mut sources = starts.iter().zip(ends).map(|(&s, e)| {
+        let line = 1 + text.as_bytes()[..s].iter().filter(|&&b| b == b'\n').count();
+        CsvSource::run(&text[s..e], delimiter, s as u64, line)
+    });
+    let Some(first) = sources.next() else {
+        return read_records(kind, &mut CsvSource::new(text), file, opts, progress);
+    };
+    let size = text.len() as u64;
+    read_runs(kind, first, sources, file, opts, progress, size).0
+}
+
+/// Reads a table whose records come in runs, in order: the header from the first run, then
+/// every run's records on the thread pool as the runs arrive. The runs' columns, problems (under
+/// one cap, in order) and key hashes are joined in order, so the frame and every message are
+/// those of one pass. The sources are given back (a sheet's keep the records they served).
+/// `total` is the progress bar's length in the sources' units.
+pub fn read_runs<S: RecordSource + Send>(
+    kind: TableKind,
+    mut first: S,
+    rest: impl Iterator<Item = S> + Send,
+    file: &str,
+    opts: &ReadOptions,
+    progress: Option<&Progress>,
+    total: u64,
+) -> (Result<ReadOk, Problems>, Vec<S>) {
     let mut problems = Problems::new(opts.max_problems);
-    let Some(header) = read_header_of(kind, &mut sources[0], file, &mut problems) else {
-        return Err(problems);
+    let Some(header) = read_header_of(kind, &mut first, file, &mut problems) else {
+        return (Err(problems), vec![first]);
     };
     let cols = source_columns(kind, &header);
     let layout = Layout::new(kind, &header, &cols);
     if let Some(p) = progress {
-        p.start(&format!("reading {file}"), text.len() as u64);
+        p.start(&format!("reading {file}"), total);
     }
     let ctx = ReadCtx {
         kind,
@@ -59,27 +76,37 @@ pub fn read_text_split(
         opts,
         progress,
     };
-    let runs: Vec<(Part, Problems, bool)> = sources
-        .into_par_iter()
-        .map(|mut src| {
+    let cancelled = || progress.is_some_and(Progress::is_cancelled);
+    let mut runs: Vec<_> = std::iter::once(first)
+        .chain(rest)
+        .enumerate()
+        .par_bridge()
+        .map(|(i, mut src)| {
             let mut part = Part::new(kind, src.size_hint());
             let mut found = Problems::new(opts.max_problems);
-            let done = read_part(&ctx, &mut src, &layout, &mut part, &mut found);
-            (part, found, done)
+            let done = !cancelled() && read_part(&ctx, &mut src, &layout, &mut part, &mut found);
+            (i, src, part, found, done)
         })
         .collect();
-    let mut parts = Vec::with_capacity(runs.len());
-    for (part, found, done) in runs {
+    runs.sort_unstable_by_key(|r| r.0);
+    let noun = runs.first().map_or("file", |r| r.1.noun());
+    let (mut parts, mut sources, mut done) = (Vec::new(), Vec::new(), true);
+    for (_, src, part, found, ok) in runs {
         problems.absorb(found);
-        if !done {
-            return Err(problems);
-        }
+        done &= ok;
         parts.push(part);
+        sources.push(src);
+    }
+    if !done {
+        if !problems.has_errors() {
+            problems.push(Problem::file_error(file, "cancelled"));
+        }
+        return (Err(problems), sources);
     }
     if let Some(p) = progress {
-        p.set(text.len() as u64);
+        p.set(total);
     }
-    finish(kind, "file", parts, cols, file, problems)
+    (finish(kind, noun, parts, cols, file, problems), sources)
 }
 
 /// Byte offsets where records start that cut `text` after its header into about `parts` runs

@@ -6,6 +6,8 @@
 
 mod sheet;
 pub mod value;
+mod xlsx_parts;
+mod xlsx_rows;
 
 use std::io::{Cursor, Read, Seek};
 use std::sync::Arc;
@@ -18,6 +20,7 @@ use super::{ImportError, SourceEncoding, Table, TableKind};
 use crate::model::label_key;
 use crate::progress::Progress;
 use sheet::{Cells, RowReader, SheetSource};
+use xlsx_parts::XlsxParts;
 
 /// File extensions read as workbooks.
 pub const EXTENSIONS: [&str; 4] = ["xlsx", "xlsm", "xls", "ods"];
@@ -131,7 +134,8 @@ pub struct TableRead {
 
 /// The workbook, opened by what its bytes are (not its name).
 enum Book<'b> {
-    Xlsx(Box<Xlsx<Cursor<&'b [u8]>>>),
+    /// calamine tells the sheets; their XML is read from the package's parts.
+    Xlsx(Box<Xlsx<Cursor<&'b [u8]>>>, Box<XlsxParts<'b>>),
     Other(Box<Sheets<Cursor<&'b [u8]>>>),
 }
 
@@ -161,12 +165,12 @@ fn open(bytes: &[u8]) -> Result<Book<'_>, String> {
             .map(|o| Book::Other(Box::new(Sheets::Ods(o))))
             .map_err(|e| damaged(&e.to_string()));
     }
-    calamine::open_workbook_from_rs::<Xlsx<_>, _>(cursor)
-        .map(|x| Book::Xlsx(Box::new(x)))
-        .map_err(|e| match e {
-            calamine::XlsxError::Password => password.into(),
-            e => damaged(&e.to_string()),
-        })
+    let book = calamine::open_workbook_from_rs::<Xlsx<_>, _>(cursor).map_err(|e| match e {
+        calamine::XlsxError::Password => password.into(),
+        e => damaged(&e.to_string()),
+    })?;
+    let parts = XlsxParts::open(bytes, book.has_1904_epoch()).map_err(|e| damaged(&e))?;
+    Ok(Book::Xlsx(Box::new(book), Box::new(parts)))
 }
 
 fn damaged(e: &str) -> String {
@@ -198,7 +202,7 @@ pub fn read_workbook(
     only: Option<TableKind>,
 ) -> Result<WorkbookTables, ImportError> {
     let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        read_workbook_inner(bytes, file, opts, progress, only)
+        read_workbook_inner(bytes, file, (opts, progress), only, BLOCK_BYTES)
     }));
     read.unwrap_or_else(|_| {
         Err(ImportError::single(Problem::file_error(
@@ -208,16 +212,17 @@ pub fn read_workbook(
     })
 }
 
+/// `block_bytes`: the size of the runs of an `.xlsx` sheet's XML read on every core.
 fn read_workbook_inner(
     bytes: &[u8],
     file: &str,
-    opts: &ReadOptions,
-    progress: Option<&Progress>,
+    (opts, progress): (&ReadOptions, Option<&Progress>),
     only: Option<TableKind>,
+    block_bytes: usize,
 ) -> Result<WorkbookTables, ImportError> {
     let mut book = open(bytes).map_err(|m| ImportError::single(Problem::file_error(file, m)))?;
     let metas: Vec<calamine::Sheet> = match &book {
-        Book::Xlsx(x) => x.sheets_metadata().to_vec(),
+        Book::Xlsx(x, _) => x.sheets_metadata().to_vec(),
         Book::Other(s) => s.sheets_metadata().to_vec(),
     };
     let mut out = WorkbookTables::default();
@@ -246,9 +251,10 @@ fn read_workbook_inner(
             only,
             opts,
             progress,
+            block_bytes,
         };
         let read = match &mut book {
-            Book::Xlsx(x) => read_xlsx_sheet(x, &job),
+            Book::Xlsx(_, parts) => read_xlsx_sheet(parts, &job),
             Book::Other(s) => read_range_sheet(s, &job),
         };
         let Some((kind, read)) = read else { continue };
@@ -302,6 +308,8 @@ struct SheetJob<'a> {
     only: Option<TableKind>,
     opts: &'a ReadOptions,
     progress: Option<&'a Progress>,
+    /// The size of the runs of an `.xlsx` sheet's XML read on every core.
+    block_bytes: usize,
 }
 
 /// A sheet's table, if it holds one: the kind (when it could be told) and the table or its
@@ -335,22 +343,59 @@ impl SheetJob<'_> {
     }
 }
 
-/// An `.xlsx`/`.xlsm` sheet, streamed. `None` when it holds no table to read.
-fn read_xlsx_sheet<RS: Read + Seek + Send>(x: &mut Xlsx<RS>, job: &SheetJob<'_>) -> SheetRead {
-    let cells = match x.worksheet_cells_reader(job.name) {
-        Ok(c) => c,
+/// XML text per run of an `.xlsx` sheet's rows (about 18,000 rows of a portfolio).
+const BLOCK_BYTES: usize = 8 << 20;
+
+/// An `.xlsx`/`.xlsm` sheet: its XML is inflated on one thread and cut into blocks of rows,
+/// whose rows are parsed and read on every core. `None` when it holds no table to read.
+fn read_xlsx_sheet(parts: &mut XlsxParts<'_>, job: &SheetJob<'_>) -> SheetRead {
+    let (xml, _, cells) = match parts.sheet(job.name) {
+        Ok(s) => s,
         Err(e) => return job.unreadable(e),
     };
-    let rows = u64::from(cells.dimensions().end.0) + 1;
-    // The sheet's XML is parsed on another thread while this one makes and checks the rows.
     std::thread::scope(|s| {
-        let (tx, rx) = std::sync::mpsc::sync_channel(4);
-        s.spawn(move || sheet::send_cells(cells, &tx));
-        let batch = Vec::new().into_iter();
-        let mut reader = RowReader::new(Cells::Received { rx, batch });
-        let src = SheetSource::new(Box::new(move || reader.next_row()), rows);
-        read_sheet(src, job)
+        let (tx, rx) = std::sync::mpsc::sync_channel(2);
+        s.spawn(move || xlsx_rows::cut_blocks(xml, job.block_bytes, HEADER_SEARCH_ROWS + 1, &tx));
+        let mut blocks = rx.into_iter();
+        let first = match blocks.next() {
+            Some(Ok(b)) => b,
+            Some(Err(e)) => return job.unreadable(e),
+            None => return job.unreadable("the sheet has no XML"),
+        };
+        let rows = xlsx_rows::declared_rows(&first);
+        let feed = |block: Result<String, String>| -> sheet::RowFeed<'_> {
+            let mut rows: Option<std::vec::IntoIter<sheet::RowResult>> = None;
+            Box::new(move || {
+                let rows = rows.get_or_insert_with(|| block_rows(&block, cells).into_iter());
+                rows.next()
+            })
+        };
+        let src = SheetSource::new(feed(Ok(first)), rows);
+        let rest = |width: usize| {
+            blocks.map(move |b| {
+                let estimate = b.as_ref().map_or(0, |t| t.len() / 256);
+                SheetSource::run(feed(b), rows, width, estimate)
+            })
+        };
+        read_sheet(src, rest, job)
     })
+}
+
+/// The rows of one block of a sheet's XML, then the error that ended the sheet, if one did.
+fn block_rows(
+    block: &Result<String, String>,
+    cells: &xlsx_parts::CellParts,
+) -> Vec<sheet::RowResult> {
+    let (rows, error) = match block {
+        Ok(xml) => xlsx_rows::parse_block(xml, cells),
+        Err(e) => (Vec::new(), Some(e.clone())),
+    };
+    let mut out: Vec<sheet::RowResult> = rows.into_iter().map(Ok).collect();
+    if let Some(e) = error {
+        let p = Problem::file_error("", format!("cannot read the sheet: {e}"));
+        out.push(Err(Box::new(p)));
+    }
+    out
 }
 
 /// An `.xls` or `.ods` sheet, read whole.
@@ -360,13 +405,22 @@ fn read_range_sheet<RS: Read + Seek>(s: &mut Sheets<RS>, job: &SheetJob<'_>) -> 
         Err(e) => return job.unreadable(e),
     };
     let rows = range.end().map_or(0, |e| u64::from(e.0) + 1);
-    let mut reader = RowReader::new(Cells::Whole { range, next: 0 });
-    let src = SheetSource::new(Box::new(move || reader.next_row()), rows);
-    read_sheet(src, job)
+    let mut reader = RowReader::new(Cells { range, next: 0 });
+    let src = SheetSource::new(Box::new(move || reader.next_row().map(Ok)), rows);
+    read_sheet(src, |_| std::iter::empty(), job)
 }
 
-/// Finds the sheet's header row and table, then reads it like a CSV file.
-fn read_sheet(mut src: SheetSource<'_>, job: &SheetJob<'_>) -> SheetRead {
+/// Finds the sheet's header row and table in its first rows (`src`), then reads it like a CSV
+/// file, with the runs of rows that follow (`rest`, made for the header's width) read on every
+/// core.
+fn read_sheet<'a, I>(
+    mut src: SheetSource<'a>,
+    rest: impl FnOnce(usize) -> I,
+    job: &SheetJob<'_>,
+) -> SheetRead
+where
+    I: Iterator<Item = SheetSource<'a>> + Send,
+{
     let found = match find_header(&mut src, job.by_name) {
         Ok(f) => f,
         Err(mut p) => {
@@ -391,7 +445,14 @@ fn read_sheet(mut src: SheetSource<'_>, job: &SheetJob<'_>) -> SheetRead {
         return None;
     }
     fill_header_from_above(&mut src, at);
-    let read = reader::read_records(kind, &mut src, job.file, job.opts, job.progress);
+    let rest = rest(src.header_width());
+    let total = reader::RecordSource::progress(&src).1;
+    let (read, sources) =
+        reader::read_runs(kind, src, rest, job.file, job.opts, job.progress, total);
+    let kept: Vec<u8> = sources
+        .into_iter()
+        .flat_map(SheetSource::into_kept)
+        .collect();
     let table = read
         .map_err(ImportError::from_problems)
         .map(|(df, warnings, source_columns)| Table {
@@ -402,7 +463,7 @@ fn read_sheet(mut src: SheetSource<'_>, job: &SheetJob<'_>) -> SheetRead {
             df,
             warnings: warnings.list,
             source_columns,
-            source: Arc::new(src.into_kept()),
+            source: Arc::new(kept),
         });
     Some((Some(kind), table))
 }
@@ -450,4 +511,60 @@ fn fill_header_from_above(src: &mut SheetSource<'_>, at: usize) {
         }
     }
     rows.drain(..at);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tables(
+        bytes: &[u8],
+        block_bytes: usize,
+    ) -> Vec<(Option<String>, Result<Table, ImportError>)> {
+        let date = chrono::NaiveDate::from_ymd_opt(2026, 9, 30).unwrap();
+        let opts = ReadOptions::new(date);
+        read_workbook_inner(bytes, "case.xlsx", (&opts, None), None, block_bytes)
+            .unwrap()
+            .tables
+            .into_iter()
+            .map(|t| (t.sheet, t.result))
+            .collect()
+    }
+
+    /// A sheet read in runs of a few rows gives the table, the kept cells and the messages of
+    /// one run: the template, and workbooks with bad cells, duplicates and formula errors.
+    #[test]
+    fn a_sheet_read_in_runs_is_the_sheet_read_whole() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/bad_workbooks");
+        let mut books =
+            vec![crate::import::template::template_xlsx(crate::report::ReportLang::Zh).unwrap()];
+        for name in [
+            "duplicate_patent",
+            "formula_errors",
+            "unknown_patent_type",
+            "ok_title_rows_and_merged_header",
+        ] {
+            books.push(std::fs::read(dir.join(format!("{name}.xlsx"))).unwrap());
+        }
+        let mut runs_read = 0;
+        for bytes in &books {
+            let whole = tables(bytes, usize::MAX);
+            let runs = tables(bytes, 200);
+            assert_eq!(whole.len(), runs.len());
+            for ((sheet, a), (_, b)) in whole.iter().zip(&runs) {
+                match (a, b) {
+                    (Ok(a), Ok(b)) => {
+                        assert!(a.df.equals_missing(&b.df), "{sheet:?}");
+                        assert_eq!(a.source, b.source, "{sheet:?}");
+                        assert_eq!(a.warnings, b.warnings, "{sheet:?}");
+                        assert_eq!(b.df.first_col_n_chunks(), 1, "{sheet:?}");
+                        runs_read += usize::from(b.df.height() > 4);
+                    }
+                    (Err(a), Err(b)) => assert_eq!(a.problems, b.problems, "{sheet:?}"),
+                    _ => panic!("{sheet:?}: one read failed and the other did not"),
+                }
+            }
+        }
+        assert!(runs_read >= 4, "{runs_read}");
+    }
 }

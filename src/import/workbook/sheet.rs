@@ -1,72 +1,42 @@
-//! One worksheet as a [`RecordSource`]: its cells, row by row, as the text the table reader
-//! parses. An `.xlsx` sheet is streamed cell by cell (a 1,000,000-row sheet is never held as a
-//! grid); `.xls` and `.ods` sheets come from calamine as a whole range.
+//! One worksheet as [`RecordSource`]s: its cells, row by row, as the text the table reader
+//! parses. An `.xlsx` sheet comes in blocks of rows read on every core
+//! ([`super::xlsx_rows`]; a 1,000,000-row sheet is never held as a grid); `.xls` and `.ods`
+//! sheets come from calamine as a whole range.
 
 use std::collections::VecDeque;
-use std::io::{Read, Seek};
 
-use calamine::{Data, DataRef, Range, XlsxCellReader};
+use calamine::{Data, Range};
 
 use super::value;
 use crate::import::problem::Problem;
 use crate::import::reader::RecordSource;
 
-/// A cell as parsed: its 0-based position and its value (a shared string is borrowed from the
-/// workbook, so handing cells to another thread copies no text).
-pub type RawCell<'a> = ((u32, u32), DataRef<'a>);
-
-/// Cells in batches, or the error that ended the sheet.
-pub type CellBatch<'a> = Result<Vec<RawCell<'a>>, String>;
-
-/// The cells of a sheet in row order, empty cells left out.
-pub enum Cells<'a> {
-    /// A streamed `.xlsx` sheet, parsed by another thread ([`send_cells`]).
-    Received {
-        rx: std::sync::mpsc::Receiver<CellBatch<'a>>,
-        batch: std::vec::IntoIter<RawCell<'a>>,
-    },
-    Whole {
-        range: Range<Data>,
-        next: usize,
-    },
+/// The cells of an `.xls` or `.ods` sheet in row order, empty cells left out.
+pub struct Cells {
+    pub range: Range<Data>,
+    pub next: usize,
 }
 
 /// One cell: 0-based row and column, and its text or why it has none.
 type Cell = (u32, u32, Result<String, String>);
 
-impl Cells<'_> {
+impl Cells {
     /// The next cell with content.
-    fn next(&mut self) -> Result<Option<Cell>, String> {
-        match self {
-            Cells::Received { rx, batch } => loop {
-                if let Some(((row, col), v)) = batch.next() {
-                    let mut s = String::new();
-                    let text = value::write_text(&v, &mut s).map(|()| s);
-                    return Ok(Some((row, col, text)));
-                }
-                match rx.recv() {
-                    Ok(b) => *batch = b?.into_iter(),
-                    Err(_) => return Ok(None),
-                }
-            },
-            Cells::Whole { range, next } => {
-                let (Some(start), w) = (range.start(), range.width()) else {
-                    return Ok(None);
-                };
-                let total = w * range.height();
-                while *next < total {
-                    let (r, c) = (*next / w, *next % w);
-                    *next += 1;
-                    let Some(v) = range.get((r, c)).filter(|v| !matches!(v, Data::Empty)) else {
-                        continue;
-                    };
-                    let mut s = String::new();
-                    let text = value::write_text_owned(v, &mut s).map(|()| s);
-                    return Ok(Some((start.0 + r as u32, start.1 + c as u32, text)));
-                }
-                Ok(None)
-            }
+    fn next(&mut self) -> Option<Cell> {
+        let (range, next) = (&self.range, &mut self.next);
+        let (start, w) = (range.start()?, range.width());
+        let total = w * range.height();
+        while *next < total {
+            let (r, c) = (*next / w, *next % w);
+            *next += 1;
+            let Some(v) = range.get((r, c)).filter(|v| !matches!(v, Data::Empty)) else {
+                continue;
+            };
+            let mut s = String::new();
+            let text = value::write_text_owned(v, &mut s).map(|()| s);
+            return Some((start.0 + r as u32, start.1 + c as u32, text));
         }
+        None
     }
 }
 
@@ -80,95 +50,55 @@ pub struct Row {
     pub unreadable: Vec<(usize, String)>,
 }
 
-/// A row, or the problem that ended the sheet.
-pub type RowResult = Result<Row, Box<Problem>>;
-
-/// Parses a streamed `.xlsx` sheet and sends its non-empty cells in batches until the sheet ends
-/// or the receiver is gone; the thread that receives them turns them into rows and checks them.
-pub fn send_cells<'a, RS: Read + Seek>(
-    mut reader: XlsxCellReader<'a, RS>,
-    tx: &std::sync::mpsc::SyncSender<CellBatch<'a>>,
-) {
-    const BATCH: usize = 16_384;
-    loop {
-        let mut batch = Vec::with_capacity(BATCH);
-        let mut end = false;
-        while batch.len() < BATCH {
-            match reader.next_cell() {
-                Ok(Some(c)) if matches!(c.get_value(), DataRef::Empty) => {}
-                Ok(Some(c)) => {
-                    let pos = c.get_position();
-                    batch.push((pos, c.get_value().clone()));
-                }
-                Ok(None) => {
-                    end = true;
-                    break;
-                }
-                Err(e) => {
-                    let _ = tx.send(Ok(batch));
-                    let _ = tx.send(Err(e.to_string()));
-                    return;
-                }
-            }
-        }
-        if tx.send(Ok(batch)).is_err() || end {
-            return;
+impl Row {
+    /// An empty row; `row` is 1-based.
+    pub fn new(row: usize) -> Self {
+        Self {
+            row,
+            record: csv::StringRecord::new(),
+            unreadable: Vec::new(),
         }
     }
 }
 
+/// A row, or the problem that ended the sheet.
+pub type RowResult = Result<Row, Box<Problem>>;
+
 /// Groups a sheet's cells into rows.
-pub struct RowReader<'a> {
-    cells: Cells<'a>,
+pub struct RowReader {
+    cells: Cells,
     /// The first cell of the next row, read ahead.
     ahead: Option<Cell>,
 }
 
-impl<'a> RowReader<'a> {
-    pub fn new(cells: Cells<'a>) -> Self {
+impl RowReader {
+    pub fn new(cells: Cells) -> Self {
         Self { cells, ahead: None }
     }
 
     /// The next row with content.
-    pub fn next_row(&mut self) -> Option<RowResult> {
-        let sheet_error = |e: String| {
-            Box::new(Problem::file_error(
-                "",
-                format!("cannot read the sheet: {e}"),
-            ))
-        };
-        let first = match self.ahead.take() {
-            Some(c) => c,
-            None => match self.cells.next() {
-                Ok(Some(c)) => c,
-                Ok(None) => return None,
-                Err(e) => return Some(Err(sheet_error(e))),
-            },
-        };
-        let mut row = Row {
-            row: first.0 as usize + 1,
-            record: csv::StringRecord::new(),
-            unreadable: Vec::new(),
-        };
+    pub fn next_row(&mut self) -> Option<Row> {
+        let first = self.ahead.take().or_else(|| self.cells.next())?;
         let at = first.0;
-        push(&mut row, first);
-        loop {
-            match self.cells.next() {
-                Ok(Some(c)) if c.0 == at => push(&mut row, c),
-                Ok(Some(c)) => {
-                    self.ahead = Some(c);
-                    break;
-                }
-                Ok(None) => break,
-                Err(e) => return Some(Err(sheet_error(e))),
+        let mut row = Row::new(at as usize + 1);
+        let put = |row: &mut Row, (_, col, text): Cell| {
+            push_cell(row, col as usize, text.as_deref().map_err(String::clone));
+        };
+        put(&mut row, first);
+        while let Some(c) = self.cells.next() {
+            if c.0 != at {
+                self.ahead = Some(c);
+                break;
             }
+            put(&mut row, c);
         }
-        Some(Ok(row))
+        Some(row)
     }
 }
 
-fn push(row: &mut Row, (_, col, text): Cell) {
-    let col = col as usize;
+/// Puts a cell's text (or why it has none) in its column; a column left of one already filled
+/// is ignored.
+pub fn push_cell(row: &mut Row, col: usize, text: Result<&str, String>) {
     let record = &mut row.record;
     if col < record.len() {
         return;
@@ -177,7 +107,7 @@ fn push(row: &mut Row, (_, col, text): Cell) {
         record.push_field("");
     }
     match text {
-        Ok(t) => record.push_field(&t),
+        Ok(t) => record.push_field(t),
         Err(why) => {
             record.push_field("");
             row.unreadable.push((col, why));
@@ -186,7 +116,7 @@ fn push(row: &mut Row, (_, col, text): Cell) {
 }
 
 /// Where a sheet's rows come from.
-pub type RowFeed<'a> = Box<dyn FnMut() -> Option<RowResult> + 'a>;
+pub type RowFeed<'a> = Box<dyn FnMut() -> Option<RowResult> + Send + 'a>;
 
 /// A worksheet's rows for the table reader.
 pub struct SheetSource<'a> {
@@ -202,6 +132,8 @@ pub struct SheetSource<'a> {
     /// The header's width, once served: a row's trailing empty cells are not stored in a sheet,
     /// so shorter rows are padded to it.
     width: Option<usize>,
+    /// Rows this source will serve, when known better than from `rows_total` (a block of rows).
+    rows_hint: Option<usize>,
 }
 
 impl<'a> SheetSource<'a> {
@@ -214,7 +146,23 @@ impl<'a> SheetSource<'a> {
             row_now: 0,
             kept: csv::Writer::from_writer(Vec::new()),
             width: None,
+            rows_hint: None,
         }
+    }
+
+    /// A source for a later run of the sheet's rows: they are padded to the header's `width`
+    /// and number about `rows`.
+    pub fn run(feed: RowFeed<'a>, rows_total: u64, width: usize, rows: usize) -> Self {
+        Self {
+            width: Some(width),
+            rows_hint: Some(rows),
+            ..Self::new(feed, rows_total)
+        }
+    }
+
+    /// The header row's width, once the rows above it are dropped: the first row read ahead.
+    pub fn header_width(&self) -> usize {
+        self.replay.front().map_or(0, |r| r.record.len())
     }
 
     /// Reads up to `n` rows ahead and returns them; they are served again unless dropped.
@@ -275,7 +223,8 @@ impl RecordSource for SheetSource<'_> {
     }
 
     fn size_hint(&self) -> usize {
-        (self.rows_total.saturating_sub(self.row_now) as usize).max(self.replay.len()) + 1
+        let rest = self.rows_total.saturating_sub(self.row_now) as usize;
+        self.rows_hint.unwrap_or(rest).max(self.replay.len()) + 1
     }
 
     fn noun(&self) -> &'static str {
