@@ -8,6 +8,7 @@ mod sheet;
 pub mod value;
 mod xlsx_parts;
 mod xlsx_rows;
+mod xlsx_scan;
 
 use std::io::{Cursor, Read, Seek};
 use std::sync::Arc;
@@ -363,10 +364,15 @@ fn read_xlsx_sheet(parts: &mut XlsxParts<'_>, job: &SheetJob<'_>) -> SheetRead {
             None => return job.unreadable("the sheet has no XML"),
         };
         let rows = xlsx_rows::declared_rows(&first);
+        // A block is parsed when its first row is asked for (on the thread that reads it), and
+        // its text dropped then.
         let feed = |block: Result<String, String>| -> sheet::RowFeed<'_> {
-            let mut rows: Option<std::vec::IntoIter<sheet::RowResult>> = None;
+            let mut block = Some(block);
+            let mut rows = Vec::new().into_iter();
             Box::new(move || {
-                let rows = rows.get_or_insert_with(|| block_rows(&block, cells).into_iter());
+                if let Some(b) = block.take() {
+                    rows = block_rows(&b, cells).into_iter();
+                }
                 rows.next()
             })
         };
@@ -449,10 +455,10 @@ where
     let total = reader::RecordSource::progress(&src).1;
     let (read, sources) =
         reader::read_runs(kind, src, rest, job.file, job.opts, job.progress, total);
-    let kept: Vec<u8> = sources
-        .into_iter()
-        .flat_map(SheetSource::into_kept)
-        .collect();
+    let mut kept: Vec<u8> = Vec::new();
+    for src in sources {
+        kept.extend_from_slice(&src.into_kept());
+    }
     let table = read
         .map_err(ImportError::from_problems)
         .map(|(df, warnings, source_columns)| Table {

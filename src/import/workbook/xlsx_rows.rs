@@ -9,11 +9,11 @@ use std::sync::mpsc::SyncSender;
 
 use calamine::{CellErrorType, DataRef, ExcelDateTime, ExcelDateTimeType};
 use quick_xml::Reader;
-use quick_xml::events::{BytesStart, Event};
 
 use super::sheet::{Row, push_cell};
 use super::value;
-use super::xlsx_parts::{CellParts, NumberShown, read_rich, read_text, unescape_ooxml};
+use super::xlsx_parts::{CellParts, NumberShown, read_rich, unescape_ooxml};
+use super::xlsx_scan::{Cell, Item, Scan};
 
 /// A block of whole rows of a sheet's XML, or why the XML could not be inflated.
 pub type Block = Result<String, String>;
@@ -142,36 +142,32 @@ pub fn declared_rows(xml: &str) -> u64 {
 
 /// The rows with content in a block, and the error that ended it, if one did.
 pub fn parse_block(xml: &str, parts: &CellParts) -> (Vec<Row>, Option<String>) {
-    let mut reader = Reader::from_str(xml);
-    // A block starts and ends inside the sheet's outer elements.
-    let config = reader.config_mut();
-    config.check_end_names = false;
-    config.allow_unmatched_ends = true;
+    let mut scan = Scan::new(xml);
     let mut rows = Vec::new();
     let mut row: Option<Row> = None;
     let (mut row_no, mut next_col) = (0usize, 0u32);
     let (mut text, mut shown) = (String::new(), String::new());
     loop {
-        let event = match reader.read_event() {
-            Ok(e) => e,
-            Err(e) => return (rows, Some(e.to_string())),
+        let item = match scan.next_item() {
+            Ok(Some(item)) => item,
+            Ok(None) => break,
+            Err(e) => return (rows, Some(e)),
         };
-        match event {
-            Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == "row" => {
-                row_no = number_attr(&e, "r").map_or(row_no + 1, |r| r as usize);
+        match item {
+            Item::RowStart { r, empty } => {
+                row_no = r.and_then(|r| r.trim().parse().ok()).unwrap_or(row_no + 1);
                 next_col = 0;
-                row = Some(Row::new(row_no));
+                row = (!empty).then(|| Row::new(row_no));
             }
-            Event::End(e) if e.local_name().as_ref() == "row" => {
+            Item::RowEnd => {
                 if let Some(r) = row.take().filter(|r| !r.record.is_empty()) {
                     rows.push(r);
                 }
             }
-            Event::Start(e) if e.local_name().as_ref() == "c" => {
-                let (col, style, typ) = cell_attrs(&e, next_col);
+            Item::Cell(cell) => {
+                let col = cell.r.and_then(column_of).unwrap_or(next_col);
                 next_col = col + 1;
-                let value = match read_cell(&mut reader, (style, typ.as_deref()), parts, &mut text)
-                {
+                let value = match cell_value(&cell, parts, &mut text) {
                     Ok(v) => v,
                     Err(e) => return (rows, Some(e)),
                 };
@@ -179,19 +175,12 @@ pub fn parse_block(xml: &str, parts: &CellParts) -> (Vec<Row>, Option<String>) {
                     continue;
                 };
                 let read = value::write_text(&value, &mut shown);
-                push_cell(
-                    r,
-                    col as usize,
-                    read.as_ref()
-                        .map(|()| shown.as_str())
-                        .map_err(String::clone),
-                );
+                let read = read
+                    .as_ref()
+                    .map(|()| shown.as_str())
+                    .map_err(String::clone);
+                push_cell(r, col as usize, read);
             }
-            Event::Empty(e) if e.local_name().as_ref() == "c" => {
-                next_col = cell_attrs(&e, next_col).0 + 1;
-            }
-            Event::Eof => break,
-            _ => {}
         }
     }
     if let Some(r) = row.filter(|r| !r.record.is_empty()) {
@@ -200,64 +189,39 @@ pub fn parse_block(xml: &str, parts: &CellParts) -> (Vec<Row>, Option<String>) {
     (rows, None)
 }
 
-/// An attribute that is a whole number.
-fn number_attr(e: &BytesStart<'_>, key: &str) -> Option<u64> {
-    let a = e.try_get_attribute(key).ok()??;
-    a.value.trim().parse().ok()
+/// The 0-based column of a cell reference (`B2` → 1).
+fn column_of(reference: &str) -> Option<u32> {
+    let letters = reference.bytes().take_while(u8::is_ascii_alphabetic);
+    let n = letters.fold(0u32, |n, b| {
+        n.saturating_mul(26) + u32::from(b.to_ascii_uppercase() - b'A' + 1)
+    });
+    n.checked_sub(1)
 }
 
-/// A cell's 0-based column (from its reference, else the one after the last), style and type.
-fn cell_attrs(e: &BytesStart<'_>, next_col: u32) -> (u32, Option<usize>, Option<String>) {
-    let (mut col, mut style, mut typ) = (next_col, None, None);
-    for a in e.attributes().flatten() {
-        match a.key.local_name().as_ref() {
-            "r" => {
-                let letters = a.value.bytes().take_while(u8::is_ascii_alphabetic);
-                let n = letters.fold(0u32, |n, b| {
-                    n.saturating_mul(26) + u32::from(b.to_ascii_uppercase() - b'A' + 1)
-                });
-                if n > 0 {
-                    col = n - 1;
-                }
-            }
-            "s" => style = a.value.trim().parse().ok(),
-            "t" => typ = Some(a.value.into_owned()),
-            _ => {}
-        }
-    }
-    (col, style, typ)
-}
-
-/// A cell's value, read up to its end tag: its `<v>` (a formula's cached value) or inline string.
-fn read_cell<'p>(
-    reader: &mut Reader<&[u8]>,
-    (style, typ): (Option<usize>, Option<&str>),
+/// A cell's value: its inline string, or its `<v>` (a formula's cached value) by type and style.
+fn cell_value<'p>(
+    cell: &Cell<'_>,
     parts: &'p CellParts,
     text: &mut String,
 ) -> Result<DataRef<'p>, String> {
-    let inline = matches!(typ, Some("inlineStr" | "is"));
-    let mut value = DataRef::Empty;
-    loop {
-        match reader.read_event().map_err(|e| e.to_string())? {
-            Event::Start(e) if e.local_name().as_ref() == "is" => {
-                value = DataRef::String(read_rich(reader, "is")?);
-            }
-            Event::Start(e) if e.local_name().as_ref() == "v" => {
-                text.clear();
-                read_text(reader, "v", text)?;
-                if !inline {
-                    value = typed(text, style, typ, parts)?;
-                }
-            }
-            Event::Start(e) => {
-                let end = e.to_end().into_owned();
-                reader.read_to_end(end.name()).map_err(|e| e.to_string())?;
-            }
-            Event::End(e) if e.local_name().as_ref() == "c" => return Ok(value),
-            Event::Eof => return Err("the sheet's XML ends inside a cell".into()),
-            _ => {}
-        }
+    let style = cell.s.and_then(|s| s.trim().parse().ok());
+    if let Some(is) = cell.is {
+        // The inline string's XML from after `<is>`: its end tag closes no tag it opened.
+        let mut reader = Reader::from_str(is);
+        reader.config_mut().allow_unmatched_ends = true;
+        return read_rich(&mut reader, "is").map(DataRef::String);
     }
+    let (Some(v), false) = (cell.v, matches!(cell.t, Some("inlineStr" | "is"))) else {
+        return Ok(DataRef::Empty);
+    };
+    text.clear();
+    if v.contains(['&', '\r']) {
+        let v = quick_xml::escape::unescape(v).map_err(|e| e.to_string())?;
+        text.push_str(&v.replace("\r\n", "\n").replace('\r', "\n"));
+    } else {
+        text.push_str(v);
+    }
+    typed(text, style, cell.t, parts)
 }
 
 /// A `<v>` value by the cell's type and style, as calamine reads it.
