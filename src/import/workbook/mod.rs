@@ -350,7 +350,7 @@ const BLOCK_BYTES: usize = 8 << 20;
 /// An `.xlsx`/`.xlsm` sheet: its XML is inflated on one thread and cut into blocks of rows,
 /// whose rows are parsed and read on every core. `None` when it holds no table to read.
 fn read_xlsx_sheet(parts: &mut XlsxParts<'_>, job: &SheetJob<'_>) -> SheetRead {
-    let (xml, _, cells) = match parts.sheet(job.name) {
+    let (xml, xml_size, cells) = match parts.sheet(job.name) {
         Ok(s) => s,
         Err(e) => return job.unreadable(e),
     };
@@ -378,8 +378,11 @@ fn read_xlsx_sheet(parts: &mut XlsxParts<'_>, job: &SheetJob<'_>) -> SheetRead {
         };
         let src = SheetSource::new(feed(Ok(first)), rows);
         let rest = |width: usize| {
+            // Rows per block, from the sheet's size and declared rows: the columns are sized
+            // by it.
+            let row_bytes = (xml_size / rows.max(1)).max(1) as usize;
             blocks.map(move |b| {
-                let estimate = b.as_ref().map_or(0, |t| t.len() / 256);
+                let estimate = b.as_ref().map_or(0, |t| t.len() / row_bytes);
                 SheetSource::run(feed(b), rows, width, estimate)
             })
         };

@@ -177,7 +177,7 @@ impl<'x> Scan<'x> {
         let empty = !closing && b[gt - 1] == b'/';
         let attrs_end = if empty { gt - 1 } else { gt };
         let tag = Tag {
-            local: name.rsplit(':').next().unwrap_or(name),
+            local: local(name),
             closing,
             empty,
             attrs: &xml[i.min(attrs_end)..attrs_end],
@@ -191,16 +191,22 @@ impl<'x> Scan<'x> {
 /// The `>` that ends the tag whose attributes start at `from` (a `>` inside a quoted value does
 /// not).
 fn tag_end(b: &[u8], from: usize) -> Option<usize> {
-    let mut quote = None;
-    for (i, &c) in b.iter().enumerate().skip(from) {
-        match (quote, c) {
-            (None, b'>') => return Some(i),
-            (None, b'"' | b'\'') => quote = Some(c),
-            (Some(q), c) if c == q => quote = None,
-            _ => {}
+    let mut i = from;
+    loop {
+        i += memchr::memchr3(b'>', b'"', b'\'', &b[i..])?;
+        match b[i] {
+            b'>' => return Some(i),
+            quote => i += 1 + memchr::memchr(quote, &b[i + 1..])? + 1,
         }
     }
-    None
+}
+
+/// A name without its namespace prefix (`x:row` → `row`).
+fn local(name: &str) -> &str {
+    match name.as_bytes().iter().rposition(|&b| b == b':') {
+        Some(i) => &name[i + 1..],
+        None => name,
+    }
 }
 
 /// A tag's attributes as (local name, raw value).
@@ -230,8 +236,7 @@ fn attrs(text: &str) -> impl Iterator<Item = (&str, &str)> {
         let start = i + 1;
         let len = b[start..].iter().position(|&c| c == quote)?;
         i = start + len + 1;
-        let local = name.rsplit(':').next().unwrap_or(name);
-        Some((local, &text[start..start + len]))
+        Some((local(name), &text[start..start + len]))
     })
 }
 
