@@ -84,39 +84,6 @@ struct Layout<'h> {
     key_cols: Vec<usize>,
 }
 
-/// Reads one table from any record source: the header, then every record.
-pub fn read_records(
-    kind: TableKind,
-    src: &mut dyn RecordSource,
-    file: &str,
-    opts: &ReadOptions,
-    progress: Option<&Progress>,
-) -> Result<ReadOk, Problems> {
-    let mut problems = Problems::new(opts.max_problems);
-    let Some(header) = read_header_of(kind, src, file, &mut problems) else {
-        return Err(problems);
-    };
-    let cols = source_columns(kind, &header);
-    let layout = Layout::new(kind, &header, &cols);
-    if let Some(p) = progress {
-        p.start(&format!("reading {file}"), src.progress().1);
-    }
-    let mut part = Part::new(kind, src.size_hint());
-    let ctx = ReadCtx {
-        kind,
-        file,
-        opts,
-        progress,
-    };
-    if !read_part(&ctx, src, &layout, &mut part, &mut problems) {
-        return Err(problems);
-    }
-    if let Some(p) = progress {
-        p.set(src.progress().1);
-    }
-    finish(kind, src.noun(), vec![part], cols, file, problems)
-}
-
 /// The header row, matched to the table's columns; `None` (with the problems) when it is bad.
 fn read_header_of(
     kind: TableKind,

@@ -7,8 +7,7 @@ use rayon::prelude::*;
 
 use super::source::{CsvSource, RecordSource, csv_reader, sniff_delimiter};
 use super::{
-    Layout, Part, ReadCtx, ReadOk, ReadOptions, finish, read_header_of, read_part, read_records,
-    source_columns,
+    Layout, Part, ReadCtx, ReadOk, ReadOptions, finish, read_header_of, read_part, source_columns,
 };
 use crate::import::problem::{Problem, Problems};
 use crate::import::schema::TableKind;
@@ -17,7 +16,8 @@ use crate::progress::Progress;
 /// Texts smaller than this are read in one pass: splitting would not pay.
 pub const PARALLEL_BYTES: usize = 8 << 20;
 
-/// Reads a table from decoded CSV text, in `threads` runs when it is at least `min_bytes` long.
+/// Reads a table from decoded CSV text, in `threads` runs when it is at least `min_bytes` long
+/// (else in one).
 pub fn read_text_split(
     kind: TableKind,
     text: &str,
@@ -32,19 +32,14 @@ pub fn read_text_split(
     } else {
         vec![0]
     };
-    if starts.len() < 2 {
-        return read_records(kind, &mut CsvSource::new(text), file, opts, progress);
-    }
     let ends = starts.iter().skip(1).copied().chain([text.len()]);
-    let mut sources = starts.iter().zip(ends).map(|(&s, e)| {
+    let mut runs = starts.iter().zip(ends).map(|(&s, e)| {
         let line = 1 + text.as_bytes()[..s].iter().filter(|&&b| b == b'\n').count();
         CsvSource::run(&text[s..e], delimiter, s as u64, line)
     });
-    let Some(first) = sources.next() else {
-        return read_records(kind, &mut CsvSource::new(text), file, opts, progress);
-    };
-    let size = text.len() as u64;
-    read_runs(kind, first, sources, file, opts, progress, size).0
+    // The first run starts at 0: there is always one.
+    let first = runs.next().unwrap_or_else(|| CsvSource::new(text));
+    read_runs(kind, first, runs, file, opts, progress, text.len() as u64).0
 }
 
 /// Reads a table whose records come in runs, in order: the header from the first run, then
@@ -159,17 +154,14 @@ mod tests {
         t
     }
 
+    /// Read in one run, whatever the size.
+    const ONE_PASS: (usize, usize) = (usize::MAX, 1);
+
     #[test]
     fn split_reading_gives_the_frame_and_messages_of_one_pass() {
         let t = text(3_000);
         let opts = ReadOptions::new(chrono::NaiveDate::from_ymd_opt(2026, 9, 30).unwrap());
-        let one = read_records(
-            TableKind::Portfolio,
-            &mut CsvSource::new(&t),
-            "p.csv",
-            &opts,
-            None,
-        );
+        let one = read_text_split(TableKind::Portfolio, &t, "p.csv", &opts, None, ONE_PASS);
         for threads in [2, 3, 7] {
             let split =
                 read_text_split(TableKind::Portfolio, &t, "p.csv", &opts, None, (0, threads));
@@ -189,13 +181,7 @@ mod tests {
             .filter(|l| !l.contains("2019-13-45") && !l.contains(",x"))
             .collect::<Vec<_>>()
             .join("\n");
-        let one = read_records(
-            TableKind::Portfolio,
-            &mut CsvSource::new(&clean),
-            "p.csv",
-            &opts,
-            None,
-        );
+        let one = read_text_split(TableKind::Portfolio, &clean, "p.csv", &opts, None, ONE_PASS);
         let split = read_text_split(TableKind::Portfolio, &clean, "p.csv", &opts, None, (0, 4));
         match (one, split) {
             (Ok((a, _, _)), Ok((b, _, _))) => assert!(a.equals_missing(&b)),

@@ -126,7 +126,7 @@ fn relationships(
     let doc = roxmltree::Document::parse(&text).map_err(|e| format!("{path}: {e}"))?;
     Ok(doc
         .descendants()
-        .filter(|n| n.has_tag_name("Relationship") || n.tag_name().name() == "Relationship")
+        .filter(|n| n.tag_name().name() == "Relationship")
         .map(|n| {
             let a = |k: &str| n.attribute(k).unwrap_or("").to_string();
             (a("Id"), a("Type"), a("Target"))
@@ -227,7 +227,7 @@ pub fn read_rich(reader: &mut Reader<&[u8]>, end: &str) -> Result<String, String
 
 /// Appends the text of the element being read, up to its end tag, to `out`: text, CDATA and
 /// entity references resolved.
-pub fn read_text(reader: &mut Reader<&[u8]>, end: &str, out: &mut String) -> Result<(), String> {
+fn read_text(reader: &mut Reader<&[u8]>, end: &str, out: &mut String) -> Result<(), String> {
     loop {
         match reader.read_event().map_err(|e| e.to_string())? {
             Event::Text(t) => out.push_str(&t.xml10_content()),

@@ -47,9 +47,9 @@ pub fn cut_blocks(mut xml: impl Read, mut size: usize, first_rows: usize, tx: &S
             return;
         }
         buf.extend_from_slice(&chunk[..n]);
-        if !numbering_checked && find_row_start(&buf).is_some() {
+        if !numbering_checked && let Some(numbered) = first_row_numbered(&buf) {
             numbering_checked = true;
-            if rows_unnumbered(&buf) {
+            if !numbered {
                 size = usize::MAX;
             }
         }
@@ -68,33 +68,18 @@ pub fn cut_blocks(mut xml: impl Read, mut size: usize, first_rows: usize, tx: &S
     }
 }
 
-/// Whether the sheet's first row, if the text holds one, has no `r` (row number) attribute.
-fn rows_unnumbered(xml: &[u8]) -> bool {
-    let Some(at) = find_row_start(xml) else {
-        return false;
+/// Whether the sheet's first row has an `r` (row number) attribute; `None` while the text read
+/// so far does not hold its start tag whole.
+fn first_row_numbered(xml: &[u8]) -> Option<bool> {
+    let text = match std::str::from_utf8(xml) {
+        Ok(t) => t,
+        // The read may have cut a character: look at the text before it.
+        Err(e) => std::str::from_utf8(&xml[..e.valid_up_to()]).ok()?,
     };
-    let tag_end = xml[at..]
-        .iter()
-        .position(|&b| b == b'>')
-        .map_or(xml.len(), |e| at + e);
-    !xml[at..tag_end].windows(3).any(|w| w == b" r=")
-}
-
-/// Where the first `<row` (or `<x:row`) start tag begins.
-fn find_row_start(xml: &[u8]) -> Option<usize> {
-    let mut from = 0;
-    while let Some(i) = memchr::memmem::find(&xml[from..], b"row").map(|i| i + from) {
-        let before = &xml[..i];
-        let prefixed = before.iter().rposition(|&b| b == b'<').filter(|&lt| {
-            let name = &before[lt + 1..];
-            name.is_empty() || name.last() == Some(&b':') && !name.contains(&b'/')
-        });
-        if prefixed.is_some() && matches!(xml.get(i + 3), Some(b' ' | b'>' | b'/')) {
-            return Some(i);
-        }
-        from = i + 3;
+    match Scan::new(text).next_item() {
+        Ok(Some(Item::RowStart { r, .. })) => Some(r.is_some()),
+        _ => None,
     }
-    None
 }
 
 /// The offset just after the text's last row end tag (`</row>` or `</x:row>`).
