@@ -1,6 +1,8 @@
 //! Per-patent results as CSV or xlsx. Text cells that a spreadsheet would run as a formula
 //! (starting with `=`, `+`, `-`, `@`) are neutralised with a leading apostrophe.
 
+use std::borrow::Cow;
+
 use rust_xlsxwriter::{Format, Workbook};
 
 use super::{ReportData, ReportError, ReportLang, neutralise};
@@ -49,33 +51,38 @@ fn headers(lang: ReportLang) -> Vec<&'static str> {
 }
 
 /// One row of text cells and one of numbers (None = blank), per patent.
-enum Cell {
-    Text(String),
+enum Cell<'a> {
+    Text(Cow<'a, str>),
     Num(Option<f64>),
 }
 
-fn rows(e: &Engine, valuation: &Valuation, titles: &[String], lang: ReportLang) -> Vec<Vec<Cell>> {
+fn rows<'a>(
+    e: &'a Engine,
+    valuation: &Valuation,
+    titles: &'a [String],
+    lang: ReportLang,
+) -> Vec<Vec<Cell<'a>>> {
     (0..valuation.patents.len())
         .map(|i| row(e, valuation, titles, lang, i))
         .collect()
 }
 
 /// Patent `i`'s row.
-fn row(
-    e: &Engine,
+fn row<'a>(
+    e: &'a Engine,
     valuation: &Valuation,
-    titles: &[String],
+    titles: &'a [String],
     lang: ReportLang,
     i: usize,
-) -> Vec<Cell> {
+) -> Vec<Cell<'a>> {
     let v = &valuation.patents[i];
     let p = &e.inputs.patents[i];
     let b = &e.base[i];
     let zh = lang == ReportLang::Zh;
     vec![
-        Cell::Text(e.inputs.patent_nos[i].clone()),
-        Cell::Text(titles.get(i).cloned().unwrap_or_default()),
-        Cell::Text(e.inputs.group_names[p.group_name as usize].clone()),
+        Cell::Text(e.inputs.patent_nos[i].as_str().into()),
+        Cell::Text(titles.get(i).map_or("", String::as_str).into()),
+        Cell::Text(e.inputs.group_names[p.group_name as usize].as_str().into()),
         Cell::Text(
             if zh {
                 p.patent_type.label_zh()
@@ -102,7 +109,7 @@ fn row(
         Cell::Num(v.reconciled),
         Cell::Num(v.low),
         Cell::Num(v.high),
-        Cell::Text(crate::valuation::results::note_in(e, i, v, zh)),
+        Cell::Text(crate::valuation::results::note_in(e, i, v, zh).into()),
     ]
 }
 
@@ -134,20 +141,17 @@ pub fn csv_of(
         .par_iter()
         .map(|&start| {
             let mut w = csv::Writer::from_writer(Vec::new());
-            let mut cells: Vec<String> = Vec::new();
+            let mut num = String::new();
             for i in start..(start + CHUNK).min(n) {
-                cells.clear();
-                cells.extend(row(e, valuation, titles, lang, i).into_iter().map(|c| {
-                    match c {
-                        Cell::Text(s) => neutralise(&s).into_owned(),
-                        Cell::Num(Some(x)) => format!("{x:.6}")
-                            .trim_end_matches('0')
-                            .trim_end_matches('.')
-                            .to_string(),
-                        Cell::Num(None) => String::new(),
+                for cell in row(e, valuation, titles, lang, i) {
+                    match cell {
+                        Cell::Text(s) => w.write_field(neutralise(&s).as_bytes()),
+                        Cell::Num(Some(x)) => w.write_field(plain_number(&mut num, x)),
+                        Cell::Num(None) => w.write_field(""),
                     }
-                }));
-                w.write_record(&cells).map_err(t)?;
+                    .map_err(t)?;
+                }
+                w.write_record(None::<&[u8]>).map_err(t)?;
             }
             w.into_inner()
                 .map_err(|e| ReportError::Table(e.to_string()))
@@ -157,6 +161,14 @@ pub fn csv_of(
         out.extend_from_slice(&c?);
     }
     Ok(out)
+}
+
+/// `x` with at most six decimals and no trailing zeros (`0.125`, `12`), written into `buf`.
+fn plain_number(buf: &mut String, x: f64) -> &str {
+    use std::fmt::Write;
+    buf.clear();
+    let _ = write!(buf, "{x:.6}");
+    buf.trim_end_matches('0').trim_end_matches('.')
 }
 
 /// An xlsx workbook: numbers as numbers (money with two decimals), text neutralised.

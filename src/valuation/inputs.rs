@@ -4,6 +4,7 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use polars::prelude::*;
+use rayon::prelude::*;
 
 use super::ValuationError;
 use crate::import::cell::days_to_date;
@@ -23,17 +24,32 @@ pub struct IpcKey {
 /// Interns IPC prefixes so comparisons are integer compares.
 #[derive(Debug, Default, Clone)]
 pub struct IpcInterner {
-    ids: HashMap<String, u32>,
+    ids: FastMap<String, u32>,
+    /// Keys of whole symbols already split: a portfolio repeats few symbols many times.
+    keys: FastMap<String, IpcKey>,
 }
 
 impl IpcInterner {
     fn id(&mut self, s: &str) -> u32 {
+        if let Some(&id) = self.ids.get(s) {
+            return id;
+        }
         let n = self.ids.len() as u32;
-        *self.ids.entry(s.to_string()).or_insert(n)
+        self.ids.insert(s.to_string(), n);
+        n
     }
 
     /// Splits a normalised IPC symbol (`H04L9/32`) into its levels.
     pub fn key(&mut self, ipc: &str) -> IpcKey {
+        if let Some(&k) = self.keys.get(ipc) {
+            return k;
+        }
+        let k = self.split(ipc);
+        self.keys.insert(ipc.to_string(), k);
+        k
+    }
+
+    fn split(&mut self, ipc: &str) -> IpcKey {
         let ipc = ipc.trim();
         let level = |me: &mut Self, n: usize| -> u32 {
             if ipc.len() >= n && ipc.is_char_boundary(n) {
@@ -55,6 +71,9 @@ impl IpcInterner {
         }
     }
 }
+
+/// A hash map with a fast, non-cryptographic hasher (keys are the user's own data, read once).
+type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 
 /// One patent, as the methods need it.
 #[derive(Debug, Clone)]
@@ -166,12 +185,12 @@ fn col<'a>(t: &'a Table, name: &str) -> Result<&'a Column, ValuationError> {
         .map_err(|e| ValuationError::Internal(format!("{}: column {name}: {e}", t.file)))
 }
 
-fn strs(t: &Table, name: &str) -> Result<Vec<Option<String>>, ValuationError> {
+fn strs<'a>(t: &'a Table, name: &str) -> Result<Vec<Option<&'a str>>, ValuationError> {
     let c = col(t, name)?;
     let ca = c
         .str()
         .map_err(|e| ValuationError::Internal(format!("{}: column {name}: {e}", t.file)))?;
-    Ok(ca.iter().map(|v| v.map(str::to_string)).collect())
+    Ok(ca.iter().collect())
 }
 
 fn f64s(t: &Table, name: &str) -> Result<Vec<Option<f64>>, ValuationError> {
@@ -226,6 +245,45 @@ fn missing(t: &Table, row: usize, what: &str) -> ValuationError {
     ))
 }
 
+/// Every portfolio row as a patent, converted on every core; the asset group and IPC key are
+/// left for the caller, which interns them in row order.
+fn patent_rows(p: &Table) -> Result<Vec<Patent>, ValuationError> {
+    let types = strs(p, "patent_type")?;
+    let statuses = strs(p, "legal_status")?;
+    let filing = dates(p, "filing_date")?;
+    let claims = i64s(p, "claims")?;
+    let indep = i64s(p, "independent_claims")?;
+    let family = i64s(p, "family_size")?;
+    let cites = i64s(p, "forward_citations")?;
+    let life = f64s(p, "remaining_life")?;
+    let rd = f64s(p, "rd_cost")?;
+    let count = |v: Option<i64>| v.map(|v| v.clamp(0, u32::MAX as i64) as u32);
+    (0..types.len())
+        .into_par_iter()
+        .map(|i| {
+            let row = i + 2;
+            Ok(Patent {
+                patent_type: types[i]
+                    .and_then(PatentType::from_code)
+                    .ok_or_else(|| missing(p, row, "patent type"))?,
+                status: statuses[i]
+                    .and_then(LegalStatus::from_code)
+                    .ok_or_else(|| missing(p, row, "legal status"))?,
+                filing: filing[i].ok_or_else(|| missing(p, row, "filing date"))?,
+                claims: claims[i].unwrap_or(1).clamp(1, u32::MAX as i64) as u32,
+                independent_claims: indep[i].unwrap_or(1).clamp(1, u32::MAX as i64) as u32,
+                family_size: count(family[i]),
+                forward_citations: count(cites[i]),
+                group: None,
+                group_name: 0,
+                ipc: IpcKey::default(),
+                life_override: life[i],
+                rd_cost_override: rd[i],
+            })
+        })
+        .collect()
+}
+
 impl Inputs {
     /// Builds the inputs from a loaded data set. The portfolio is required; the other tables
     /// may be absent (their method then gives no value).
@@ -235,118 +293,144 @@ impl Inputs {
             .as_ref()
             .ok_or(ValuationError::MissingInput("portfolio"))?;
         let mut inputs = Inputs::default();
-        // Asset groups and forecasts.
-        let mut group_index: HashMap<String, u32> = HashMap::new();
-        let mut forecast_index: HashMap<String, u32> = HashMap::new();
-        if let Some(f) = &ds.forecasts {
-            let names = strs(f, "asset_group")?;
-            let years = i32s(f, "year")?;
-            let revenue = f64s(f, "revenue")?;
-            let margin = f64s(f, "profit_margin")?;
-            let share = f64s(f, "share_rate")?;
-            let months = i64s(f, "months")?;
-            let ex: Vec<Vec<Option<f64>>> = [
-                "volume",
-                "price_premium",
-                "unit_cost_saving",
-                "added_volume",
-                "unit_margin",
-                "excess_income",
-            ]
-            .iter()
-            .map(|c| f64s(f, c))
-            .collect::<Result<_, _>>()?;
-            let rows = source_rows(f)?;
-            for i in 0..names.len() {
-                let (Some(name), Some(year), Some(rev)) = (&names[i], years[i], revenue[i]) else {
-                    return Err(missing(f, i + 2, "asset group, year or revenue"));
-                };
-                let gi = *forecast_index.entry(name.clone()).or_insert_with(|| {
-                    inputs.groups.push(GroupForecast {
-                        name: name.clone(),
-                        years: Vec::new(),
-                    });
-                    (inputs.groups.len() - 1) as u32
-                });
-                let x = |k: usize| ex[k][i].unwrap_or(0.0);
-                inputs.groups[gi as usize].years.push(ForecastYear {
-                    year,
-                    revenue: rev,
-                    profit_margin: margin[i],
-                    share_rate: share[i],
-                    months: months[i].map(|m| m.clamp(1, 12) as u32),
-                    excess: ExcessDrivers {
-                        volume: x(0),
-                        price_premium: x(1),
-                        unit_cost_saving: x(2),
-                        added_volume: x(3),
-                        unit_margin: x(4),
-                        excess_income: x(5),
-                    },
-                    row: rows[i],
-                });
-            }
-            for g in &mut inputs.groups {
-                g.years.sort_by_key(|y| y.year);
-            }
+        let forecast_index = match &ds.forecasts {
+            Some(f) => inputs.read_forecasts(f)?,
+            None => FastMap::default(),
+        };
+        let group_index = inputs.read_patents(p, &forecast_index, ipc)?;
+        inputs.read_cost_items(ds.cost_items.as_ref(), &group_index)?;
+        if let Some(c) = &ds.comparables {
+            inputs.read_comparables(c, ipc)?;
         }
-        // Patents.
+        Ok(inputs)
+    }
+
+    /// Asset groups' forecasts, each group's years in order; returns each group's index.
+    fn read_forecasts<'a>(
+        &mut self,
+        f: &'a Table,
+    ) -> Result<FastMap<&'a str, u32>, ValuationError> {
+        let mut index = FastMap::default();
+        let names = strs(f, "asset_group")?;
+        let years = i32s(f, "year")?;
+        let revenue = f64s(f, "revenue")?;
+        let margin = f64s(f, "profit_margin")?;
+        let share = f64s(f, "share_rate")?;
+        let months = i64s(f, "months")?;
+        let ex: Vec<Vec<Option<f64>>> = [
+            "volume",
+            "price_premium",
+            "unit_cost_saving",
+            "added_volume",
+            "unit_margin",
+            "excess_income",
+        ]
+        .iter()
+        .map(|c| f64s(f, c))
+        .collect::<Result<_, _>>()?;
+        let rows = source_rows(f)?;
+        for i in 0..names.len() {
+            let (Some(name), Some(year), Some(rev)) = (names[i], years[i], revenue[i]) else {
+                return Err(missing(f, i + 2, "asset group, year or revenue"));
+            };
+            let gi = *index.entry(name).or_insert_with(|| {
+                self.groups.push(GroupForecast {
+                    name: name.to_string(),
+                    years: Vec::new(),
+                });
+                (self.groups.len() - 1) as u32
+            });
+            let x = |k: usize| ex[k][i].unwrap_or(0.0);
+            self.groups[gi as usize].years.push(ForecastYear {
+                year,
+                revenue: rev,
+                profit_margin: margin[i],
+                share_rate: share[i],
+                months: months[i].map(|m| m.clamp(1, 12) as u32),
+                excess: ExcessDrivers {
+                    volume: x(0),
+                    price_premium: x(1),
+                    unit_cost_saving: x(2),
+                    added_volume: x(3),
+                    unit_margin: x(4),
+                    excess_income: x(5),
+                },
+                row: rows[i],
+            });
+        }
+        for g in &mut self.groups {
+            g.years.sort_by_key(|y| y.year);
+        }
+        Ok(index)
+    }
+
+    /// The portfolio's patents; returns each asset group's index into `group_names`.
+    fn read_patents<'a>(
+        &mut self,
+        p: &'a Table,
+        forecast_index: &FastMap<&str, u32>,
+        ipc: &mut IpcInterner,
+    ) -> Result<FastMap<&'a str, u32>, ValuationError> {
         let nos = strs(p, "patent_no")?;
-        let types = strs(p, "patent_type")?;
-        let statuses = strs(p, "legal_status")?;
-        let filing = dates(p, "filing_date")?;
-        let claims = i64s(p, "claims")?;
-        let indep = i64s(p, "independent_claims")?;
-        let family = i64s(p, "family_size")?;
-        let cites = i64s(p, "forward_citations")?;
         let groups = strs(p, "asset_group")?;
         let ipcs = strs(p, "ipc")?;
-        let life = f64s(p, "remaining_life")?;
-        let rd = f64s(p, "rd_cost")?;
         let n = nos.len();
-        inputs.patents.reserve(n);
-        inputs.patent_nos.reserve(n);
-        for i in 0..n {
-            let row = i + 2;
-            let pt = types[i]
-                .as_deref()
-                .and_then(PatentType::from_code)
-                .ok_or_else(|| missing(p, row, "patent type"))?;
-            let st = statuses[i]
-                .as_deref()
-                .and_then(LegalStatus::from_code)
-                .ok_or_else(|| missing(p, row, "legal status"))?;
-            let fd = filing[i].ok_or_else(|| missing(p, row, "filing date"))?;
-            let gname = groups[i].clone().unwrap_or_default();
-            let next = inputs.group_names.len() as u32;
-            let gid = *group_index.entry(gname.clone()).or_insert(next);
-            if gid == next {
-                inputs.group_names.push(gname.clone());
-                inputs.group_sizes.push(0);
-            }
-            inputs.group_sizes[gid as usize] += 1;
-            inputs.patents.push(Patent {
-                patent_type: pt,
-                status: st,
-                filing: fd,
-                claims: claims[i].unwrap_or(1).clamp(1, u32::MAX as i64) as u32,
-                independent_claims: indep[i].unwrap_or(1).clamp(1, u32::MAX as i64) as u32,
-                family_size: family[i].map(|v| v.clamp(0, u32::MAX as i64) as u32),
-                forward_citations: cites[i].map(|v| v.clamp(0, u32::MAX as i64) as u32),
-                group: forecast_index.get(&gname).copied(),
-                group_name: gid,
-                ipc: ipc.key(ipcs[i].as_deref().unwrap_or("")),
-                life_override: life[i],
-                rd_cost_override: rd[i],
-            });
-            inputs.patent_nos.push(nos[i].clone().unwrap_or_default());
+        let mut patents = patent_rows(p)?;
+        // Asset groups and IPC keys are interned in row order (ids follow first appearance).
+        let mut group_index: FastMap<&str, u32> = FastMap::default();
+        let mut group_forecast: Vec<Option<u32>> = Vec::new();
+        let mut last: Option<(&str, u32)> = None;
+        let mut last_ipc: Option<(&str, IpcKey)> = None;
+        for (i, pat) in patents.iter_mut().enumerate() {
+            let gname = groups[i].unwrap_or("");
+            let gid = match last {
+                Some((name, id)) if name == gname => id,
+                _ => {
+                    let next = self.group_names.len() as u32;
+                    let id = *group_index.entry(gname).or_insert(next);
+                    if id == next {
+                        self.group_names.push(gname.to_string());
+                        self.group_sizes.push(0);
+                        group_forecast.push(forecast_index.get(gname).copied());
+                    }
+                    last = Some((gname, id));
+                    id
+                }
+            };
+            self.group_sizes[gid as usize] += 1;
+            pat.group_name = gid;
+            pat.group = group_forecast[gid as usize];
+            let code = ipcs[i].unwrap_or("");
+            pat.ipc = match last_ipc {
+                Some((c, k)) if c == code => k,
+                _ => {
+                    let k = ipc.key(code);
+                    last_ipc = Some((code, k));
+                    k
+                }
+            };
         }
-        // Cost items, grouped by patent (CSR layout) and by asset group.
-        inputs.group_cost_items = vec![Vec::new(); inputs.group_names.len()];
+        self.patents = patents;
+        self.patent_nos = nos
+            .par_iter()
+            .map(|s| s.unwrap_or("").to_string())
+            .collect();
+        debug_assert_eq!(self.patent_nos.len(), n);
+        Ok(group_index)
+    }
+
+    /// Cost items, grouped by patent (CSR layout) and by asset group.
+    fn read_cost_items(
+        &mut self,
+        c: Option<&Table>,
+        group_index: &FastMap<&str, u32>,
+    ) -> Result<(), ValuationError> {
+        let n = self.patents.len();
+        self.group_cost_items = vec![Vec::new(); self.group_names.len()];
         let mut per_patent: Vec<Vec<CostItem>> = Vec::new();
-        if let Some(c) = &ds.cost_items {
+        if let Some(c) = c {
             per_patent = vec![Vec::new(); n];
-            let patent_of: HashMap<&str, usize> = inputs
+            let patent_of: FastMap<&str, usize> = self
                 .patent_nos
                 .iter()
                 .enumerate()
@@ -361,7 +445,7 @@ impl Inputs {
             for i in 0..cats.len() {
                 let row = rows[i];
                 let (Some(cat), Some(year), Some(amount)) = (
-                    cats[i].as_deref().and_then(CostCategory::from_code),
+                    cats[i].and_then(CostCategory::from_code),
                     years[i],
                     amounts[i],
                 ) else {
@@ -373,73 +457,71 @@ impl Inputs {
                     amount,
                     row,
                 };
-                if let Some(no) = &pnos[i] {
-                    let idx = patent_of
-                        .get(no.as_str())
-                        .ok_or_else(|| ValuationError::Input {
-                            file: c.file.clone(),
-                            row: row as usize,
-                            message: format!("patent \"{no}\" is not in the portfolio"),
-                        })?;
+                if let Some(no) = pnos[i] {
+                    let idx = patent_of.get(no).ok_or_else(|| ValuationError::Input {
+                        file: c.file.clone(),
+                        row: row as usize,
+                        message: format!("patent \"{no}\" is not in the portfolio"),
+                    })?;
                     per_patent[*idx].push(item);
-                } else if let Some(g) = &gnames[i] {
+                } else if let Some(g) = gnames[i] {
                     let gid = group_index.get(g).ok_or_else(|| ValuationError::Input {
                         file: c.file.clone(),
                         row: row as usize,
                         message: format!("asset group \"{g}\" is not in the portfolio"),
                     })?;
-                    inputs.group_cost_items[*gid as usize].push(item);
+                    self.group_cost_items[*gid as usize].push(item);
                 }
             }
         }
-        inputs.cost_offsets.reserve(n + 1);
-        inputs.cost_offsets.push(0);
+        self.cost_offsets.reserve(n + 1);
+        self.cost_offsets.push(0);
         for i in 0..n {
             if let Some(items) = per_patent.get_mut(i) {
-                inputs.cost_items.append(items);
+                self.cost_items.append(items);
             }
-            inputs.cost_offsets.push(inputs.cost_items.len() as u32);
+            self.cost_offsets.push(self.cost_items.len() as u32);
         }
-        // Comparables.
-        if let Some(c) = &ds.comparables {
-            let ids = strs(c, "deal_id")?;
-            let dts = dates(c, "deal_date")?;
-            let ipcs = strs(c, "ipc")?;
-            let types = strs(c, "patent_type")?;
-            let kinds = strs(c, "deal_kind")?;
-            let prices = f64s(c, "price")?;
-            let lives = f64s(c, "remaining_life")?;
-            let claims = i64s(c, "claims")?;
-            let scores = f64s(c, "technical_score")?;
-            for i in 0..ids.len() {
-                let row = i + 2;
-                let pt = types[i]
-                    .as_deref()
-                    .and_then(PatentType::from_code)
-                    .ok_or_else(|| missing(c, row, "patent type"))?;
-                let dk = kinds[i]
-                    .as_deref()
-                    .and_then(DealKind::from_code)
-                    .ok_or_else(|| missing(c, row, "deal kind"))?;
-                let (Some(date), Some(price), Some(life)) = (dts[i], prices[i], lives[i]) else {
-                    return Err(missing(c, row, "date, price or remaining life"));
-                };
-                let ipc_text = ipcs[i].clone().unwrap_or_default();
-                inputs.comparables.push(Comparable {
-                    deal_id: ids[i].clone().unwrap_or_default(),
-                    date,
-                    ipc: ipc.key(&ipc_text),
-                    ipc_text,
-                    patent_type: pt,
-                    deal_kind: dk,
-                    price,
-                    remaining_life: life,
-                    claims: claims[i].unwrap_or(1).clamp(1, u32::MAX as i64) as u32,
-                    technical_score: scores[i],
-                });
-            }
+        Ok(())
+    }
+
+    fn read_comparables(&mut self, c: &Table, ipc: &mut IpcInterner) -> Result<(), ValuationError> {
+        let ids = strs(c, "deal_id")?;
+        let dts = dates(c, "deal_date")?;
+        let ipcs = strs(c, "ipc")?;
+        let types = strs(c, "patent_type")?;
+        let kinds = strs(c, "deal_kind")?;
+        let prices = f64s(c, "price")?;
+        let lives = f64s(c, "remaining_life")?;
+        let claims = i64s(c, "claims")?;
+        let scores = f64s(c, "technical_score")?;
+        self.comparables.reserve(ids.len());
+        for i in 0..ids.len() {
+            let row = i + 2;
+            let pt = types[i]
+                .and_then(PatentType::from_code)
+                .ok_or_else(|| missing(c, row, "patent type"))?;
+            let dk = kinds[i]
+                .and_then(DealKind::from_code)
+                .ok_or_else(|| missing(c, row, "deal kind"))?;
+            let (Some(date), Some(price), Some(life)) = (dts[i], prices[i], lives[i]) else {
+                return Err(missing(c, row, "date, price or remaining life"));
+            };
+            let ipc_text = ipcs[i].unwrap_or("").to_string();
+            self.comparables.push(Comparable {
+                deal_id: ids[i].unwrap_or("").to_string(),
+                date,
+                ipc: ipc.key(&ipc_text),
+                ipc_text,
+                patent_type: pt,
+                deal_kind: dk,
+                price,
+                remaining_life: life,
+                claims: claims[i].unwrap_or(1).clamp(1, u32::MAX as i64) as u32,
+                technical_score: scores[i],
+            });
         }
-        Ok(inputs)
+        Ok(())
     }
 
     /// Cost items booked directly to patent `i`.

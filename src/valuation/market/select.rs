@@ -65,7 +65,7 @@ impl Selection {
         let comps = &e.inputs.comparables;
         let cfg = &e.assumptions.market;
         // Buckets: (type, level, key) → comparables sorted by remaining life.
-        let mut buckets: HashMap<(u8, u8, u32), Vec<u32>> = HashMap::new();
+        let mut buckets: Buckets = HashMap::default();
         for (ci, c) in comps.iter().enumerate() {
             for (level, key) in levels(&c.ipc) {
                 buckets
@@ -78,13 +78,15 @@ impl Selection {
                     .push(ci as u32);
             }
         }
-        for v in buckets.values_mut() {
-            v.sort_by(|&x, &y| {
+        // By remaining life, ties in file order (the order they were pushed in).
+        buckets.par_iter_mut().for_each(|(_, v)| {
+            v.sort_unstable_by(|&x, &y| {
                 comps[x as usize]
                     .remaining_life
                     .total_cmp(&comps[y as usize].remaining_life)
+                    .then(x.cmp(&y))
             });
-        }
+        });
         let want = (cfg.max_comparables * 4).max(cfg.min_comparables).max(8);
         let by_id: HashMap<&str, u32> = comps
             .iter()
@@ -96,7 +98,7 @@ impl Selection {
         let per_patent: Vec<Vec<u32>> = (0..n)
             .into_par_iter()
             .with_min_len(chunk)
-            .map(|i| {
+            .map_init(Scratch::default, |scratch, i| {
                 if i % chunk == 0 && progress.is_some_and(Progress::is_cancelled) {
                     return Vec::new();
                 }
@@ -105,27 +107,8 @@ impl Selection {
                     return Vec::new();
                 }
                 let life = e.base[i].life.remaining_economic;
-                let mut cand: Vec<u32> = Vec::with_capacity(want * 2);
-                'levels: for type_key in [p.patent_type as u8, u8::MAX] {
-                    for (level, key) in levels(&p.ipc) {
-                        if let Some(b) = buckets.get(&(type_key, level, key)) {
-                            nearest_by_life(b, comps, life, want, &mut cand);
-                            cand.sort_unstable();
-                            cand.dedup();
-                            if cand.len() >= want {
-                                break 'levels;
-                            }
-                        }
-                    }
-                }
-                let mut scored: Vec<(f64, u32)> = cand
-                    .into_iter()
-                    .map(|ci| (similarity(p, life, &comps[ci as usize]), ci))
-                    .filter(|(s, _)| *s >= cfg.min_similarity)
-                    .collect();
-                scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-                scored.truncate(cfg.max_comparables);
-                let mut picks: Vec<u32> = scored.into_iter().map(|(_, ci)| ci).collect();
+                scratch.candidates(p, life, &buckets, comps, want);
+                let mut picks = scratch.best(p, life, comps, cfg);
                 apply_hand_selection(&e.params(i).grid, &by_id, comps, &mut picks);
                 picks
             })
@@ -141,6 +124,69 @@ impl Selection {
             offsets.push(picks.len() as u32);
         }
         Ok(Self { offsets, picks })
+    }
+}
+
+/// Comparables by (patent type or `u8::MAX` for any, IPC level, interned key).
+type Buckets = HashMap<(u8, u8, u32), Vec<u32>, foldhash::fast::RandomState>;
+
+/// One worker's buffers, reused from patent to patent.
+#[derive(Default)]
+struct Scratch {
+    cand: Vec<u32>,
+    scored: Vec<(f64, u32)>,
+}
+
+impl Scratch {
+    /// Candidates for a patent: the comparables nearest by life in the narrowest IPC bucket of
+    /// its own type, widening level by level (then to any type) until `want` are found.
+    fn candidates(
+        &mut self,
+        p: &Patent,
+        life: f64,
+        buckets: &Buckets,
+        comps: &[Comparable],
+        want: usize,
+    ) {
+        self.cand.clear();
+        for type_key in [p.patent_type as u8, u8::MAX] {
+            for (level, key) in levels(&p.ipc) {
+                if let Some(b) = buckets.get(&(type_key, level, key)) {
+                    nearest_by_life(b, comps, life, want, &mut self.cand);
+                    self.cand.sort_unstable();
+                    self.cand.dedup();
+                    if self.cand.len() >= want {
+                        return;
+                    }
+                }
+            }
+        }
+    }
+
+    /// The candidates at or above the minimum similarity, best first (ties by file order), at
+    /// most `max_comparables` of them.
+    fn best(
+        &mut self,
+        p: &Patent,
+        life: f64,
+        comps: &[Comparable],
+        cfg: &crate::model::assumptions::MarketConfig,
+    ) -> Vec<u32> {
+        self.scored.clear();
+        self.scored.extend(
+            self.cand
+                .iter()
+                .map(|&ci| (similarity(p, life, &comps[ci as usize]), ci))
+                .filter(|(s, _)| *s >= cfg.min_similarity),
+        );
+        let order = |a: &(f64, u32), b: &(f64, u32)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
+        let keep = cfg.max_comparables.min(self.scored.len());
+        if keep < self.scored.len() && keep > 0 {
+            self.scored.select_nth_unstable_by(keep - 1, order);
+        }
+        self.scored.truncate(keep);
+        self.scored.sort_unstable_by(order);
+        self.scored.iter().map(|&(_, ci)| ci).collect()
     }
 }
 
