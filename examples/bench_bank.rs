@@ -46,6 +46,7 @@ fn main() {
         pd: 0.03,
         collateral: Collateral::IpOnly,
         guarantee_share: 0.0,
+        insurance_share: 0.0,
     };
     let r = pledge(&bank, &accepted, &Policy::shenzhen(), &loan).expect("pledge");
     let pl = t.elapsed();

@@ -123,6 +123,9 @@ pub struct LoanArgs {
     /// Share of the bank's shortfall a guarantor pays (0.4 or 40%).
     #[arg(long, default_value = "0", value_parser = parse_share)]
     pub guarantee: f64,
+    /// Share of the shortfall left after the guarantor that an insurer pays (0.3 or 30%).
+    #[arg(long, default_value = "0", value_parser = parse_share)]
+    pub insurance: f64,
 }
 
 impl LoanArgs {
@@ -141,6 +144,7 @@ impl LoanArgs {
                 CollateralArg::Mixed => Collateral::Mixed,
             },
             guarantee_share: self.guarantee,
+            insurance_share: self.insurance,
         }))
     }
 
@@ -160,11 +164,11 @@ impl AcceptArg {
     }
 }
 
-fn parse_amount(s: &str) -> Result<f64, String> {
+pub(super) fn parse_amount(s: &str) -> Result<f64, String> {
     import::cell::parse_money(s, 0).map_err(|e| format!("\"{s}\" {e}"))
 }
 
-fn parse_share(s: &str) -> Result<f64, String> {
+pub(super) fn parse_share(s: &str) -> Result<f64, String> {
     let v = import::cell::parse_rate(s, false).map_err(|e| format!("\"{s}\" {e}"))?;
     if (0.0..=1.0).contains(&v) {
         Ok(v)

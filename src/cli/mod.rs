@@ -14,6 +14,7 @@ macro_rules! try_store {
 pub mod args;
 pub mod bank;
 pub mod export;
+pub mod loans;
 mod out;
 pub mod review;
 pub mod store;
@@ -79,6 +80,9 @@ pub enum Command {
     Pledge(Box<bank::PledgeArgs>),
     /// Post-loan monitoring: re-value a stored version at a new date with updated inputs.
     Monitor(Box<bank::MonitorArgs>),
+    /// The bank's book of pledge loans: add, list, show, status, book.
+    #[command(subcommand)]
+    Loans(loans::LoansCmd),
     /// Save the sample case in a loop (for crash tests).
     #[command(hide = true)]
     InternalSaveLoop(store::SaveLoopArgs),
@@ -163,6 +167,7 @@ pub fn run(command: Command) -> Result<ExitCode, CliError> {
         Command::Crosscheck(args) => bank::crosscheck_cmd(&args),
         Command::Pledge(args) => bank::pledge_cmd(&args),
         Command::Monitor(args) => bank::monitor_cmd(&args),
+        Command::Loans(cmd) => loans::run(&cmd),
         Command::InternalSaveLoop(args) => store::save_loop(&args),
     }
 }

@@ -53,6 +53,7 @@ impl PledgeState {
             pd: self.pd,
             collateral: self.collateral,
             guarantee_share: self.guarantee,
+            insurance_share: 0.0,
         }
     }
 

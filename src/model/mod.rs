@@ -129,6 +129,35 @@ labelled_enum! {
 }
 
 labelled_enum! {
+    /// Where a pledge loan stands (贷后管理). NPL and in-disposal loans are the non-performing
+    /// ones; recovered, written-off and repaid loans have left the book.
+    LoanStatus {
+        Performing => ("performing", "performing", "正常", ["正常类", "关注", "normal"]),
+        Overdue => ("overdue", "overdue", "逾期", ["逾期未还", "past due"]),
+        Npl => ("npl", "non-performing", "不良", ["不良贷款", "non performing", "nonperforming"]),
+        InDisposal => ("in_disposal", "in disposal", "处置中", ["质物处置中", "disposal"]),
+        Recovered => ("recovered", "recovered", "已收回", ["处置收回", "清收"]),
+        WrittenOff => ("written_off", "written off", "已核销", ["核销", "write off"]),
+        Repaid => ("repaid", "repaid", "已结清", ["结清", "还清", "settled"]),
+    }
+}
+
+impl LoanStatus {
+    /// Still on the bank's book (not yet repaid, recovered or written off).
+    pub fn on_book(self) -> bool {
+        matches!(
+            self,
+            Self::Performing | Self::Overdue | Self::Npl | Self::InDisposal
+        )
+    }
+
+    /// Counted in the IP-pledge NPL ratio.
+    pub fn non_performing(self) -> bool {
+        matches!(self, Self::Npl | Self::InDisposal)
+    }
+}
+
+labelled_enum! {
     /// Kind of transaction behind a comparable price.
     DealKind {
         Assignment => ("assignment", "assignment", "转让", ["专利权转让", "权属转让", "sale", "transfer"]),

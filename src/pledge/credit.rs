@@ -24,6 +24,24 @@ pub enum Collateral {
     Mixed,
 }
 
+impl Collateral {
+    /// Stable code (the store and the CLI).
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::IpOnly => "ip_only",
+            Self::Mixed => "mixed",
+        }
+    }
+
+    pub fn from_code(s: &str) -> Option<Self> {
+        match s.trim().replace('-', "_").as_str() {
+            "ip_only" => Some(Self::IpOnly),
+            "mixed" => Some(Self::Mixed),
+            _ => None,
+        }
+    }
+}
+
 /// The loan.
 #[derive(Debug, Clone, Serialize)]
 pub struct Loan {
@@ -34,6 +52,9 @@ pub struct Loan {
     pub collateral: Collateral,
     /// Share of the bank's shortfall a guarantor pays (0 without a guarantor).
     pub guarantee_share: f64,
+    /// Share of the shortfall left after the guarantor that an insurer pays (0 uninsured).
+    #[serde(default)]
+    pub insurance_share: f64,
 }
 
 impl Loan {
@@ -51,6 +72,12 @@ impl Loan {
             return Err(PledgeError::Loan(format!(
                 "guarantee share {} is outside 0–1",
                 self.guarantee_share
+            )));
+        }
+        if !(0.0..=1.0).contains(&self.insurance_share) {
+            return Err(PledgeError::Loan(format!(
+                "insurance cover {} is outside 0–1",
+                self.insurance_share
             )));
         }
         Ok(())
@@ -100,6 +127,8 @@ pub struct Allocation {
     pub shortfall: f64,
     /// 3. The guarantor pays its share of the shortfall.
     pub guarantor: f64,
+    /// 3a. An insurer pays its cover of what is left after the guarantor.
+    pub insurer: f64,
     /// 4. The risk-compensation fund pays its share of the bank's actual loss after the
     ///    guarantee, up to the cap.
     pub fund: f64,
@@ -109,11 +138,32 @@ pub struct Allocation {
     pub bank_loss: f64,
 }
 
-/// The waterfall, in fen so that to_bank + guarantor + fund + bank_loss = exposure exactly.
+/// The waterfall without insurance, in fen so that to_bank + guarantor + fund + bank_loss =
+/// exposure exactly.
 pub fn allocate(
     exposure: f64,
     proceeds: f64,
     guarantee_share: f64,
+    policy: &Policy,
+    collateral: Collateral,
+) -> Allocation {
+    allocate_covered(
+        exposure,
+        proceeds,
+        (guarantee_share, 0.0),
+        policy,
+        collateral,
+    )
+}
+
+/// The waterfall with a guarantor's and an insurer's shares `(guarantee, insurance)`: the
+/// guarantor pays its share of the shortfall, the insurer its cover of the rest, the fund its
+/// share of what is left (capped); to_bank + guarantor + insurer + fund + bank_loss = exposure
+/// to the fen.
+pub fn allocate_covered(
+    exposure: f64,
+    proceeds: f64,
+    (guarantee_share, insurance_share): (f64, f64),
     policy: &Policy,
     collateral: Collateral,
 ) -> Allocation {
@@ -122,7 +172,8 @@ pub fn allocate(
     let to_others = r - to_bank;
     let shortfall = ead - to_bank;
     let guarantor = fen(yuan(shortfall) * guarantee_share);
-    let actual_loss = shortfall - guarantor;
+    let insurer = fen(yuan(shortfall - guarantor) * insurance_share);
+    let actual_loss = shortfall - guarantor - insurer;
     let share = match collateral {
         Collateral::IpOnly => policy.compensation.ip_only_share,
         Collateral::Mixed => policy.compensation.mixed_share,
@@ -137,6 +188,7 @@ pub fn allocate(
         to_others: yuan(to_others),
         shortfall: yuan(shortfall),
         guarantor: yuan(guarantor),
+        insurer: yuan(insurer),
         fund: yuan(fund),
         fund_share: share,
         fund_capped: uncapped > cap,
@@ -244,10 +296,10 @@ pub fn pledge(
     let credit_limit = yuan(fen(patents.iter().map(|p| p.credit_limit).sum()));
     let liquidation_value = yuan(fen(patents.iter().map(|p| p.liquidation).sum()));
     let (recoveries, expected_recovery) = expected_recovery(liquidation_value, policy);
-    let allocation = allocate(
+    let allocation = allocate_covered(
         loan.exposure,
         expected_recovery,
-        loan.guarantee_share,
+        (loan.guarantee_share, loan.insurance_share),
         policy,
         loan.collateral,
     );
@@ -294,6 +346,26 @@ pub enum Accept {
     External,
     /// The lower of the two (a patent missing from the external appraisal counts as 0).
     Lower,
+}
+
+impl Accept {
+    /// Stable code (the store and the CLI).
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Bank => "bank",
+            Self::External => "external",
+            Self::Lower => "lower",
+        }
+    }
+
+    pub fn from_code(s: &str) -> Option<Self> {
+        match s.trim() {
+            "bank" => Some(Self::Bank),
+            "external" => Some(Self::External),
+            "lower" => Some(Self::Lower),
+            _ => None,
+        }
+    }
 }
 
 /// Accepted values in the engine's order, given the external appraisal's reported values per

@@ -3,13 +3,17 @@
 //! profile ([`credit`], [`policy`]), and post-loan monitoring ([`monitor`]). Every formula is in
 //! docs/bank.md with a worked example that a test checks to the cent.
 
+pub mod book;
+mod book_load;
 pub mod credit;
 pub mod crosscheck;
 pub mod external;
 pub mod firm;
+pub mod loans;
 pub mod monitor;
 pub mod policy;
 
+pub use book_load::load_book;
 pub use credit::{Collateral, Loan, PledgeResult, pledge};
 pub use crosscheck::{BridgeStep, CrossCheck, ExternalSide, FirmInputs, crosscheck};
 pub use external::ExternalAppraisal;
@@ -27,6 +31,8 @@ pub enum PledgeError {
     Policy { file: String, message: String },
     #[error("loan: {0}")]
     Loan(String),
+    #[error("{0}")]
+    Store(#[from] crate::store::StoreError),
     #[error("{0}")]
     Other(String),
 }

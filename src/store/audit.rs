@@ -99,6 +99,20 @@ pub fn current_payload(
             "SELECT id, entity, entity_id, local_json, incoming_json, source, created_at FROM conflicts WHERE id = ?1",
             7,
         ),
+        "loan" => q(
+            &format!(
+                "SELECT {} FROM loans WHERE id = ?1",
+                super::loans::LOAN_COLUMNS
+            ),
+            21,
+        ),
+        "loan_event" => q(
+            &format!(
+                "SELECT {} FROM loan_events WHERE id = ?1",
+                super::loans::EVENT_COLUMNS
+            ),
+            9,
+        ),
         _ => Ok(None),
     }
 }
@@ -141,6 +155,8 @@ const ENTITY_TABLES: &[(&str, &str)] = &[
     ("annotation", "annotations"),
     ("annotation_event", "annotation_events"),
     ("conflict", "conflicts"),
+    ("loan", "loans"),
+    ("loan_event", "loan_events"),
 ];
 
 impl Store {

@@ -7,6 +7,7 @@
 //! was written by a newer patval is refused with a message that says so.
 
 pub mod audit;
+pub mod loans;
 pub mod package;
 pub mod review;
 mod schema;
@@ -241,7 +242,7 @@ impl Store {
     }
 }
 
-fn resolve(
+pub(crate) fn resolve(
     conn: &Connection,
     table: &str,
     key: &str,

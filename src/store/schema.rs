@@ -14,6 +14,8 @@ pub const IMMUTABLE_TABLES: &[&str] = &[
     "annotation_events",
     "audit_log",
     "conflicts",
+    "loans",
+    "loan_events",
 ];
 
 fn guards(table: &str) -> String {
@@ -127,7 +129,54 @@ CREATE INDEX audit_by_entity ON audit_log (entity, entity_id);
     sql
 }
 
+/// Schema 3: the bank's loan book. Numbers are stored as text (Rust's shortest round-trip
+/// form), so a row's audit hash covers exactly what is stored.
+pub fn v3() -> String {
+    let mut sql = String::from(
+        "
+CREATE TABLE loans (
+    id TEXT PRIMARY KEY,
+    loan_no TEXT NOT NULL UNIQUE,
+    borrower TEXT NOT NULL,
+    product TEXT NOT NULL,
+    exposure TEXT NOT NULL,
+    interest_rate TEXT NOT NULL,
+    pd TEXT NOT NULL,
+    start_date TEXT NOT NULL,
+    maturity_date TEXT NOT NULL,
+    version_id TEXT NOT NULL REFERENCES versions(id),
+    external_version_id TEXT REFERENCES versions(id),
+    accept TEXT NOT NULL,
+    collateral TEXT NOT NULL,
+    other_collateral_value TEXT NOT NULL,
+    guarantor TEXT NOT NULL,
+    guarantee_share TEXT NOT NULL,
+    insurer TEXT NOT NULL,
+    insurance_share TEXT NOT NULL,
+    policy TEXT NOT NULL,
+    author TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE loan_events (
+    id TEXT PRIMARY KEY,
+    loan_id TEXT NOT NULL REFERENCES loans(id),
+    status TEXT NOT NULL,
+    effective_date TEXT NOT NULL,
+    exposure TEXT NOT NULL,
+    proceeds TEXT NOT NULL,
+    note TEXT NOT NULL,
+    author TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX loan_events_by_loan ON loan_events (loan_id);
+",
+    );
+    sql.push_str(&guards("loans"));
+    sql.push_str(&guards("loan_events"));
+    sql
+}
+
 /// All migrations; schema version N is reached by running the first N.
 pub fn migrations() -> Vec<String> {
-    vec![v1(), v2()]
+    vec![v1(), v2(), v3()]
 }

@@ -182,6 +182,7 @@ fn pledge_limits_follow_type_and_band_and_the_loss_reconciles() {
         pd: 0.03,
         collateral: Collateral::IpOnly,
         guarantee_share: 0.0,
+        insurance_share: 0.0,
     };
     let r = pledge(&bank, &values, &p, &loan).unwrap();
     for pp in &r.patents {
@@ -251,6 +252,7 @@ fn a_lapsed_patent_drops_coverage() {
         pd: 0.02,
         collateral: Collateral::IpOnly,
         guarantee_share: 0.0,
+        insurance_share: 0.0,
     };
     let m = monitor(&before, &after, &Policy::shenzhen(), &loan).unwrap();
     let f = m.flags.iter().find(|f| f.patent_no == no).expect("flagged");

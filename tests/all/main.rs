@@ -9,6 +9,7 @@ mod cli_validate;
 mod common;
 mod gui;
 mod import;
+mod loan_book;
 mod published_examples;
 mod report;
 mod review_memo;
