@@ -35,6 +35,7 @@ pub const TABLE: &[(&str, &str)] = &[
     ("Assumptions", "评估假设"),
     ("Results", "评估结果"),
     ("Review", "评审"),
+    ("Loan book", "贷款台账"),
     ("Language", "语言"),
     ("Unit", "单位"),
     ("Open data", "打开数据"),

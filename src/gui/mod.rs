@@ -16,6 +16,7 @@ pub mod file_dialog;
 pub mod fonts;
 pub mod i18n;
 pub mod jobs;
+pub mod loans_panel;
 pub mod parameters_panel;
 pub mod pledge_panel;
 pub mod problem_list;
@@ -50,10 +51,11 @@ pub enum Panel {
     Review,
     CrossCheck,
     Pledge,
+    Loans,
 }
 
 impl Panel {
-    pub const ALL: [Panel; 9] = [
+    pub const ALL: [Panel; 10] = [
         Panel::Case,
         Panel::Data,
         Panel::Browse,
@@ -63,6 +65,7 @@ impl Panel {
         Panel::Review,
         Panel::CrossCheck,
         Panel::Pledge,
+        Panel::Loans,
     ];
 
     pub fn label(self, lang: Lang) -> &'static str {
@@ -76,6 +79,7 @@ impl Panel {
             Panel::Review => tr(lang, "Review"),
             Panel::CrossCheck => tr(lang, "Cross-check"),
             Panel::Pledge => tr(lang, "Pledge"),
+            Panel::Loans => tr(lang, "Loan book"),
         }
     }
 }
@@ -147,6 +151,7 @@ pub struct PatvalApp {
     pub data: data_panel::DataState,
     pub crosscheck: crosscheck_panel::CrossCheckState,
     pub pledge: pledge_panel::PledgeState,
+    pub loans: loans_panel::LoansState,
     pub parameters: parameters_panel::ParametersState,
     pub case: case_panel::CaseState,
     pub export: export::ExportState,
@@ -185,6 +190,7 @@ impl PatvalApp {
                 "review" => Panel::Review,
                 "crosscheck" => Panel::CrossCheck,
                 "pledge" => Panel::Pledge,
+                "loans" => Panel::Loans,
                 _ => Panel::Results,
             };
         }
@@ -203,6 +209,7 @@ impl PatvalApp {
             data: data_panel::DataState::default(),
             crosscheck: crosscheck_panel::CrossCheckState::default(),
             pledge: pledge_panel::PledgeState::default(),
+            loans: loans_panel::LoansState::default(),
             parameters: parameters_panel::ParametersState::default(),
             case: case_panel::CaseState::default(),
             export: export::ExportState::default(),
@@ -334,6 +341,7 @@ impl PatvalApp {
                     Panel::Review => "5",
                     Panel::CrossCheck => "6",
                     Panel::Pledge => "7",
+                    Panel::Loans => "9",
                 };
                 ui.selectable_value(&mut self.settings.panel, p, p.label(lang))
                     .on_hover_text(format!("Ctrl+{key}"));
@@ -421,6 +429,8 @@ impl PatvalApp {
                 Some(Panel::Pledge)
             } else if i.key_pressed(egui::Key::Num8) {
                 Some(Panel::Parameters)
+            } else if i.key_pressed(egui::Key::Num9) {
+                Some(Panel::Loans)
             } else {
                 None
             };
@@ -454,6 +464,7 @@ impl eframe::App for PatvalApp {
             Panel::Review => review_panel::ui(self, ui),
             Panel::CrossCheck => crosscheck_panel::ui(self, ui),
             Panel::Pledge => pledge_panel::ui(self, ui),
+            Panel::Loans => loans_panel::ui(self, ui),
         });
         file_dialog::ui(self, &ctx);
         self.last_frame = started.elapsed();

@@ -620,3 +620,65 @@ fn a_flood_of_mismatches_stays_a_short_grouped_list() {
             .is_some()
     );
 }
+
+#[test]
+fn a_bank_valuer_puts_a_loan_on_the_book_and_marks_it_non_performing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("store.sqlite3");
+    {
+        let mut store = patval::store::Store::open(&path).unwrap();
+        common::save_dataset(&mut store, &patval::sample::load().unwrap(), "授信");
+    }
+    let mut h = app(&path);
+    wait(&mut h, "the valuation and the stored version", |a| {
+        a.valued.is_some() && !a.review.cases.is_empty()
+    });
+    h.get_by_role_and_label(Role::Button, "Loan book").click();
+    wait(&mut h, "the empty book", |a| a.loans.book.is_some());
+    assert!(h.state().loans.book.as_ref().unwrap().loans.is_empty());
+
+    // Add a loan secured by the stored version (the latest, chosen by default).
+    fill(
+        &mut h,
+        Role::TextInput,
+        &[
+            ("Loan number", "L-001"),
+            ("Borrower", "深圳市星河智联科技有限公司"),
+        ],
+    );
+    h.get_by_role_and_label(Role::Button, "Add loan").click();
+    wait(&mut h, "the loan on the book", |a| {
+        a.loans.book.as_ref().is_some_and(|b| b.loans.len() == 1)
+    });
+    let b = h.state().loans.book.clone().unwrap();
+    assert_eq!(b.totals.exposure, 5_000_000.0);
+    assert!(!b.npl.flagged);
+    h.get_by_label_contains("within the 3-point tolerance");
+
+    // Select it, mark it non-performing: the book's NPL ratio becomes 100 % and is flagged.
+    h.get_by_label("L-001").click();
+    h.step();
+    h.get_by_role_and_label(Role::Button, "non-performing")
+        .click();
+    h.step();
+    h.get_by_role_and_label(Role::Button, "Record status")
+        .click();
+    wait(&mut h, "the status change", |a| {
+        a.loans
+            .book
+            .as_ref()
+            .is_some_and(|b| b.loans[0].status == patval::model::LoanStatus::Npl)
+    });
+    let b = h.state().loans.book.clone().unwrap();
+    assert_eq!(b.npl.ip_npl_ratio, 1.0);
+    assert!(b.npl.flagged);
+    h.get_by_label_contains("above the 3-point tolerance");
+    assert!(
+        h.state().loans.error.is_none(),
+        "{:?}",
+        h.state().loans.error
+    );
+    // The change is in the store and its audit chain.
+    let store = patval::store::Store::open(&path).unwrap();
+    assert!(store.verify().unwrap().ok());
+}
