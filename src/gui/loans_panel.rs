@@ -170,11 +170,13 @@ fn summary(app: &PatvalApp, ui: &mut egui::Ui, b: &Book) {
     let lang = app.lang();
     let t = &b.totals;
     ui.label(format!(
-        "{} {}（{} {}）  {} {}  {} {}  {} {}  {} {:.1}%  {} {}",
+        "{} {}{}{} {}{}  {} {}  {} {}  {} {}  {} {:.1}%  {} {}",
         lang.pick("在贷", "On the book:"),
         t.loans_on_book,
+        lang.pick("（", " ("),
         lang.pick("已结束", "closed"),
         t.loans_closed,
+        lang.pick("）", ")"),
         lang.pick("敞口", "exposure"),
         app.money(t.exposure),
         lang.pick("认可价值", "accepted value"),
@@ -198,11 +200,12 @@ fn summary(app: &PatvalApp, ui: &mut egui::Ui, b: &Book) {
     ));
     let n = &b.npl;
     let text = format!(
-        "{} {:.2}% / {} {:.2}%：{:+.2} {}",
+        "{} {:.2}% / {} {:.2}%{}{:+.2} {}",
         lang.pick("知识产权质押贷款不良率", "IP-pledge NPL ratio"),
         n.ip_npl_ratio * 100.0,
         lang.pick("本行各项贷款不良率", "bank"),
         n.bank_npl_ratio * 100.0,
+        lang.pick("：", ": "),
         n.excess_points,
         if n.flagged {
             lang.pick(
@@ -281,7 +284,7 @@ fn loans_table(app: &mut PatvalApp, ui: &mut egui::Ui, b: &Book) {
                 ];
                 for c in cells {
                     row.col(|ui| {
-                        ui.label(c);
+                        ui.add(egui::Label::new(c).wrap_mode(egui::TextWrapMode::Extend));
                     });
                 }
             });
