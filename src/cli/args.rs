@@ -139,10 +139,7 @@ impl LoanArgs {
         Ok(Some(Loan {
             exposure,
             pd,
-            collateral: match self.collateral {
-                CollateralArg::IpOnly => Collateral::IpOnly,
-                CollateralArg::Mixed => Collateral::Mixed,
-            },
+            collateral: self.collateral.kind(),
             guarantee_share: self.guarantee,
             insurance_share: self.insurance,
         }))
@@ -151,6 +148,15 @@ impl LoanArgs {
     pub(super) fn required(&self) -> Result<Loan, String> {
         self.loan()?
             .ok_or_else(|| "give the loan: --exposure AMOUNT --pd RATE".into())
+    }
+}
+
+impl CollateralArg {
+    pub fn kind(self) -> Collateral {
+        match self {
+            CollateralArg::IpOnly => Collateral::IpOnly,
+            CollateralArg::Mixed => Collateral::Mixed,
+        }
     }
 }
 

@@ -13,7 +13,7 @@ use crate::pledge::crosscheck::crosscheck;
 use crate::pledge::{Policy, monitor};
 use crate::valuation::Engine;
 
-fn w(x: f64) -> String {
+pub(super) fn w(x: f64) -> String {
     format_money(x, MoneyUnit::Wan)
 }
 
@@ -78,7 +78,7 @@ pub struct MonitorArgs {
     pub json: bool,
 }
 
-fn err(e: impl std::fmt::Display) -> Result<ExitCode, CliError> {
+pub(super) fn err(e: impl std::fmt::Display) -> Result<ExitCode, CliError> {
     eprintln!("error: {e}");
     Ok(ExitCode::from(1))
 }

@@ -8,11 +8,10 @@ use serde_json::json;
 
 use super::CliError;
 use super::args::{AcceptArg, CollateralArg, DbArg, parse_amount, parse_share};
+use super::bank::{err, w};
 use super::out::{fail, print};
 use crate::model::LoanStatus;
-use crate::model::money::{MoneyUnit, format_money};
 use crate::pledge::book::{BookOptions, Share};
-use crate::pledge::credit::Collateral;
 use crate::pledge::loans::LoanTerms;
 use crate::store::StoreError;
 use crate::store::loans::{StatusChange, state_of};
@@ -22,7 +21,7 @@ pub enum LoansCmd {
     /// Put a pledge loan on the book, secured by a stored report version.
     Add(Box<AddArgs>),
     /// List the loans with their current status and exposure.
-    List(ListArgs),
+    List(super::store::ListArgs),
     /// One loan: its terms and its status history.
     Show(ShowArgs),
     /// Record a change of a loan's status (overdue, npl, in_disposal, recovered, written_off,
@@ -93,14 +92,6 @@ pub struct AddArgs {
 }
 
 #[derive(Debug, clap::Args)]
-pub struct ListArgs {
-    #[command(flatten)]
-    pub db: DbArg,
-    #[arg(long)]
-    pub json: bool,
-}
-
-#[derive(Debug, clap::Args)]
 pub struct ShowArgs {
     /// Loan number, or loan id or a unique prefix of it.
     pub loan: String,
@@ -150,10 +141,6 @@ pub struct BookArgs {
     pub json: bool,
 }
 
-fn w(x: f64) -> String {
-    format_money(x, MoneyUnit::Wan)
-}
-
 fn pct(x: f64) -> String {
     format!("{:.2}%", x * 100.0)
 }
@@ -170,7 +157,7 @@ pub fn run(cmd: &LoansCmd) -> Result<ExitCode, CliError> {
 
 fn add(a: &AddArgs) -> Result<ExitCode, CliError> {
     if let Err(e) = crate::pledge::Policy::load(&a.policy) {
-        return fail(StoreError::Invalid(e.to_string()));
+        return err(e);
     }
     let mut store = try_store!(a.db.open());
     let version_id = try_store!(store.resolve_version(&a.version));
@@ -194,10 +181,7 @@ fn add(a: &AddArgs) -> Result<ExitCode, CliError> {
         },
         version_id,
         external_version_id,
-        collateral: match a.collateral {
-            CollateralArg::IpOnly => Collateral::IpOnly,
-            CollateralArg::Mixed => Collateral::Mixed,
-        },
+        collateral: a.collateral.kind(),
         other_collateral_value: a.other_collateral_value,
         guarantor: a.guarantor.trim().into(),
         guarantee_share: a.guarantee,
@@ -219,7 +203,7 @@ fn add(a: &AddArgs) -> Result<ExitCode, CliError> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn list(a: &ListArgs) -> Result<ExitCode, CliError> {
+fn list(a: &super::store::ListArgs) -> Result<ExitCode, CliError> {
     let store = try_store!(a.db.open());
     let mut rows = Vec::new();
     for rec in try_store!(store.loans()) {
@@ -362,10 +346,7 @@ fn book(a: &BookArgs) -> Result<ExitCode, CliError> {
     };
     let b = match crate::pledge::load_book(&store, opts) {
         Ok(b) => b,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return Ok(ExitCode::from(1));
-        }
+        Err(e) => return err(e),
     };
     print(a.json, json!(b), || book_text(&b))?;
     Ok(ExitCode::SUCCESS)

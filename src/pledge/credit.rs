@@ -34,7 +34,7 @@ impl Collateral {
     }
 
     pub fn from_code(s: &str) -> Option<Self> {
-        match s.trim().replace('-', "_").as_str() {
+        match s {
             "ip_only" => Some(Self::IpOnly),
             "mixed" => Some(Self::Mixed),
             _ => None,
@@ -359,7 +359,7 @@ impl Accept {
     }
 
     pub fn from_code(s: &str) -> Option<Self> {
-        match s.trim() {
+        match s {
             "bank" => Some(Self::Bank),
             "external" => Some(Self::External),
             "lower" => Some(Self::Lower),

@@ -6,7 +6,7 @@ use rusqlite::{Connection, Transaction, params};
 use serde::Serialize;
 
 use super::schema::IMMUTABLE_TABLES;
-use super::{Store, StoreError, now, row_hash, sha256_hex};
+use super::{Store, StoreError, now, sha256_hex};
 
 /// Hash of the entry before the first.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -64,13 +64,7 @@ pub fn current_payload(
 ) -> Result<Option<String>, StoreError> {
     let q = |sql: &str, n: usize| -> Result<Option<String>, StoreError> {
         super::optional(conn.query_row(sql, [id], |r| {
-            let mut fields: Vec<String> = Vec::with_capacity(n);
-            for i in 0..n {
-                let v: Option<String> = r.get(i)?;
-                fields.push(v.unwrap_or_default());
-            }
-            let refs: Vec<&str> = fields.iter().map(String::as_str).collect();
-            Ok(row_hash(&refs))
+            super::text_row(r, n).map(|f| super::fields_hash(&f))
         }))
     };
     match entity {
@@ -104,14 +98,14 @@ pub fn current_payload(
                 "SELECT {} FROM loans WHERE id = ?1",
                 super::loans::LOAN_COLUMNS
             ),
-            21,
+            super::loans::width(super::loans::LOAN_COLUMNS),
         ),
         "loan_event" => q(
             &format!(
                 "SELECT {} FROM loan_events WHERE id = ?1",
                 super::loans::EVENT_COLUMNS
             ),
-            9,
+            super::loans::width(super::loans::EVENT_COLUMNS),
         ),
         _ => Ok(None),
     }

@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use rusqlite::{Transaction, params};
 use serde::Serialize;
 
-use super::{Store, StoreError, audit, new_id, now, row_hash};
+use super::{Store, StoreError, audit, fields_hash, new_id, now, text_row};
 use crate::model::LoanStatus;
 use crate::pledge::credit::{Accept, Collateral};
 use crate::pledge::loans::{LoanState, LoanTerms, transition_allowed};
@@ -130,9 +130,9 @@ pub struct StatusChange {
     pub note: String,
 }
 
-fn hash(fields: &[String]) -> String {
-    let refs: Vec<&str> = fields.iter().map(String::as_str).collect();
-    row_hash(&refs)
+/// How many columns a column list names.
+pub(crate) fn width(columns: &str) -> usize {
+    columns.split(',').count()
 }
 
 impl Store {
@@ -251,7 +251,7 @@ impl Store {
             "SELECT {LOAN_COLUMNS} FROM loans ORDER BY loan_no"
         ))?;
         let rows: Vec<Vec<String>> = stmt
-            .query_map([], |r| text_row(r, 21))?
+            .query_map([], |r| text_row(r, width(LOAN_COLUMNS)))?
             .collect::<Result<_, _>>()?;
         rows.into_iter().map(|f| loan_from(&f)).collect()
     }
@@ -261,7 +261,7 @@ impl Store {
         let f = super::optional(self.conn().query_row(
             &format!("SELECT {LOAN_COLUMNS} FROM loans WHERE id = ?1"),
             [id],
-            |r| text_row(r, 21),
+            |r| text_row(r, width(LOAN_COLUMNS)),
         ))?
         .ok_or_else(|| StoreError::Invalid(format!("no loan {id}")))?;
         loan_from(&f)
@@ -292,16 +292,10 @@ impl Store {
             "SELECT {EVENT_COLUMNS} FROM loan_events WHERE loan_id = ?1 ORDER BY rowid"
         ))?;
         let rows: Vec<Vec<String>> = stmt
-            .query_map([loan_id], |r| text_row(r, 9))?
+            .query_map([loan_id], |r| text_row(r, width(EVENT_COLUMNS)))?
             .collect::<Result<_, _>>()?;
         rows.into_iter().map(|f| event_from(&f)).collect()
     }
-}
-
-fn text_row(r: &rusqlite::Row<'_>, n: usize) -> rusqlite::Result<Vec<String>> {
-    (0..n)
-        .map(|i| r.get::<_, Option<String>>(i).map(Option::unwrap_or_default))
-        .collect()
 }
 
 fn bad(id: &str, what: &str, v: &str) -> StoreError {
@@ -383,7 +377,14 @@ fn insert_loan(tx: &Transaction<'_>, rec: &LoanRecord) -> Result<(), StoreError>
             v[14], v[15], v[16], v[17], v[18], v[19], v[20]
         ],
     )?;
-    audit::append(tx, &rec.author, "add loan", "loan", &rec.id, &hash(&v))
+    audit::append(
+        tx,
+        &rec.author,
+        "add loan",
+        "loan",
+        &rec.id,
+        &fields_hash(&v),
+    )
 }
 
 fn insert_event(tx: &Transaction<'_>, e: &LoanEvent) -> Result<(), StoreError> {
@@ -400,6 +401,6 @@ fn insert_event(tx: &Transaction<'_>, e: &LoanEvent) -> Result<(), StoreError> {
         e.status.code(),
         "loan_event",
         &e.id,
-        &hash(&v),
+        &fields_hash(&v),
     )
 }

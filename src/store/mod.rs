@@ -242,7 +242,7 @@ impl Store {
     }
 }
 
-pub(crate) fn resolve(
+fn resolve(
     conn: &Connection,
     table: &str,
     key: &str,
@@ -281,6 +281,19 @@ fn classify(path: &str, e: rusqlite::Error) -> StoreError {
         },
         _ => StoreError::Sql(e),
     }
+}
+
+/// A row's first `n` columns as text (NULL as empty), as the audit hash takes them.
+pub(crate) fn text_row(r: &rusqlite::Row<'_>, n: usize) -> rusqlite::Result<Vec<String>> {
+    (0..n)
+        .map(|i| r.get::<_, Option<String>>(i).map(Option::unwrap_or_default))
+        .collect()
+}
+
+/// [`row_hash`] of owned fields.
+pub(crate) fn fields_hash(fields: &[String]) -> String {
+    let refs: Vec<&str> = fields.iter().map(String::as_str).collect();
+    row_hash(&refs)
 }
 
 /// Reads an optional single value.

@@ -374,13 +374,11 @@ impl Inputs {
         let nos = strs(p, "patent_no")?;
         let groups = strs(p, "asset_group")?;
         let ipcs = strs(p, "ipc")?;
-        let n = nos.len();
         let mut patents = patent_rows(p)?;
         // Asset groups and IPC keys are interned in row order (ids follow first appearance).
         let mut group_index: FastMap<&str, u32> = FastMap::default();
         let mut group_forecast: Vec<Option<u32>> = Vec::new();
         let mut last: Option<(&str, u32)> = None;
-        let mut last_ipc: Option<(&str, IpcKey)> = None;
         for (i, pat) in patents.iter_mut().enumerate() {
             let gname = groups[i].unwrap_or("");
             let gid = match last {
@@ -400,22 +398,13 @@ impl Inputs {
             self.group_sizes[gid as usize] += 1;
             pat.group_name = gid;
             pat.group = group_forecast[gid as usize];
-            let code = ipcs[i].unwrap_or("");
-            pat.ipc = match last_ipc {
-                Some((c, k)) if c == code => k,
-                _ => {
-                    let k = ipc.key(code);
-                    last_ipc = Some((code, k));
-                    k
-                }
-            };
+            pat.ipc = ipc.key(ipcs[i].unwrap_or(""));
         }
         self.patents = patents;
         self.patent_nos = nos
             .par_iter()
             .map(|s| s.unwrap_or("").to_string())
             .collect();
-        debug_assert_eq!(self.patent_nos.len(), n);
         Ok(group_index)
     }
 
