@@ -287,6 +287,7 @@ pub fn pledge_cmd(a: &PledgeArgs) -> Result<ExitCode, CliError> {
         ("1. to the bank", al.to_bank),
         ("2. to other parties (surplus)", al.to_others),
         ("3. guarantor", al.guarantor),
+        ("3a. insurer", al.insurer),
         ("4. risk-compensation fund", al.fund),
         ("5. bank's loss", al.bank_loss),
     ] {

@@ -260,3 +260,26 @@ fn bank_options_belong_to_the_memo() {
     assert!(html.contains("本意见书仅依据本行内部评估"));
     assert!(html.contains("授信方案待确定风险敞口后另行审批"));
 }
+
+#[test]
+fn an_insured_loan_shows_the_insurer_in_the_memo_waterfall() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("m.db");
+    let db = db.to_str().unwrap();
+    let id = common::save_sample(db);
+    let memo = |name: &str, extra: &[&str]| {
+        let out = dir.path().join(name);
+        let mut args = vec!["--exposure", "5000万元", "--pd", "3%"];
+        args.extend_from_slice(extra);
+        export(db, &id, "zh", &out, &args);
+        std::fs::read_to_string(out).unwrap()
+    };
+    let insured = memo("insured.html", &["--insurance", "30%"]);
+    assert!(insured.contains("3a. 保险方"), "the insurer's row");
+    let plain = memo("plain.html", &[]);
+    assert!(
+        !plain.contains("保险方"),
+        "no insurer row without insurance"
+    );
+    assert!(plain.contains("3. 担保方") && plain.contains("5. 银行损失"));
+}

@@ -173,6 +173,12 @@ pub fn proposal(m: &Memo, b: &mut Vec<Block>) {
             wan(a.to_others),
         ],
         vec![l("3. 担保方", "3. Guarantor"), wan(a.guarantor)],
+    ];
+    if a.insurer > 0.0 {
+        t.rows
+            .push(vec![l("3a. 保险方", "3a. Insurer"), wan(a.insurer)]);
+    }
+    t.rows.extend([
         vec![
             format!(
                 "{} ({}{})",
@@ -188,7 +194,7 @@ pub fn proposal(m: &Memo, b: &mut Vec<Block>) {
             wan(a.fund),
         ],
         vec![l("5. 银行损失", "5. Bank's loss"), wan(a.bank_loss)],
-    ];
+    ]);
     b.push(Block::Table(t));
     let mut t = table(
         &[
