@@ -8,6 +8,8 @@ use crate::import::{self, Dataset};
 use crate::model::assumptions::MethodWeights;
 use crate::pledge::credit::Accept;
 use crate::pledge::crosscheck::ExternalSide;
+use crate::pledge::split::SplitShare;
+use crate::pledge::subsidy::{CostInputs, CostItem};
 use crate::pledge::{BankAnalysis, Collateral, FirmFiles, Loan, Policy};
 use crate::store::{Store, StoreError};
 use crate::valuation::Engine;
@@ -126,9 +128,30 @@ pub struct LoanArgs {
     /// Share of the shortfall left after the guarantor that an insurer pays (0.3 or 30%).
     #[arg(long, default_value = "0", value_parser = parse_share)]
     pub insurance: f64,
+    /// Shares of the disposal proceeds agreed before disposal, in place of the waterfall's
+    /// first two steps (`bank=60%,guarantor=25%,fund=10%,appraiser=5%`); overrides the profile's.
+    #[arg(long, value_parser = parse_split)]
+    pub split: Option<SplitArg>,
+}
+
+/// The parsed --split (a newtype: clap reads a bare `Vec` as repeated values).
+#[derive(Debug, Clone)]
+pub struct SplitArg(pub Vec<SplitShare>);
+
+fn parse_split(s: &str) -> Result<SplitArg, String> {
+    crate::pledge::split::parse(s).map(SplitArg)
 }
 
 impl LoanArgs {
+    /// The policy profile named by --policy, with --split in place of its agreed split.
+    pub fn policy(&self) -> Result<Policy, crate::pledge::PledgeError> {
+        let mut p = Policy::load(&self.policy)?;
+        if let Some(split) = &self.split {
+            p.split = split.0.clone();
+        }
+        Ok(p)
+    }
+
     /// The loan, if --exposure and --pd are given (one without the other is an error).
     pub fn loan(&self) -> Result<Option<Loan>, String> {
         let (exposure, pd) = match (self.exposure, self.pd) {
@@ -148,6 +171,69 @@ impl LoanArgs {
     pub(super) fn required(&self) -> Result<Loan, String> {
         self.loan()?
             .ok_or_else(|| "give the loan: --exposure AMOUNT --pd RATE".into())
+    }
+}
+
+/// The borrower's financing cost (docs/bank.md §5), worked out when --interest-rate is given.
+#[derive(Debug, Clone, clap::Args)]
+pub struct CostArgs {
+    /// Annual interest rate (0.0435 or 4.35%); with it the financing cost is shown.
+    #[arg(long, value_parser = parse_share)]
+    pub interest_rate: Option<f64>,
+    /// Annual guarantee fee rate on the guaranteed amount (2%).
+    #[arg(long, default_value = "0", value_parser = parse_share)]
+    pub guarantee_fee: f64,
+    /// The guaranteed amount (default: the exposure when a guarantee fee is given).
+    #[arg(long, value_parser = parse_amount)]
+    pub guaranteed: Option<f64>,
+    /// The appraisal fee, paid once and spread over the term (`3万元`).
+    #[arg(long, default_value = "0", value_parser = parse_amount)]
+    pub appraisal_fee: f64,
+    /// Annual insurance premium rate on the principal (1.5%).
+    #[arg(long, default_value = "0", value_parser = parse_share)]
+    pub premium: f64,
+    /// Loan term in years.
+    #[arg(long, default_value_t = 1.0)]
+    pub term_years: f64,
+    /// A subsidy whose condition the borrower does not meet (repeatable): interest,
+    /// guarantee_fee, appraisal_fee, insurance_premium.
+    #[arg(long = "not-eligible", value_parser = parse_cost_item)]
+    pub not_eligible: Vec<CostItem>,
+}
+
+fn parse_cost_item(s: &str) -> Result<CostItem, String> {
+    CostItem::from_code(s).ok_or_else(|| {
+        format!("'{s}' is not one of interest, guarantee_fee, appraisal_fee, insurance_premium")
+    })
+}
+
+impl CostArgs {
+    /// The cost inputs for a loan of `principal`, if --interest-rate is given.
+    pub fn inputs(&self, principal: f64) -> Result<Option<CostInputs>, String> {
+        let Some(interest_rate) = self.interest_rate else {
+            return Ok(None);
+        };
+        let guaranteed = self.guaranteed.unwrap_or(if self.guarantee_fee > 0.0 {
+            principal
+        } else {
+            0.0
+        });
+        let c = CostInputs {
+            principal,
+            interest_rate,
+            guaranteed,
+            guarantee_fee_rate: self.guarantee_fee,
+            appraisal_fee: self.appraisal_fee,
+            premium_rate: self.premium,
+            term_years: self.term_years,
+            not_eligible: self.not_eligible.clone(),
+        };
+        let p = c.problems();
+        if p.is_empty() {
+            Ok(Some(c))
+        } else {
+            Err(format!("financing cost: {}", p.join("; ")))
+        }
     }
 }
 
@@ -218,7 +304,7 @@ impl ReportBankArgs {
         let loan = self.loan.loan()?;
         let side = self.external.side(db, &data.dataset, &data.engine)?;
         let policy = match &loan {
-            Some(_) => Some(Policy::load(&self.loan.policy).map_err(|e| e.to_string())?),
+            Some(_) => Some(self.loan.policy().map_err(|e| e.to_string())?),
             None => None,
         };
         let rule = self.accept.rule();

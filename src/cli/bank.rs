@@ -4,12 +4,13 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use super::CliError;
-use super::args::{AcceptArg, DbArg, ExternalArgs, LoanArgs};
+use super::args::{AcceptArg, CostArgs, DbArg, ExternalArgs, LoanArgs};
 use super::value::{InputArgs, load_and_value};
 use crate::import::{self, ReadOptions, TableKind};
 use crate::model::money::{MoneyUnit, format_money};
 use crate::pledge::credit::accepted_values;
 use crate::pledge::crosscheck::crosscheck;
+use crate::pledge::subsidy::{FinancingCost, financing_cost};
 use crate::pledge::{Policy, monitor};
 use crate::valuation::Engine;
 
@@ -43,6 +44,8 @@ pub struct PledgeArgs {
     pub inputs: InputArgs,
     #[command(flatten)]
     pub loan: LoanArgs,
+    #[command(flatten)]
+    pub cost: CostArgs,
     #[command(flatten)]
     pub external: ExternalArgs,
     /// With an external appraisal: which value to accept per patent.
@@ -241,7 +244,7 @@ fn print_attribution(c: &crate::pledge::CrossCheck) {
 }
 
 pub fn pledge_cmd(a: &PledgeArgs) -> Result<ExitCode, CliError> {
-    let policy = try_or!(Policy::load(&a.loan.policy));
+    let policy = try_or!(a.loan.policy());
     let valued = match load_and_value(&a.inputs)? {
         Ok(v) => v,
         Err(code) => return Ok(code),
@@ -253,10 +256,30 @@ pub fn pledge_cmd(a: &PledgeArgs) -> Result<ExitCode, CliError> {
     let reported = ext.as_ref().map(|s| s.reported.as_slice());
     let accepted = accepted_values(bank, &values, reported, a.accept.rule());
     let r = try_or!(crate::pledge::pledge(bank, &accepted, &policy, &loan));
+    let cost = try_or!(a.cost.inputs(loan.exposure)).map(|c| financing_cost(&c, &policy.subsidies));
     if a.json {
-        println!("{}", serde_json::to_string_pretty(&r)?);
+        #[derive(serde::Serialize)]
+        struct Out<'a> {
+            #[serde(flatten)]
+            r: &'a crate::pledge::PledgeResult,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            financing_cost: Option<FinancingCost>,
+        }
+        let out = Out {
+            r: &r,
+            financing_cost: cost,
+        };
+        println!("{}", serde_json::to_string_pretty(&out)?);
         return Ok(ExitCode::SUCCESS);
     }
+    print_pledge(&r, &policy);
+    if let Some(c) = &cost {
+        print_cost(c, &policy);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_pledge(r: &crate::pledge::PledgeResult, policy: &Policy) {
     println!("{} ({})", policy.name_en, policy.id);
     println!(
         "accepted value {}   credit limit {}   liquidation value {}",
@@ -271,21 +294,41 @@ pub fn pledge_cmd(a: &PledgeArgs) -> Result<ExitCode, CliError> {
         pct(r.liquidation_coverage),
         w(r.headroom)
     );
-    println!("\ndisposal paths              weight    recovery (PV)");
+    println!("\ndisposal paths                    weight    recovery (PV)");
     for d in &r.recoveries {
         println!(
-            "  {:<26} {:>6}  {:>14}",
+            "  {:<32} {:>6}  {:>14}",
             d.name_en,
             pct(d.weight),
             w(d.present_value)
         );
     }
     let al = &r.allocation;
-    println!("\nafter a default (waterfall)");
+    if r.parts.is_empty() {
+        println!("\nafter a default (waterfall)");
+    } else {
+        println!("\nafter a default (agreed split of the proceeds)");
+        for p in &r.parts {
+            println!(
+                "  {:<32} {:>6}  {:>14}",
+                p.name_en,
+                pct(p.share),
+                w(p.amount)
+            );
+        }
+    }
+    let (one, two) = if r.parts.is_empty() {
+        ("1. to the bank", "2. to other parties (surplus)")
+    } else {
+        (
+            "1. the bank's part, up to EAD",
+            "2. the other parts and surplus",
+        )
+    };
     for (k, v) in [
         ("expected disposal proceeds", al.proceeds),
-        ("1. to the bank", al.to_bank),
-        ("2. to other parties (surplus)", al.to_others),
+        (one, al.to_bank),
+        (two, al.to_others),
         ("3. guarantor", al.guarantor),
         ("3a. insurer", al.insurer),
         ("4. risk-compensation fund", al.fund),
@@ -306,11 +349,47 @@ pub fn pledge_cmd(a: &PledgeArgs) -> Result<ExitCode, CliError> {
         pct(r.lgd),
         w(r.expected_loss)
     );
-    Ok(ExitCode::SUCCESS)
+}
+
+fn print_cost(c: &FinancingCost, policy: &Policy) {
+    println!("\nfinancing cost a year          gross        subsidy            net");
+    for l in &c.lines {
+        println!(
+            "  {:<22} {:>14} {:>14} {:>14}{}",
+            l.item.name_en(),
+            w(l.gross),
+            w(l.subsidy),
+            w(l.gross - l.subsidy),
+            if l.note.is_empty() {
+                String::new()
+            } else {
+                format!("   ({})", l.note)
+            }
+        );
+    }
+    println!(
+        "  {:<22} {:>14} {:>14} {:>14}\n  as a rate of the principal {:>10} {:>29}",
+        "total",
+        w(c.gross),
+        w(c.subsidies),
+        w(c.net),
+        format!("{:.2}%", c.gross_rate * 100.0),
+        format!("{:.2}%", c.net_rate * 100.0)
+    );
+    for item in crate::pledge::subsidy::CostItem::ALL {
+        if let Some(s) = policy.subsidies.get(item) {
+            println!(
+                "  {} subsidy: {}; {}",
+                item.name_en(),
+                s.condition,
+                s.source
+            );
+        }
+    }
 }
 
 pub fn monitor_cmd(a: &MonitorArgs) -> Result<ExitCode, CliError> {
-    let policy = try_or!(Policy::load(&a.loan.policy));
+    let policy = try_or!(a.loan.policy());
     let store = try_or!(a.db.open());
     let id = try_or!(store.resolve_version(&a.version));
     let crate::store::versions::Reopened {

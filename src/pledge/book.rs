@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::credit::{Collateral, PledgeResult, allocate_covered};
+use super::credit::{Collateral, PledgeResult, settle};
 use super::loans::{LoanState, LoanTerms};
 use super::policy::Policy;
 use super::{fen, yuan};
@@ -92,13 +92,14 @@ pub fn line(
     let on_book = state.status.on_book();
     let closed_loss = matches!(state.status, LoanStatus::Recovered | LoanStatus::WrittenOff);
     let fund_actual = closed_loss.then(|| {
-        allocate_covered(
+        settle(
             r.loan.exposure,
             state.proceeds.unwrap_or(0.0),
             (terms.guarantee_share, terms.insurance_share),
             policy,
             terms.collateral,
         )
+        .0
         .fund
     });
     let mut alerts = Vec::new();

@@ -10,6 +10,7 @@
 use serde::Serialize;
 
 use super::policy::{Band, Policy};
+use super::split::{Part, allocate_agreed};
 use super::{PledgeError, fen, yuan};
 use crate::model::{LegalStatus, PatentType};
 use crate::valuation::Engine;
@@ -196,6 +197,31 @@ pub fn allocate_covered(
     }
 }
 
+/// Settles a default: the policy's agreed split of the proceeds when it has one (then the
+/// parties' parts are returned too), otherwise the waterfall of [`allocate_covered`].
+pub fn settle(
+    exposure: f64,
+    proceeds: f64,
+    shares: (f64, f64),
+    policy: &Policy,
+    collateral: Collateral,
+) -> (Allocation, Vec<Part>) {
+    if policy.split.is_empty() {
+        let a = allocate_covered(exposure, proceeds, shares, policy, collateral);
+        (a, Vec::new())
+    } else {
+        let a = allocate_agreed(
+            exposure,
+            proceeds,
+            &policy.split,
+            shares,
+            policy,
+            collateral,
+        );
+        (a.waterfall, a.parts)
+    }
+}
+
 /// The pledge analysis.
 #[derive(Debug, Clone, Serialize)]
 pub struct PledgeResult {
@@ -214,6 +240,10 @@ pub struct PledgeResult {
     pub recoveries: Vec<Recovery>,
     pub expected_recovery: f64,
     pub allocation: Allocation,
+    /// The parties' parts of the expected recovery under the policy's agreed split (empty under
+    /// the waterfall).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub parts: Vec<Part>,
     /// Bank loss / exposure.
     pub lgd: f64,
     /// PD × LGD × exposure.
@@ -296,7 +326,7 @@ pub fn pledge(
     let credit_limit = yuan(fen(patents.iter().map(|p| p.credit_limit).sum()));
     let liquidation_value = yuan(fen(patents.iter().map(|p| p.liquidation).sum()));
     let (recoveries, expected_recovery) = expected_recovery(liquidation_value, policy);
-    let allocation = allocate_covered(
+    let (allocation, parts) = settle(
         loan.exposure,
         expected_recovery,
         (loan.guarantee_share, loan.insurance_share),
@@ -318,6 +348,7 @@ pub fn pledge(
         recoveries,
         expected_recovery,
         allocation,
+        parts,
         lgd,
         expected_loss,
     })

@@ -12,6 +12,8 @@ pub mod firm;
 pub mod loans;
 pub mod monitor;
 pub mod policy;
+pub mod split;
+pub mod subsidy;
 
 pub use book_load::load_book;
 pub use credit::{Collateral, Loan, PledgeResult, pledge};

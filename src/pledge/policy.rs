@@ -8,6 +8,8 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::PledgeError;
+use super::split::SplitShare;
+use super::subsidy::Subsidies;
 use crate::model::PatentType;
 
 /// Bundled profiles: (id, TOML).
@@ -82,6 +84,16 @@ pub struct Policy {
     pub disposal: Vec<DisposalPath>,
     pub compensation: Compensation,
     pub monitoring: Monitoring,
+    /// Subsidies on the borrower's financing cost (docs/bank.md §5).
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub subsidies: Subsidies,
+    /// Shares of the disposal proceeds agreed before disposal; empty: the waterfall.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub split: Vec<SplitShare>,
+}
+
+fn is_default(s: &Subsidies) -> bool {
+    *s == Subsidies::default()
 }
 
 /// Scorecard band.
@@ -244,6 +256,8 @@ impl Policy {
         if self.monitoring.near_term_years.is_nan() || self.monitoring.near_term_years < 0.0 {
             out.push("monitoring.near_term_years must be 0 or more".into());
         }
+        out.extend(self.subsidies.problems());
+        out.extend(super::split::problems(&self.split));
         out
     }
 

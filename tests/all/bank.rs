@@ -140,7 +140,24 @@ fn worked_example_matches_docs_bank_to_the_cent() {
     let (paths, r) = expected_recovery(6_000_000.0, &p);
     common::assert_close("pv_licence", paths[0].present_value, want("pv_licence"), 2);
     common::assert_close("pv_auction", paths[1].present_value, want("pv_auction"), 2);
-    common::assert_close("pv_equity", paths[2].present_value, want("pv_equity"), 2);
+    common::assert_close(
+        "pv_transfer",
+        paths[2].present_value,
+        want("pv_transfer"),
+        2,
+    );
+    common::assert_close("pv_equity", paths[3].present_value, want("pv_equity"), 2);
+    // The four paths of the Shenzhen 2023 guideline (第十一条).
+    let names: Vec<&str> = paths.iter().map(|p| p.name_zh.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "许可回租（许可实施）",
+            "拍卖/转让",
+            "转移转化",
+            "质权转股（债转股）"
+        ]
+    );
     assert_eq!(r, want("recovery"));
     let a = allocate(5_000_000.0, r, 0.0, &p, Collateral::IpOnly);
     assert_eq!(a.shortfall, want("shortfall"));

@@ -69,7 +69,7 @@ fn the_loan_book_worked_example_matches_docs_bank_to_the_cent() {
     let p = Policy::shenzhen();
     let a = allocate_covered(
         5_000_000.0,
-        2_674_765.56,
+        want("recovery"),
         (0.4, 0.3),
         &p,
         Collateral::IpOnly,

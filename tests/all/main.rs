@@ -7,6 +7,7 @@ mod bank;
 mod cli_store;
 mod cli_validate;
 mod common;
+mod financing;
 mod gui;
 mod import;
 mod loan_book;
