@@ -30,6 +30,13 @@ pub enum LoansCmd {
     /// The whole book: exposure, accepted value, credit limit, coverage and expected loss per
     /// loan and in total, the fund's claims, concentration, and the NPL ratio check.
     Book(BookArgs),
+    /// Batch post-loan monitoring: re-value every loan's collateral at a date with a
+    /// legal-status update file, list the alerts per loan and keep the run as a dated record.
+    Monitor(Box<super::loans_monitor::MonitorArgs>),
+    /// The stored monitoring runs.
+    Runs(super::store::ListArgs),
+    /// One stored monitoring run.
+    Run(super::loans_monitor::RunArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -152,6 +159,9 @@ pub fn run(cmd: &LoansCmd) -> Result<ExitCode, CliError> {
         LoansCmd::Show(a) => show(a),
         LoansCmd::Status(a) => status(a),
         LoansCmd::Book(a) => book(a),
+        LoansCmd::Monitor(a) => super::loans_monitor::monitor(a),
+        LoansCmd::Runs(a) => super::loans_monitor::runs(a),
+        LoansCmd::Run(a) => super::loans_monitor::run(a),
     }
 }
 

@@ -15,11 +15,13 @@ pub mod args;
 pub mod bank;
 pub mod export;
 pub mod loans;
+pub mod loans_monitor;
 mod out;
 pub mod review;
 pub mod store;
 mod validate;
 pub mod value;
+pub mod whitelist;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -83,6 +85,8 @@ pub enum Command {
     /// The bank's book of pledge loans: add, list, show, status, book.
     #[command(subcommand)]
     Loans(loans::LoansCmd),
+    /// Whitelist pre-assessment: many firms' patents valued and ranked, thresholds select firms.
+    Whitelist(Box<whitelist::WhitelistArgs>),
     /// Save the sample case in a loop (for crash tests).
     #[command(hide = true)]
     InternalSaveLoop(store::SaveLoopArgs),
@@ -168,6 +172,7 @@ pub fn run(command: Command) -> Result<ExitCode, CliError> {
         Command::Pledge(args) => bank::pledge_cmd(&args),
         Command::Monitor(args) => bank::monitor_cmd(&args),
         Command::Loans(cmd) => loans::run(&cmd),
+        Command::Whitelist(args) => whitelist::run(&args),
         Command::InternalSaveLoop(args) => store::save_loop(&args),
     }
 }

@@ -403,6 +403,7 @@ pub const TABLE: &[(&str, &str)] = &[
     ("1. To the bank", "1. 归还银行"),
     ("2. To other parties (surplus)", "2. 其他方（剩余）"),
     ("3. Guarantor", "3. 担保方"),
+    ("3a. Insurer", "3a. 保险方"),
     ("4. Risk-compensation fund", "4. 风险补偿资金"),
     ("5. Bank's loss", "5. 银行损失"),
     (

@@ -69,6 +69,7 @@ pub struct LoansState {
     pub status_date: String,
     /// The book was asked for once this session.
     pub requested: bool,
+    pub monitor: super::loans_monitor::MonitorState,
 }
 
 impl Default for LoansState {
@@ -83,6 +84,7 @@ impl Default for LoansState {
             status_to: LoanStatus::Overdue,
             status_date: chrono::Local::now().date_naive().to_string(),
             requested: false,
+            monitor: Default::default(),
         }
     }
 }
@@ -106,10 +108,15 @@ fn with_book(
         let r = Store::open(&path)
             .and_then(|mut s| f(&mut s).map(|()| s))
             .map_err(|e| e.to_string())
-            .and_then(|s| crate::pledge::load_book(&s, opts).map_err(|e| e.to_string()));
+            .and_then(|s| {
+                let book = crate::pledge::load_book(&s, opts).map_err(|e| e.to_string())?;
+                let runs = s.monitor_runs().map_err(|e| e.to_string())?;
+                Ok((book, runs))
+            });
         Box::new(move |app: &mut PatvalApp, _: &egui::Context| match r {
-            Ok(b) => {
+            Ok((b, runs)) => {
                 app.loans.book = Some(Arc::new(b));
+                app.loans.monitor.runs = runs;
                 app.loans.error = None;
             }
             Err(e) => app.loans.error = Some(e),
@@ -135,6 +142,8 @@ pub fn ui(app: &mut PatvalApp, ui: &mut egui::Ui) {
             status_form(app, ui, &ctx);
             concentration(app, ui, &b);
         }
+        ui.separator();
+        super::loans_monitor::ui(app, ui, &ctx);
         ui.separator();
         add_form(app, ui, &ctx);
     });
@@ -366,7 +375,7 @@ fn status_form(app: &mut PatvalApp, ui: &mut egui::Ui, ctx: &egui::Context) {
     });
 }
 
-fn author(app: &PatvalApp) -> String {
+pub(super) fn author(app: &PatvalApp) -> String {
     let a = app.settings.reviewer.trim();
     if a.is_empty() {
         "patval".into()

@@ -27,6 +27,8 @@ pub struct PledgeState {
     pub shown_for: Option<String>,
     /// Post-loan monitoring: the stored version compared with the current valuation.
     pub monitoring: Option<(i64, Arc<crate::pledge::monitor::Monitoring>)>,
+    /// The borrower's financing cost inputs.
+    pub cost: super::pledge_cost::CostForm,
 }
 
 impl Default for PledgeState {
@@ -42,6 +44,7 @@ impl Default for PledgeState {
             error: None,
             shown_for: None,
             monitoring: None,
+            cost: Default::default(),
         }
     }
 }
@@ -135,6 +138,8 @@ pub fn ui(app: &mut PatvalApp, ui: &mut egui::Ui) {
         if let Some(e) = &app.pledge.error {
             ui.colored_label(egui::Color32::from_rgb(200, 60, 40), e);
         }
+        ui.separator();
+        super::pledge_cost::ui(app, lang, ui);
         ui.separator();
         monitoring(app, lang, &ctx, ui);
         ui.separator();
@@ -439,6 +444,25 @@ fn results(app: &PatvalApp, r: &PledgeResult, lang: Lang, ui: &mut egui::Ui) {
         });
         let ui = &mut cols[1];
         ui.strong(tr(lang, "After a default (waterfall)"));
+        if !r.parts.is_empty() {
+            ui.label(lang.pick(
+                "按事先约定的比例分配处置收入：",
+                "Proceeds split by the agreed shares:",
+            ));
+            egui::Grid::new("agreed_split")
+                .striped(true)
+                .show(ui, |ui| {
+                    for p in &r.parts {
+                        ui.label(format!(
+                            "{} {:.1}%",
+                            lang.pick(&p.name_zh, &p.name_en),
+                            p.share * 100.0
+                        ));
+                        ui.label(app.money(p.amount));
+                        ui.end_row();
+                    }
+                });
+        }
         let a = &r.allocation;
         egui::Grid::new("waterfall").striped(true).show(ui, |ui| {
             for (k, v) in [
@@ -446,6 +470,7 @@ fn results(app: &PatvalApp, r: &PledgeResult, lang: Lang, ui: &mut egui::Ui) {
                 ("1. To the bank", a.to_bank),
                 ("2. To other parties (surplus)", a.to_others),
                 ("3. Guarantor", a.guarantor),
+                ("3a. Insurer", a.insurer),
                 ("4. Risk-compensation fund", a.fund),
                 ("5. Bank's loss", a.bank_loss),
             ] {

@@ -8,8 +8,6 @@ pub mod money;
 
 pub use assumptions::Assumptions;
 
-use serde::{Deserialize, Serialize};
-
 /// A TOML parse error as "line L, column C: message" (the column counted in characters).
 pub(crate) fn toml_error(text: &str, e: &toml::de::Error) -> String {
     let at = e.span().map(|span| {
@@ -44,7 +42,7 @@ pub(crate) fn label_key(s: &str) -> String {
 macro_rules! labelled_enum {
     ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident => ($code:literal, $en:literal, $zh:literal, [$($alias:literal),*])),+ $(,)? }) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
         #[serde(rename_all = "snake_case")]
         pub enum $name { $($(#[$vmeta])* $variant),+ }
 
@@ -73,10 +71,12 @@ macro_rules! labelled_enum {
                         return Some($name::$variant);
                     }
                 )+
-                let key = label_key(text);
+                let key = $crate::model::label_key(text);
                 $(
-                    if key == label_key($code) || key == label_key($en) || key == label_key($zh)
-                        $(|| key == label_key($alias))* {
+                    if key == $crate::model::label_key($code)
+                        || key == $crate::model::label_key($en)
+                        || key == $crate::model::label_key($zh)
+                        $(|| key == $crate::model::label_key($alias))* {
                         return Some($name::$variant);
                     }
                 )+
@@ -106,6 +106,8 @@ macro_rules! labelled_enum {
         }
     };
 }
+
+pub(crate) use labelled_enum;
 
 pub mod parameters;
 

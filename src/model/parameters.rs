@@ -8,8 +8,6 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::label_key;
-
 labelled_enum! {
     /// Where a parameter row applies; the narrower scope wins.
     ParamScope {

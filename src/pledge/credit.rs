@@ -281,6 +281,41 @@ pub fn expected_recovery(liquidation_value: f64, policy: &Policy) -> (Vec<Recove
     (recoveries, expected)
 }
 
+/// One patent's terms under a policy: its band, the value the bank counts and the pledge rate.
+/// A lapsed or invalidated patent counts 0 at rate 0; a pending application lends at the
+/// pending rate; a negative value counts 0.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PatentTerms {
+    pub band: Band,
+    pub value: f64,
+    pub rate: f64,
+}
+
+impl PatentTerms {
+    pub fn of(
+        policy: &Policy,
+        patent_type: PatentType,
+        status: LegalStatus,
+        score: f64,
+        accepted: f64,
+    ) -> Self {
+        let band = policy.band(score);
+        let dead = matches!(status, LegalStatus::Lapsed | LegalStatus::Invalidated);
+        let value = if dead { 0.0 } else { accepted.max(0.0) };
+        let rate = if dead {
+            0.0
+        } else {
+            policy.pledge_rate(patent_type, band, status == LegalStatus::Pending)
+        };
+        Self { band, value, rate }
+    }
+
+    /// Credit limit = value × pledge rate.
+    pub fn credit_limit(&self) -> f64 {
+        self.value * self.rate
+    }
+}
+
 /// Analyses a loan against the patents of `engine`, each at its `accepted` value (engine order).
 pub fn pledge(
     engine: &Engine,
@@ -301,24 +336,17 @@ pub fn pledge(
         .map(|i| {
             let p = &engine.inputs.patents[i];
             let score = engine.base[i].score.overall;
-            let band = policy.band(score);
-            let dead = matches!(p.status, LegalStatus::Lapsed | LegalStatus::Invalidated);
-            let value = if dead { 0.0 } else { accepted[i].max(0.0) };
-            let rate = if dead {
-                0.0
-            } else {
-                policy.pledge_rate(p.patent_type, band, p.status == LegalStatus::Pending)
-            };
+            let t = PatentTerms::of(policy, p.patent_type, p.status, score, accepted[i]);
             PledgedPatent {
                 patent_no: engine.inputs.patent_nos[i].clone(),
                 patent_type: p.patent_type,
                 status: p.status,
                 score,
-                band,
-                accepted: value,
-                pledge_rate: rate,
-                credit_limit: value * rate,
-                liquidation: value * keep,
+                band: t.band,
+                accepted: t.value,
+                pledge_rate: t.rate,
+                credit_limit: t.credit_limit(),
+                liquidation: t.value * keep,
             }
         })
         .collect();

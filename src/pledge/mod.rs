@@ -3,6 +3,7 @@
 //! profile ([`credit`], [`policy`]), and post-loan monitoring ([`monitor`]). Every formula is in
 //! docs/bank.md with a worked example that a test checks to the cent.
 
+pub mod batch;
 pub mod book;
 mod book_load;
 pub mod credit;
@@ -14,6 +15,7 @@ pub mod monitor;
 pub mod policy;
 pub mod split;
 pub mod subsidy;
+pub mod whitelist;
 
 pub use book_load::load_book;
 pub use credit::{Collateral, Loan, PledgeResult, pledge};

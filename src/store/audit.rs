@@ -107,6 +107,13 @@ pub fn current_payload(
             ),
             super::loans::width(super::loans::EVENT_COLUMNS),
         ),
+        "monitor_run" => q(
+            &format!(
+                "SELECT {} FROM monitor_runs WHERE id = ?1",
+                super::monitor_runs::RUN_COLUMNS
+            ),
+            super::loans::width(super::monitor_runs::RUN_COLUMNS),
+        ),
         _ => Ok(None),
     }
 }
@@ -151,6 +158,7 @@ const ENTITY_TABLES: &[(&str, &str)] = &[
     ("conflict", "conflicts"),
     ("loan", "loans"),
     ("loan_event", "loan_events"),
+    ("monitor_run", "monitor_runs"),
 ];
 
 impl Store {

@@ -8,6 +8,7 @@
 
 pub mod audit;
 pub mod loans;
+pub mod monitor_runs;
 pub mod package;
 pub mod review;
 mod schema;

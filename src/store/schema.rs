@@ -16,6 +16,7 @@ pub const IMMUTABLE_TABLES: &[&str] = &[
     "conflicts",
     "loans",
     "loan_events",
+    "monitor_runs",
 ];
 
 fn guards(table: &str) -> String {
@@ -176,7 +177,29 @@ CREATE INDEX loan_events_by_loan ON loan_events (loan_id);
     sql
 }
 
+/// Schema 4: batch monitoring runs of the loan book, each a dated record.
+pub fn v4() -> String {
+    let mut sql = String::from(
+        "
+CREATE TABLE monitor_runs (
+    id TEXT PRIMARY KEY,
+    monitoring_date TEXT NOT NULL,
+    updates_name TEXT NOT NULL,
+    updates_sha256 TEXT NOT NULL,
+    loans_checked TEXT NOT NULL,
+    loans_with_alerts TEXT NOT NULL,
+    alerts TEXT NOT NULL,
+    result_json TEXT NOT NULL,
+    author TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+",
+    );
+    sql.push_str(&guards("monitor_runs"));
+    sql
+}
+
 /// All migrations; schema version N is reached by running the first N.
 pub fn migrations() -> Vec<String> {
-    vec![v1(), v2(), v3()]
+    vec![v1(), v2(), v3(), v4()]
 }

@@ -682,3 +682,117 @@ fn a_bank_valuer_puts_a_loan_on_the_book_and_marks_it_non_performing() {
     let store = patval::store::Store::open(&path).unwrap();
     assert!(store.verify().unwrap().ok());
 }
+
+#[test]
+fn a_bank_valuer_runs_batch_monitoring_and_sees_the_lapse_flagged() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("store.sqlite3");
+    {
+        let mut store = patval::store::Store::open(&path).unwrap();
+        let v = common::save_dataset(&mut store, &patval::sample::load().unwrap(), "授信");
+        let terms = patval::pledge::loans::LoanTerms {
+            loan_no: "L-007".into(),
+            borrower: "深圳市星河智联科技有限公司".into(),
+            product: String::new(),
+            exposure: 5_000_000.0,
+            interest_rate: 0.04,
+            pd: 0.02,
+            start: "2026-10-01".parse().unwrap(),
+            maturity: "2027-09-30".parse().unwrap(),
+            version_id: v.id.clone(),
+            external_version_id: None,
+            accept: patval::pledge::credit::Accept::Bank,
+            collateral: patval::pledge::Collateral::IpOnly,
+            other_collateral_value: 0.0,
+            guarantor: String::new(),
+            guarantee_share: 0.0,
+            insurer: String::new(),
+            insurance_share: 0.0,
+            policy: "shenzhen".into(),
+        };
+        store.add_loan(&terms, "王信贷").unwrap();
+    }
+    let updates = dir.path().join("updates.csv");
+    std::fs::write(
+        &updates,
+        "专利号,事项,生效日期\nCN201810500139.0,失效,2027-03-01\n",
+    )
+    .unwrap();
+    let mut h = app(&path);
+    wait(&mut h, "the valuation", |a| a.valued.is_some());
+    h.get_by_role_and_label(Role::Button, "Loan book").click();
+    wait(&mut h, "the book", |a| {
+        a.loans.book.as_ref().is_some_and(|b| b.loans.len() == 1)
+    });
+    // The date field holds today's date; the user's edit is put in directly (typing would add
+    // to it), the file path is typed into the empty field.
+    h.state_mut().loans.monitor.date = "2027-06-30".into();
+    fill(
+        &mut h,
+        Role::TextInput,
+        &[("Legal-status update file", updates.to_str().unwrap())],
+    );
+    h.get_by_role_and_label(Role::Button, "Run monitoring")
+        .click();
+    wait(&mut h, "the monitoring run", |a| {
+        a.loans.monitor.kept.is_some() || a.loans.monitor.error.is_some()
+    });
+    assert!(
+        h.state().loans.monitor.error.is_none(),
+        "{:?}",
+        h.state().loans.monitor.error
+    );
+    let run = h.state().loans.monitor.last.clone().unwrap();
+    assert_eq!(run.loans.len(), 1);
+    assert!(
+        run.loans[0]
+            .alerts
+            .iter()
+            .any(|a| a.kind == patval::pledge::batch::AlertKind::Lapsed)
+    );
+    h.get_by_label_contains("patent lapsed on 2027-03-01");
+    h.get_by_label_contains("1 with alerts");
+    // The run is kept and listed.
+    assert_eq!(h.state().loans.monitor.runs.len(), 1);
+    let store = patval::store::Store::open(&path).unwrap();
+    assert_eq!(store.monitor_runs().unwrap().len(), 1);
+    assert!(store.verify().unwrap().ok());
+}
+
+#[test]
+fn the_pledge_panel_shows_the_financing_cost_after_the_profiles_subsidies() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = app(&dir.path().join("store.sqlite3"));
+    wait(&mut h, "the sample valuation", |a| a.valued.is_some());
+    h.get_by_role_and_label(Role::Button, "Pledge").click();
+    h.step();
+    h.get_by_label("Financing cost and subsidies").click();
+    h.run();
+    // 10,000,000 at 4.35 %: 435,000 a year; the Shenzhen profile's 70 % interest subsidy
+    // leaves 130,500, i.e. 1.31 % of the principal.
+    let total = h.state().money(435_000.0);
+    h.get_by_label_contains(&format!("{total} (4.35%)"));
+    let net = h.state().money(130_500.0);
+    h.get_by_label_contains(&format!("{net} (1.31%)"));
+    assert_eq!(
+        h.query_all_by_label_contains("深市质函〔2018〕202号")
+            .count(),
+        2
+    );
+    h.get_by_label_contains("担保额小于300万元");
+    // Unticking the interest subsidy's condition takes it away.
+    h.query_all_by_label("qualifies").next().unwrap().click();
+    h.run();
+    assert!(!h.state().pledge.cost.eligible[0]);
+    // Gross and net are now the same figure.
+    assert_eq!(
+        h.query_all_by_label_contains(&format!("{total} (4.35%)"))
+            .count(),
+        2
+    );
+    assert_eq!(
+        h.query_all_by_label_contains(&format!("{net} (1.31%)"))
+            .count(),
+        0
+    );
+}

@@ -4,6 +4,7 @@
 
 mod appraisal_report;
 mod bank;
+mod batch_monitor;
 mod cli_store;
 mod cli_validate;
 mod common;
@@ -17,6 +18,7 @@ mod review_memo;
 mod store;
 mod store_crash;
 mod valuation_props;
+mod whitelist;
 mod workbook;
 mod workbook_corpus;
 mod worked_example;
