@@ -238,7 +238,9 @@ fn result(app: &PatvalApp, ui: &mut egui::Ui, run: &MonitorRun) {
                                 format!("{} {}", a.patent_no.as_deref().unwrap_or(""), a.detail)
                             }
                         };
-                        ui.colored_label(ui.visuals().warn_fg_color, what.trim());
+                        let text =
+                            egui::RichText::new(what.trim()).color(ui.visuals().warn_fg_color);
+                        ui.add(egui::Label::new(text).wrap_mode(egui::TextWrapMode::Extend));
                     }
                 });
                 ui.end_row();

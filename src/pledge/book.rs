@@ -1,4 +1,4 @@
-//! The bank's book of pledge loans (docs/bank.md §7): per loan the credit analysis of its
+//! The bank's book of pledge loans (docs/bank.md §4): per loan the credit analysis of its
 //! collateral at its current exposure and status, and for the book the totals, the
 //! risk-compensation fund's expected and actual claims, concentration by borrower, product and
 //! IPC class, and the IP-pledge NPL ratio against the bank's own with the guideline's tolerance

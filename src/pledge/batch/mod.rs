@@ -293,12 +293,14 @@ fn check(
             kind: AlertKind::LimitBelowExposure,
             patent_no: None,
             detail: format!(
-                "credit limit {:.2} is below the exposure {:.2}",
-                r.credit_limit, r.loan.exposure
+                "credit limit {} is below the exposure {}",
+                wan(r.credit_limit),
+                wan(r.loan.exposure)
             ),
             detail_zh: format!(
-                "可贷额度 {:.2} 元低于敞口 {:.2} 元",
-                r.credit_limit, r.loan.exposure
+                "可贷额度 {} 低于敞口 {}",
+                wan(r.credit_limit),
+                wan(r.loan.exposure)
             ),
         });
     }
@@ -315,6 +317,10 @@ fn check(
         coverage_after: r.coverage,
         alerts,
     }
+}
+
+fn wan(x: f64) -> String {
+    crate::model::money::format_money(x, crate::model::money::MoneyUnit::Wan)
 }
 
 fn patent_news_alerts(no: &str, n: &PatentNews, alerts: &mut Vec<BatchAlert>) {

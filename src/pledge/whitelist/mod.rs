@@ -3,7 +3,7 @@
 //! aggregated per firm: patents by type and status, indicative value, value degree, indicative
 //! credit limit under a policy profile, rank; thresholds ([`WhitelistRule`]) select the firms
 //! pushed to banks, and every firm left out says which thresholds it failed. Formulas and a
-//! worked example: docs/bank.md §5.
+//! worked example: docs/bank.md §6.
 
 mod cells;
 mod export;
