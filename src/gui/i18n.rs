@@ -36,6 +36,7 @@ pub const TABLE: &[(&str, &str)] = &[
     ("Results", "评估结果"),
     ("Review", "评审"),
     ("Loan book", "贷款台账"),
+    ("Whitelist", "白名单预评估"),
     ("Language", "语言"),
     ("Unit", "单位"),
     ("Open data", "打开数据"),

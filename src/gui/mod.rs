@@ -4,7 +4,8 @@
 //!
 //! Panels, one file each, in the order of the work: case (the facts the documents print), data (open inputs, see problems), browse (portfolio table and detail),
 //! assumptions (editor), results (totals, per-patent table, trace, charts), review (save
-//! versions, browse and compare them, annotations, verdicts).
+//! versions, browse and compare them, annotations, verdicts); for banks: cross-check, pledge,
+//! loan book, whitelist pre-assessment.
 
 pub mod assumptions_panel;
 pub mod browse;
@@ -24,6 +25,7 @@ pub mod pledge_panel;
 pub mod problem_list;
 pub mod results_panel;
 pub mod review_panel;
+pub mod whitelist_panel;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -54,10 +56,11 @@ pub enum Panel {
     CrossCheck,
     Pledge,
     Loans,
+    Whitelist,
 }
 
 impl Panel {
-    pub const ALL: [Panel; 10] = [
+    pub const ALL: [Panel; 11] = [
         Panel::Case,
         Panel::Data,
         Panel::Browse,
@@ -68,6 +71,7 @@ impl Panel {
         Panel::CrossCheck,
         Panel::Pledge,
         Panel::Loans,
+        Panel::Whitelist,
     ];
 
     pub fn label(self, lang: Lang) -> &'static str {
@@ -82,6 +86,7 @@ impl Panel {
             Panel::CrossCheck => tr(lang, "Cross-check"),
             Panel::Pledge => tr(lang, "Pledge"),
             Panel::Loans => tr(lang, "Loan book"),
+            Panel::Whitelist => tr(lang, "Whitelist"),
         }
     }
 }
@@ -154,6 +159,7 @@ pub struct PatvalApp {
     pub crosscheck: crosscheck_panel::CrossCheckState,
     pub pledge: pledge_panel::PledgeState,
     pub loans: loans_panel::LoansState,
+    pub whitelist: whitelist_panel::WhitelistState,
     pub parameters: parameters_panel::ParametersState,
     pub case: case_panel::CaseState,
     pub export: export::ExportState,
@@ -193,6 +199,7 @@ impl PatvalApp {
                 "crosscheck" => Panel::CrossCheck,
                 "pledge" => Panel::Pledge,
                 "loans" => Panel::Loans,
+                "whitelist" => Panel::Whitelist,
                 _ => Panel::Results,
             };
         }
@@ -212,6 +219,7 @@ impl PatvalApp {
             crosscheck: crosscheck_panel::CrossCheckState::default(),
             pledge: pledge_panel::PledgeState::default(),
             loans: loans_panel::LoansState::default(),
+            whitelist: whitelist_panel::WhitelistState::default(),
             parameters: parameters_panel::ParametersState::default(),
             case: case_panel::CaseState::default(),
             export: export::ExportState::default(),
@@ -327,44 +335,80 @@ impl PatvalApp {
         }
     }
 
+    /// The title and the tabs on the left, language and unit on the right; the tabs wrap to a
+    /// second row rather than run under the right-hand controls in a narrow window.
     fn top_bar(&mut self, ui: &mut egui::Ui) {
-        let lang = self.lang();
         ui.horizontal(|ui| {
-            ui.heading(tr(lang, "patval — patent valuation workstation"));
-            ui.separator();
-            for p in Panel::ALL {
-                let key = match p {
-                    Panel::Case => "0",
-                    Panel::Data => "1",
-                    Panel::Browse => "2",
-                    Panel::Assumptions => "3",
-                    Panel::Parameters => "8",
-                    Panel::Results => "4",
-                    Panel::Review => "5",
-                    Panel::CrossCheck => "6",
-                    Panel::Pledge => "7",
-                    Panel::Loans => "9",
-                };
-                ui.selectable_value(&mut self.settings.panel, p, p.label(lang))
-                    .on_hover_text(format!("Ctrl+{key}"));
-            }
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                ui.horizontal(|ui| {
-                    let l = ui.label(tr(lang, "Unit"));
-                    let combo = egui::ComboBox::from_id_salt("unit")
-                        .selected_text(self.settings.unit.suffix())
-                        .show_ui(ui, |ui| {
-                            for u in MoneyUnit::ALL {
-                                ui.selectable_value(&mut self.settings.unit, u, u.suffix());
-                            }
-                        });
-                    combo.response.labelled_by(l.id);
-                });
-                ui.selectable_value(&mut self.settings.lang, Lang::En, "English");
-                ui.selectable_value(&mut self.settings.lang, Lang::Zh, "中文");
-                ui.label(tr(lang, "Language"));
+                self.language_and_unit(ui);
+                let wrap = egui::Layout::left_to_right(egui::Align::Center).with_main_wrap(true);
+                ui.with_layout(wrap, |ui| self.tabs(ui));
             });
         });
+    }
+
+    /// The title, then the tabs; where the full title would push the tabs to a second row, the
+    /// name alone (the full title on hover).
+    fn tabs(&mut self, ui: &mut egui::Ui) {
+        let lang = self.lang();
+        let title = tr(lang, "patval — patent valuation workstation");
+        let width = |t: &str, style: egui::TextStyle| {
+            let wrap = Some(egui::TextWrapMode::Extend);
+            egui::WidgetText::from(t)
+                .into_galley(ui, wrap, f32::INFINITY, style)
+                .size()
+                .x
+        };
+        let s = ui.spacing();
+        let pad = 2.0 * s.button_padding.x + s.item_spacing.x;
+        let tabs: f32 = Panel::ALL
+            .iter()
+            .map(|p| width(p.label(lang), egui::TextStyle::Button) + pad)
+            .sum();
+        let full = width(title, egui::TextStyle::Heading) + 4.0 * s.item_spacing.x;
+        if full + tabs <= ui.available_width() {
+            ui.heading(title);
+        } else {
+            ui.heading("patval").on_hover_text(title);
+        }
+        ui.separator();
+        for p in Panel::ALL {
+            // Ctrl+0…9 are all taken: the Whitelist tab has no shortcut.
+            let key = match p {
+                Panel::Case => Some("0"),
+                Panel::Data => Some("1"),
+                Panel::Browse => Some("2"),
+                Panel::Assumptions => Some("3"),
+                Panel::Parameters => Some("8"),
+                Panel::Results => Some("4"),
+                Panel::Review => Some("5"),
+                Panel::CrossCheck => Some("6"),
+                Panel::Pledge => Some("7"),
+                Panel::Loans => Some("9"),
+                Panel::Whitelist => None,
+            };
+            let tab = ui.selectable_value(&mut self.settings.panel, p, p.label(lang));
+            if let Some(key) = key {
+                tab.on_hover_text(format!("Ctrl+{key}"));
+            }
+        }
+    }
+
+    /// Right to left (so added in reverse): the unit box, its label, then the language buttons.
+    fn language_and_unit(&mut self, ui: &mut egui::Ui) {
+        let lang = self.lang();
+        let combo = egui::ComboBox::from_id_salt("unit")
+            .selected_text(self.settings.unit.suffix())
+            .show_ui(ui, |ui| {
+                for u in MoneyUnit::ALL {
+                    ui.selectable_value(&mut self.settings.unit, u, u.suffix());
+                }
+            });
+        let l = ui.label(tr(lang, "Unit"));
+        combo.response.labelled_by(l.id);
+        ui.selectable_value(&mut self.settings.lang, Lang::En, "English");
+        ui.selectable_value(&mut self.settings.lang, Lang::Zh, "中文");
+        ui.label(tr(lang, "Language"));
     }
 
     fn status_bar(&mut self, ui: &mut egui::Ui) {
@@ -467,6 +511,7 @@ impl eframe::App for PatvalApp {
             Panel::CrossCheck => crosscheck_panel::ui(self, ui),
             Panel::Pledge => pledge_panel::ui(self, ui),
             Panel::Loans => loans_panel::ui(self, ui),
+            Panel::Whitelist => whitelist_panel::ui(self, ui),
         });
         file_dialog::ui(self, &ctx);
         self.last_frame = started.elapsed();

@@ -796,3 +796,104 @@ fn the_pledge_panel_shows_the_financing_cost_after_the_profiles_subsidies() {
         0
     );
 }
+
+/// A firms' portfolio made from the sample case: five of its patents to each of six firms, the
+/// last firm's all lapsed; the firm id column first.
+fn write_firms_csv(path: &std::path::Path) {
+    let sample = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_data");
+    let mut r = csv::Reader::from_path(sample.join("portfolio.csv")).unwrap();
+    let mut w = csv::Writer::from_path(path).unwrap();
+    let mut header = vec!["企业编号".to_string()];
+    header.extend(r.headers().unwrap().iter().map(String::from));
+    w.write_record(&header).unwrap();
+    for (i, rec) in r.records().enumerate() {
+        let mut rec: Vec<String> = rec.unwrap().iter().map(String::from).collect();
+        if i / 5 == 5 {
+            rec[6] = "失效".into();
+        }
+        let mut out = vec![format!("F{:03}", i / 5 + 1)];
+        out.extend(rec);
+        w.write_record(&out).unwrap();
+    }
+    w.flush().unwrap();
+}
+
+#[test]
+fn a_bank_runs_the_whitelist_pre_assessment_of_many_firms() {
+    use patval::pledge::whitelist::{self, ValueBasis, WhitelistFiles, WhitelistRule};
+    let dir = tempfile::tempdir().unwrap();
+    let firms = dir.path().join("firms.csv");
+    write_firms_csv(&firms);
+    let comparables = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("sample_data")
+        .join("comparables.csv");
+    let mut h = app(&dir.path().join("store.sqlite3"));
+    wait(&mut h, "the sample valuation", |a| a.valued.is_some());
+    h.get_by_role_and_label(Role::Button, "Whitelist").click();
+    h.step();
+    fill(
+        &mut h,
+        Role::TextInput,
+        &[
+            ("Firms portfolio (CSV)", firms.to_str().unwrap()),
+            ("Comparables (optional)", comparables.to_str().unwrap()),
+        ],
+    );
+    h.get_by_role_and_label(Role::Button, "Run pre-assessment")
+        .click();
+    wait(&mut h, "the pre-assessment", |a| {
+        a.whitelist.result.is_some() || a.whitelist.error.is_some()
+    });
+    assert!(
+        h.state().whitelist.error.is_none(),
+        "{:?}",
+        h.state().whitelist.error
+    );
+    // The same inputs through the library, as `patval whitelist` runs them: the documented
+    // defaults at the panel's date, cost and market (comparables given), the Shenzhen profile.
+    let date = h.state().whitelist.date.parse().unwrap();
+    let a = patval::model::Assumptions::with_date(date);
+    let files = WhitelistFiles {
+        portfolio: firms.clone(),
+        forecasts: None,
+        comparables: Some(comparables.clone()),
+    };
+    let loaded = whitelist::load(&files, &a, None).unwrap();
+    let methods = patval::valuation::Methods {
+        cost: true,
+        income: false,
+        market: true,
+    };
+    let e = patval::valuation::Engine::new(&loaded.dataset, &a, methods, None).unwrap();
+    let values = e.evaluate_all(&patval::valuation::Tweak::IDENTITY);
+    let want = whitelist::assess_engine(
+        &e,
+        &values,
+        &loaded.firms,
+        &patval::pledge::Policy::shenzhen(),
+        &WhitelistRule::default(),
+        ValueBasis::Reconciled,
+    )
+    .unwrap();
+    let got = h.state().whitelist.result.clone().unwrap();
+    let n = want.summary.whitelisted;
+    assert!(n > 0 && n < 6, "{n} of 6 firms whitelisted");
+    assert_eq!(got.whitelist.summary.whitelisted, n);
+    assert_eq!(got.whitelist.summary.firms, 6);
+    assert_eq!(
+        got.whitelist.summary.credit_limit,
+        want.summary.credit_limit
+    );
+    h.get_by_label_contains(&format!("6 firms, 30 patents; whitelisted {n} ("));
+    let total = h.state().money(want.summary.credit_limit);
+    h.get_by_label_contains(&format!("total indicative credit limit {total}"));
+    // Every firm is a row; the lapsed one says why it is left out.
+    h.get_by_label("F006");
+    h.get_by_label_contains("of patents lapsed or invalidated, above 50.0%");
+    h.get_by_label("Only whitelisted").click();
+    h.run();
+    assert!(h.query_by_label("F006").is_none());
+    let first = &want.firms[0];
+    assert!(first.whitelisted);
+    h.get_by_label(&first.firm_id);
+}
