@@ -67,6 +67,10 @@ pub struct VerifyArgs {
     pub report: Option<PathBuf>,
     #[command(flatten)]
     pub db: DbArg,
+    /// Check signatures against this expert registry file (as distributed by the bank or the
+    /// association) instead of the store's own registry.
+    #[arg(long)]
+    pub registry: Option<PathBuf>,
     #[arg(long)]
     pub json: bool,
 }
@@ -214,12 +218,30 @@ pub fn verify(a: &VerifyArgs) -> Result<ExitCode, CliError> {
         });
     }
     let store = try_store!(Store::open(&path));
-    let rep = try_store!(store.verify());
+    let trusted = match &a.registry {
+        Some(r) => Some(try_store!(crate::store::experts::read_registry(r))),
+        None => None,
+    };
+    let rep = try_store!(store.verify_with(trusted.as_ref()));
     print(a.json, json!(rep), || {
         let mut t = format!(
-            "{}: SQLite integrity {}, {} audit entries, {} rows, {} versions checked\n",
-            rep.path, rep.integrity, rep.audit_entries, rep.rows_checked, rep.versions
+            "{}: SQLite integrity {}, {} audit entries, {} rows, {} versions, {} signatures checked\n",
+            rep.path,
+            rep.integrity,
+            rep.audit_entries,
+            rep.rows_checked,
+            rep.versions,
+            rep.signatures_checked
         );
+        if !rep.unsigned.is_empty() {
+            t.push_str(&format!(
+                "{} reviews, annotations or conclusions are not signed:\n",
+                rep.unsigned.len()
+            ));
+            for u in &rep.unsigned {
+                t.push_str(&format!("  unsigned: {u}\n"));
+            }
+        }
         if rep.ok() {
             t.push_str("verified: no tampering found");
         } else {

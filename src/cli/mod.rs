@@ -13,10 +13,12 @@ macro_rules! try_store {
 
 pub mod args;
 pub mod bank;
+pub mod experts;
 pub mod export;
 pub mod loans;
 pub mod loans_monitor;
 mod out;
+pub mod panel;
 pub mod review;
 pub mod store;
 mod validate;
@@ -87,6 +89,15 @@ pub enum Command {
     Loans(loans::LoansCmd),
     /// Whitelist pre-assessment: many firms' patents valued and ranked, thresholds select firms.
     Whitelist(Box<whitelist::WhitelistArgs>),
+    /// The expert pool: add, list, export and import the registry.
+    #[command(subcommand)]
+    Experts(experts::ExpertsCmd),
+    /// Reviewers' signing keys: new, rotate, revoke.
+    #[command(subcommand)]
+    Keys(experts::KeysCmd),
+    /// Review panels: assign, list, show progress, conclude, write members' packages.
+    #[command(subcommand)]
+    Panel(panel::PanelCmd),
     /// Save the sample case in a loop (for crash tests).
     #[command(hide = true)]
     InternalSaveLoop(store::SaveLoopArgs),
@@ -173,6 +184,9 @@ pub fn run(command: Command) -> Result<ExitCode, CliError> {
         Command::Monitor(args) => bank::monitor_cmd(&args),
         Command::Loans(cmd) => loans::run(&cmd),
         Command::Whitelist(args) => whitelist::run(&args),
+        Command::Experts(cmd) => experts::experts(&cmd),
+        Command::Keys(cmd) => experts::keys_cmd(&cmd),
+        Command::Panel(cmd) => panel::run(&cmd),
         Command::InternalSaveLoop(args) => store::save_loop(&args),
     }
 }

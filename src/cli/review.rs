@@ -7,6 +7,7 @@ use serde_json::json;
 
 use super::CliError;
 use super::args::DbArg;
+use super::experts::SignArgs;
 use super::out::{fail, print};
 use crate::store::StoreError;
 
@@ -15,8 +16,9 @@ pub struct ReviewArgs {
     pub version: String,
     #[command(flatten)]
     pub db: DbArg,
+    /// The reviewer's name (with --sign-as: the expert's registered name, the default).
     #[arg(long)]
-    pub reviewer: String,
+    pub reviewer: Option<String>,
     /// analyst, bank_valuer or expert.
     #[arg(long)]
     pub role: String,
@@ -25,6 +27,8 @@ pub struct ReviewArgs {
     pub verdict: String,
     #[arg(long, default_value = "")]
     pub comment: String,
+    #[command(flatten)]
+    pub sign: SignArgs,
     #[arg(long)]
     pub json: bool,
 }
@@ -54,6 +58,8 @@ pub enum AnnotateCmd {
         /// analyst, bank_valuer or expert.
         #[arg(long)]
         role: String,
+        #[command(flatten)]
+        sign: SignArgs,
         #[arg(long)]
         json: bool,
     },
@@ -66,6 +72,8 @@ pub enum AnnotateCmd {
         text: String,
         #[arg(long)]
         author: String,
+        #[command(flatten)]
+        sign: SignArgs,
         #[arg(long)]
         json: bool,
     },
@@ -85,6 +93,8 @@ pub struct StatusArgs {
     pub author: String,
     #[arg(long, default_value = "")]
     pub text: String,
+    #[command(flatten)]
+    pub sign: SignArgs,
     #[arg(long)]
     pub json: bool,
 }
@@ -113,9 +123,32 @@ pub struct ImportReviewArgs {
 pub fn review(a: &ReviewArgs) -> Result<ExitCode, CliError> {
     let mut store = try_store!(a.db.open());
     let id = try_store!(store.resolve_version(&a.version));
-    let r = try_store!(store.add_review(&id, &a.reviewer, &a.role, &a.verdict, &a.comment));
+    let signer = try_store!(a.sign.signer(&store));
+    let reviewer = match (&a.reviewer, &a.sign.sign_as) {
+        (Some(r), _) => r.clone(),
+        (None, Some(who)) => try_store!(store.resolve_expert(who)).name,
+        (None, None) => {
+            return fail(StoreError::Invalid(
+                "give --reviewer NAME, or --sign-as EXPERT to sign".into(),
+            ));
+        }
+    };
+    let r = try_store!(store.add_review_as(
+        &id,
+        &reviewer,
+        &a.role,
+        &a.verdict,
+        &a.comment,
+        signer.as_ref()
+    ));
     print(a.json, json!(r), || {
-        format!("review {} recorded: {} by {}", r.id, r.verdict, r.reviewer)
+        format!(
+            "review {} recorded: {} by {}{}",
+            r.id,
+            r.verdict,
+            r.reviewer,
+            if signer.is_some() { " (signed)" } else { "" }
+        )
     })?;
     Ok(ExitCode::SUCCESS)
 }
@@ -132,9 +165,11 @@ pub fn annotate(cmd: &AnnotateCmd) -> Result<ExitCode, CliError> {
             comment,
             author,
             role,
+            sign,
             json: js,
         } => {
             let mut store = try_store!(db.open());
+            let signer = try_store!(sign.signer(&store));
             let id = try_store!(store.resolve_version(version));
             let (kind, anchor) = match (patent, assumption, method) {
                 (Some(p), _, _) => ("patent", crate::import::cell::normalize_patent_no(p)),
@@ -155,9 +190,8 @@ pub fn annotate(cmd: &AnnotateCmd) -> Result<ExitCode, CliError> {
                     "method \"{anchor}\" is not one of cost, income, market"
                 )));
             }
-            let a = try_store!(
-                store.add_annotation(&id, kind, &anchor, severity, comment, author, role)
-            );
+            let what = (kind, anchor.as_str(), severity.as_str(), comment.as_str());
+            let a = try_store!(store.add_annotation_as(&id, what, author, role, signer.as_ref()));
             print(*js, json!(a), || format!("annotation {} added", a.id))?;
         }
         AnnotateCmd::Reply {
@@ -165,29 +199,33 @@ pub fn annotate(cmd: &AnnotateCmd) -> Result<ExitCode, CliError> {
             db,
             text,
             author,
+            sign,
             json: js,
-        } => return event(db, annotation, "reply", author, text, *js),
+        } => return event(db, annotation, ("reply", author, text), sign, *js),
         AnnotateCmd::Resolve(a) => {
-            return event(&a.db, &a.annotation, "resolve", &a.author, &a.text, a.json);
+            let what = ("resolve", a.author.as_str(), a.text.as_str());
+            return event(&a.db, &a.annotation, what, &a.sign, a.json);
         }
         AnnotateCmd::Reopen(a) => {
-            return event(&a.db, &a.annotation, "reopen", &a.author, &a.text, a.json);
+            let what = ("reopen", a.author.as_str(), a.text.as_str());
+            return event(&a.db, &a.annotation, what, &a.sign, a.json);
         }
     }
     Ok(ExitCode::SUCCESS)
 }
 
+/// A reply, resolve or reopen `(kind, author, text)`.
 fn event(
     db: &DbArg,
     annotation: &str,
-    kind: &str,
-    author: &str,
-    text: &str,
+    (kind, author, text): (&str, &str, &str),
+    sign: &SignArgs,
     js: bool,
 ) -> Result<ExitCode, CliError> {
     let mut store = try_store!(db.open());
     let id = try_store!(store.resolve_annotation(annotation));
-    let e = try_store!(store.add_event(&id, kind, author, text));
+    let signer = try_store!(sign.signer(&store));
+    let e = try_store!(store.add_event_as(&id, kind, author, text, signer.as_ref()));
     print(js, json!(e), || {
         format!("{kind} recorded on annotation {}", e.annotation_id)
     })?;
@@ -226,14 +264,28 @@ pub fn import_review(a: &ImportReviewArgs) -> Result<ExitCode, CliError> {
             rep.events_added,
             rep.duplicates
         );
+        if rep.signatures_added > 0 {
+            t.push_str(&format!(
+                "; {} signatures checked and kept",
+                rep.signatures_added
+            ));
+        }
         for c in &rep.conflicts {
             t.push_str(&format!("\nCONFLICT: {c}"));
         }
+        for r in &rep.refused {
+            t.push_str(&format!("\nREFUSED: {r}"));
+        }
+        for u in &rep.unknown_keys {
+            t.push_str(&format!("\nUNKNOWN KEY: {u}"));
+        }
         t
     })?;
-    Ok(if rep.conflicts.is_empty() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(3)
-    })
+    Ok(
+        if rep.conflicts.is_empty() && rep.refused.is_empty() && rep.unknown_keys.is_empty() {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(3)
+        },
+    )
 }

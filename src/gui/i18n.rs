@@ -37,6 +37,7 @@ pub const TABLE: &[(&str, &str)] = &[
     ("Review", "评审"),
     ("Loan book", "贷款台账"),
     ("Whitelist", "白名单预评估"),
+    ("Expert pool", "专家库"),
     ("Language", "语言"),
     ("Unit", "单位"),
     ("Open data", "打开数据"),

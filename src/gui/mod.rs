@@ -12,6 +12,7 @@ pub mod browse;
 pub mod case_panel;
 pub mod crosscheck_panel;
 pub mod data_panel;
+pub mod experts_panel;
 pub mod export;
 pub mod file_dialog;
 pub mod fonts;
@@ -57,10 +58,11 @@ pub enum Panel {
     Pledge,
     Loans,
     Whitelist,
+    Experts,
 }
 
 impl Panel {
-    pub const ALL: [Panel; 11] = [
+    pub const ALL: [Panel; 12] = [
         Panel::Case,
         Panel::Data,
         Panel::Browse,
@@ -72,6 +74,7 @@ impl Panel {
         Panel::Pledge,
         Panel::Loans,
         Panel::Whitelist,
+        Panel::Experts,
     ];
 
     pub fn label(self, lang: Lang) -> &'static str {
@@ -87,6 +90,7 @@ impl Panel {
             Panel::Pledge => tr(lang, "Pledge"),
             Panel::Loans => tr(lang, "Loan book"),
             Panel::Whitelist => tr(lang, "Whitelist"),
+            Panel::Experts => tr(lang, "Expert pool"),
         }
     }
 }
@@ -160,6 +164,7 @@ pub struct PatvalApp {
     pub pledge: pledge_panel::PledgeState,
     pub loans: loans_panel::LoansState,
     pub whitelist: whitelist_panel::WhitelistState,
+    pub experts: experts_panel::ExpertsState,
     pub parameters: parameters_panel::ParametersState,
     pub case: case_panel::CaseState,
     pub export: export::ExportState,
@@ -200,6 +205,7 @@ impl PatvalApp {
                 "pledge" => Panel::Pledge,
                 "loans" => Panel::Loans,
                 "whitelist" => Panel::Whitelist,
+                "experts" => Panel::Experts,
                 _ => Panel::Results,
             };
         }
@@ -220,6 +226,7 @@ impl PatvalApp {
             pledge: pledge_panel::PledgeState::default(),
             loans: loans_panel::LoansState::default(),
             whitelist: whitelist_panel::WhitelistState::default(),
+            experts: experts_panel::ExpertsState::default(),
             parameters: parameters_panel::ParametersState::default(),
             case: case_panel::CaseState::default(),
             export: export::ExportState::default(),
@@ -373,7 +380,7 @@ impl PatvalApp {
         }
         ui.separator();
         for p in Panel::ALL {
-            // Ctrl+0…9 are all taken: the Whitelist tab has no shortcut.
+            // Ctrl+0…9 are all taken: the Whitelist and Expert pool tabs have no shortcut.
             let key = match p {
                 Panel::Case => Some("0"),
                 Panel::Data => Some("1"),
@@ -385,7 +392,7 @@ impl PatvalApp {
                 Panel::CrossCheck => Some("6"),
                 Panel::Pledge => Some("7"),
                 Panel::Loans => Some("9"),
-                Panel::Whitelist => None,
+                Panel::Whitelist | Panel::Experts => None,
             };
             let tab = ui.selectable_value(&mut self.settings.panel, p, p.label(lang));
             if let Some(key) = key {
@@ -512,6 +519,7 @@ impl eframe::App for PatvalApp {
             Panel::Pledge => pledge_panel::ui(self, ui),
             Panel::Loans => loans_panel::ui(self, ui),
             Panel::Whitelist => whitelist_panel::ui(self, ui),
+            Panel::Experts => experts_panel::ui(self, ui),
         });
         file_dialog::ui(self, &ctx);
         self.last_frame = started.elapsed();

@@ -51,6 +51,8 @@ pub struct ReportData {
     pub tornado: Vec<Bar>,
     pub simulation: Simulation,
     pub reviews: Vec<Review>,
+    /// Each review's signatures, checked (review id → signatures).
+    pub signatures: std::collections::BTreeMap<String, Vec<crate::store::signature::SignatureView>>,
     pub threads: Vec<Thread>,
     /// Patent titles, in portfolio order.
     pub titles: Vec<String>,
@@ -93,6 +95,7 @@ pub fn gather(store: &Store, version_id: &str) -> Result<ReportData, StoreError>
     let titles = ds.titles();
     let tornado = sensitivity::tornado(&engine);
     let simulation = simulation::run(&engine, None, None)?;
+    let reviews = store.reviews(version_id)?;
     Ok(ReportData {
         appraisal: store.appraisal(&data.info.appraisal_id)?,
         version: data.info,
@@ -101,7 +104,11 @@ pub fn gather(store: &Store, version_id: &str) -> Result<ReportData, StoreError>
         valuation,
         tornado,
         simulation,
-        reviews: store.reviews(version_id)?,
+        signatures: reviews
+            .iter()
+            .map(|r| Ok((r.id.clone(), store.signature_views("review", &r.id)?)))
+            .collect::<Result<_, StoreError>>()?,
+        reviews,
         threads: store.threads(version_id)?,
         titles,
         bank: crate::pledge::BankAnalysis::default(),

@@ -114,6 +114,41 @@ pub fn current_payload(
             ),
             super::loans::width(super::monitor_runs::RUN_COLUMNS),
         ),
+        "expert" => q(
+            &format!(
+                "SELECT {} FROM experts WHERE id = ?1",
+                super::experts::EXPERT_COLUMNS
+            ),
+            super::loans::width(super::experts::EXPERT_COLUMNS),
+        ),
+        "expert_key" => q(
+            &format!(
+                "SELECT {} FROM expert_keys WHERE id = ?1",
+                super::experts::KEY_COLUMNS
+            ),
+            super::loans::width(super::experts::KEY_COLUMNS),
+        ),
+        "signature" => q(
+            &format!(
+                "SELECT {} FROM signatures WHERE id = ?1",
+                super::signature::SIG_COLUMNS
+            ),
+            super::loans::width(super::signature::SIG_COLUMNS),
+        ),
+        "panel" => q(
+            &format!(
+                "SELECT {} FROM panels WHERE id = ?1",
+                super::panels::PANEL_COLUMNS
+            ),
+            super::loans::width(super::panels::PANEL_COLUMNS),
+        ),
+        "panel_conclusion" => q(
+            &format!(
+                "SELECT {} FROM panel_conclusions WHERE id = ?1",
+                super::panels::CONCLUSION_COLUMNS
+            ),
+            super::loans::width(super::panels::CONCLUSION_COLUMNS),
+        ),
         _ => Ok(None),
     }
 }
@@ -141,6 +176,11 @@ pub struct VerifyReport {
     pub rows_checked: usize,
     /// Every mismatch, each naming the row or entry.
     pub problems: Vec<String>,
+    /// Signatures checked (reviews, annotations, events, panel conclusions).
+    pub signatures_checked: usize,
+    /// Signable rows without a signature, each named (not a problem: older and bank-internal
+    /// reviews are unsigned).
+    pub unsigned: Vec<String>,
 }
 
 impl VerifyReport {
@@ -159,12 +199,25 @@ const ENTITY_TABLES: &[(&str, &str)] = &[
     ("loan", "loans"),
     ("loan_event", "loan_events"),
     ("monitor_run", "monitor_runs"),
+    ("expert", "experts"),
+    ("expert_key", "expert_keys"),
+    ("signature", "signatures"),
+    ("panel", "panels"),
+    ("panel_conclusion", "panel_conclusions"),
 ];
 
 impl Store {
-    /// Checks the file, the guard triggers, the audit chain, every row against its audit entry
-    /// and every version against its fingerprint.
+    /// Checks the file, the guard triggers, the audit chain, every row against its audit entry,
+    /// every version against its fingerprint and every signature against this store's registry.
     pub fn verify(&self) -> Result<VerifyReport, StoreError> {
+        self.verify_with(None)
+    }
+
+    /// [`Store::verify`], with keys looked up in a trusted registry when one is given.
+    pub fn verify_with(
+        &self,
+        trusted: Option<&super::experts::Registry>,
+    ) -> Result<VerifyReport, StoreError> {
         let conn = self.conn();
         let mut rep = VerifyReport {
             path: self.path().display().to_string(),
@@ -291,6 +344,7 @@ impl Store {
         for v in vids {
             rep.problems.extend(self.check_version(&v)?);
         }
+        self.check_signatures(&mut rep, trusted)?;
         rep.problems.sort();
         Ok(rep)
     }

@@ -7,11 +7,17 @@
 //! was written by a newer patval is refused with a message that says so.
 
 pub mod audit;
+pub mod experts;
+pub mod keys;
 pub mod loans;
 pub mod monitor_runs;
 pub mod package;
+pub mod panels;
 pub mod review;
 mod schema;
+pub mod signature;
+mod signed_review;
+mod verify_signatures;
 pub mod versions;
 
 use std::path::{Path, PathBuf};

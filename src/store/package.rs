@@ -11,8 +11,12 @@ use base64::engine::general_purpose::STANDARD as B64;
 use rusqlite::params;
 use serde::{Deserialize, Serialize};
 
+use super::experts::Registry;
 use super::review::{
     Annotation, AnnotationEvent, Review, insert_annotation, insert_event, insert_review,
+};
+use super::signature::{
+    SigStatus, SignatureRecord, check, insert as insert_signature, signatures_of,
 };
 use super::versions::{AppraisalInfo, VersionInfo, fingerprint, insert_appraisal, insert_version};
 use super::{Store, StoreError, audit, new_id, now, row_hash};
@@ -33,6 +37,10 @@ pub struct Package {
     pub reviews: Vec<Review>,
     pub annotations: Vec<Annotation>,
     pub events: Vec<AnnotationEvent>,
+    /// The signatures of those reviews, annotations and events (none in packages written
+    /// before signatures).
+    #[serde(default)]
+    pub signatures: Vec<SignatureRecord>,
 }
 
 /// What an import did.
@@ -48,6 +56,11 @@ pub struct MergeReport {
     pub duplicates: usize,
     /// Rows whose id is here with different content, each described.
     pub conflicts: Vec<String>,
+    pub signatures_added: usize,
+    /// Rows not imported because their signature is forged or made with a revoked key.
+    pub refused: Vec<String>,
+    /// Rows imported whose signing key this store's registry does not list, each named.
+    pub unknown_keys: Vec<String>,
 }
 
 impl Store {
@@ -70,7 +83,26 @@ impl Store {
             reviews: self.reviews(version_id)?,
             annotations: threads.iter().map(|t| t.annotation.clone()).collect(),
             events: threads.iter().flat_map(|t| t.events.clone()).collect(),
+            signatures: Vec::new(),
         };
+        let mut pkg = pkg;
+        let rows = pkg.reviews.iter().map(|r| ("review", r.id.as_str()));
+        let rows = rows
+            .chain(
+                pkg.annotations
+                    .iter()
+                    .map(|a| ("annotation", a.id.as_str())),
+            )
+            .chain(
+                pkg.events
+                    .iter()
+                    .map(|e| ("annotation_event", e.id.as_str())),
+            );
+        let mut sigs = Vec::new();
+        for (entity, id) in rows {
+            sigs.extend(signatures_of(self.conn(), entity, id)?);
+        }
+        pkg.signatures = sigs;
         let text = serde_json::to_string_pretty(&pkg)?;
         // Write beside, then rename: a crash never leaves half a package under the real name.
         let tmp = out.with_extension("partial");
@@ -122,6 +154,9 @@ impl Store {
             return Err(bad("empty appraisal".into()));
         }
         let source = shown.clone();
+        let registry = self.registry()?;
+        let fp = pkg.version.fingerprint.clone();
+        let sigs = &pkg.signatures;
         self.write(|tx| {
             let mut rep = MergeReport { version_id: pkg.version.id.clone(), ..Default::default() };
             let conflict = |tx: &rusqlite::Transaction<'_>, entity: &str, id: &str, local: String, incoming: String, rep: &mut MergeReport| -> Result<(), StoreError> {
@@ -169,13 +204,20 @@ impl Store {
                 if r.version_id != pkg.version.id {
                     continue;
                 }
+                let Some(ok) = admit(sigs, "review", &r.id, &r.fields(), &fp, &registry, &mut rep) else {
+                    continue;
+                };
                 match audit::current_payload(tx, "review", &r.id)? {
                     None => {
                         insert_review(tx, r)?;
                         audit::append(tx, actor, "import", "review", &r.id, &row_hash(&r.fields()))?;
+                        store_signatures(tx, &ok, actor, &mut rep)?;
                         rep.reviews_added += 1;
                     }
-                    Some(h) if h == row_hash(&r.fields()) => rep.duplicates += 1,
+                    Some(h) if h == row_hash(&r.fields()) => {
+                        rep.duplicates += 1;
+                        store_signatures(tx, &ok, actor, &mut rep)?;
+                    }
                     Some(_) => {
                         let local = local_json(tx, "reviews", &r.id)?;
                         conflict(tx, "review", &r.id, local, serde_json::to_string(r)?, &mut rep)?;
@@ -187,15 +229,20 @@ impl Store {
                 if a.version_id != pkg.version.id {
                     continue;
                 }
+                let Some(ok) = admit(sigs, "annotation", &a.id, &a.fields(), &fp, &registry, &mut rep) else {
+                    continue;
+                };
                 match audit::current_payload(tx, "annotation", &a.id)? {
                     None => {
                         insert_annotation(tx, a)?;
                         audit::append(tx, actor, "import", "annotation", &a.id, &row_hash(&a.fields()))?;
+                        store_signatures(tx, &ok, actor, &mut rep)?;
                         rep.annotations_added += 1;
                         known_annotations.insert(a.id.clone());
                     }
                     Some(h) if h == row_hash(&a.fields()) => {
                         rep.duplicates += 1;
+                        store_signatures(tx, &ok, actor, &mut rep)?;
                         known_annotations.insert(a.id.clone());
                     }
                     Some(_) => {
@@ -209,13 +256,20 @@ impl Store {
                 if !known_annotations.contains(&e.annotation_id) {
                     continue;
                 }
+                let Some(ok) = admit(sigs, "annotation_event", &e.id, &e.fields(), &fp, &registry, &mut rep) else {
+                    continue;
+                };
                 match audit::current_payload(tx, "annotation_event", &e.id)? {
                     None => {
                         insert_event(tx, e)?;
                         audit::append(tx, actor, "import", "annotation_event", &e.id, &row_hash(&e.fields()))?;
+                        store_signatures(tx, &ok, actor, &mut rep)?;
                         rep.events_added += 1;
                     }
-                    Some(h) if h == row_hash(&e.fields()) => rep.duplicates += 1,
+                    Some(h) if h == row_hash(&e.fields()) => {
+                        rep.duplicates += 1;
+                        store_signatures(tx, &ok, actor, &mut rep)?;
+                    }
                     Some(_) => {
                         let local = local_json(tx, "annotation_events", &e.id)?;
                         conflict(tx, "annotation_event", &e.id, local, serde_json::to_string(e)?, &mut rep)?;
@@ -225,6 +279,72 @@ impl Store {
             Ok(rep)
         })
     }
+}
+
+/// The package's signatures of one row checked against this store's registry: `None` when the
+/// row is refused (a forged signature, or one made with a revoked key; the reason is recorded),
+/// else the signatures to keep with it (an unknown key is kept and named).
+#[allow(clippy::too_many_arguments)]
+fn admit<'a>(
+    sigs: &'a [SignatureRecord],
+    entity: &str,
+    id: &str,
+    fields: &[&str],
+    fingerprint: &str,
+    registry: &Registry,
+    rep: &mut MergeReport,
+) -> Option<Vec<&'a SignatureRecord>> {
+    let content = (
+        fields.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
+        fingerprint.to_string(),
+    );
+    let mine: Vec<&SignatureRecord> = sigs
+        .iter()
+        .filter(|s| s.entity == entity && s.entity_id == id)
+        .collect();
+    for s in &mine {
+        let fp = s.key_fingerprint();
+        match check(s, Some(&content), registry) {
+            SigStatus::Valid => {}
+            SigStatus::UnknownKey => rep.unknown_keys.push(format!(
+                "{entity} {id}: signed with key {fp}, which this store's expert registry does not list for expert {}",
+                s.expert_id
+            )),
+            SigStatus::Forged => {
+                rep.refused.push(format!(
+                    "{entity} {id}: its signature (key {fp}) does not match its content; not imported"
+                ));
+                return None;
+            }
+            SigStatus::RevokedKey { revoked_at } => {
+                rep.refused.push(format!(
+                    "{entity} {id}: signed at {} with key {fp}, revoked at {revoked_at}; not imported",
+                    s.signed_at
+                ));
+                return None;
+            }
+        }
+    }
+    Some(mine)
+}
+
+/// Stores a row's signatures (already here, identical: skipped).
+fn store_signatures(
+    tx: &rusqlite::Transaction<'_>,
+    sigs: &[&SignatureRecord],
+    actor: &str,
+    rep: &mut MergeReport,
+) -> Result<(), StoreError> {
+    for s in sigs {
+        if audit::current_payload(tx, "signature", &s.id)?.is_some() {
+            continue;
+        }
+        insert_signature(tx, s)?;
+        let h = super::fields_hash(&s.fields_row());
+        audit::append(tx, actor, "import", "signature", &s.id, &h)?;
+        rep.signatures_added += 1;
+    }
+    Ok(())
 }
 
 /// A row as JSON (all columns), for the conflict record.

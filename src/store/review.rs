@@ -4,6 +4,8 @@
 use rusqlite::{Transaction, params};
 use serde::{Deserialize, Serialize};
 
+use super::keys::Signer;
+use super::signed_review::sign_if;
 use super::{Store, StoreError, audit, new_id, now, row_hash};
 
 /// Who reviews.
@@ -149,7 +151,7 @@ pub(crate) fn insert_event(tx: &Transaction<'_>, e: &AnnotationEvent) -> Result<
 }
 
 impl Store {
-    /// Records a reviewer's verdict on a version.
+    /// Records a reviewer's verdict on a version (unsigned).
     pub fn add_review(
         &mut self,
         version_id: &str,
@@ -158,6 +160,20 @@ impl Store {
         verdict: &str,
         comment: &str,
     ) -> Result<Review, StoreError> {
+        self.add_review_as(version_id, reviewer, role, verdict, comment, None)
+    }
+
+    /// Records a verdict, signed by `signer` when given (in the same transaction).
+    pub fn add_review_as(
+        &mut self,
+        version_id: &str,
+        reviewer: &str,
+        role: &str,
+        verdict: &str,
+        comment: &str,
+        signer: Option<&Signer>,
+    ) -> Result<Review, StoreError> {
+        let registry = self.signing_registry(signer, reviewer)?;
         required("reviewer's name", reviewer)?;
         one_of("role", role, &ROLES)?;
         one_of("verdict", verdict, &VERDICTS)?;
@@ -180,12 +196,13 @@ impl Store {
                 "review",
                 &r.id,
                 &row_hash(&r.fields()),
-            )
+            )?;
+            sign_if(tx, "review", &r.id, signer, &registry)
         })?;
         Ok(r)
     }
 
-    /// Adds an annotation to a version.
+    /// Adds an annotation to a version (unsigned).
     #[allow(clippy::too_many_arguments)]
     pub fn add_annotation(
         &mut self,
@@ -197,6 +214,21 @@ impl Store {
         author: &str,
         role: &str,
     ) -> Result<Annotation, StoreError> {
+        let a = (anchor_kind, anchor, severity, comment);
+        self.add_annotation_as(version_id, a, author, role, None)
+    }
+
+    /// Adds an annotation `(anchor kind, anchor, severity, comment)`, signed when a signer is
+    /// given.
+    pub fn add_annotation_as(
+        &mut self,
+        version_id: &str,
+        (anchor_kind, anchor, severity, comment): (&str, &str, &str, &str),
+        author: &str,
+        role: &str,
+        signer: Option<&Signer>,
+    ) -> Result<Annotation, StoreError> {
+        let registry = self.signing_registry(signer, author)?;
         one_of("anchor", anchor_kind, &ANCHORS)?;
         one_of("severity", severity, &SEVERITIES)?;
         one_of("role", role, &ROLES)?;
@@ -223,12 +255,13 @@ impl Store {
                 "annotation",
                 &a.id,
                 &row_hash(&a.fields()),
-            )
+            )?;
+            sign_if(tx, "annotation", &a.id, signer, &registry)
         })?;
         Ok(a)
     }
 
-    /// Replies to, resolves or reopens an annotation.
+    /// Replies to, resolves or reopens an annotation (unsigned).
     pub fn add_event(
         &mut self,
         annotation_id: &str,
@@ -236,6 +269,19 @@ impl Store {
         author: &str,
         text: &str,
     ) -> Result<AnnotationEvent, StoreError> {
+        self.add_event_as(annotation_id, kind, author, text, None)
+    }
+
+    /// Replies to, resolves or reopens an annotation, signed when a signer is given.
+    pub fn add_event_as(
+        &mut self,
+        annotation_id: &str,
+        kind: &str,
+        author: &str,
+        text: &str,
+        signer: Option<&Signer>,
+    ) -> Result<AnnotationEvent, StoreError> {
+        let registry = self.signing_registry(signer, author)?;
         one_of("event", kind, &["reply", "resolve", "reopen"])?;
         required("author", author)?;
         if kind == "reply" {
@@ -266,7 +312,8 @@ impl Store {
                 "annotation_event",
                 &e.id,
                 &row_hash(&e.fields()),
-            )
+            )?;
+            sign_if(tx, "annotation_event", &e.id, signer, &registry)
         })?;
         Ok(e)
     }

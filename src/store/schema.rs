@@ -17,6 +17,11 @@ pub const IMMUTABLE_TABLES: &[&str] = &[
     "loans",
     "loan_events",
     "monitor_runs",
+    "experts",
+    "expert_keys",
+    "signatures",
+    "panels",
+    "panel_conclusions",
 ];
 
 fn guards(table: &str) -> String {
@@ -199,7 +204,79 @@ CREATE TABLE monitor_runs (
     sql
 }
 
+/// Schema 5: the expert pool and its keys, signatures, review panels and their conclusions.
+/// Lists are JSON arrays of strings; a key's rotation or revocation is a new `expert_keys` row.
+pub fn v5() -> String {
+    let mut sql = String::from(
+        "
+CREATE TABLE experts (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    institution TEXT NOT NULL,
+    title TEXT NOT NULL,
+    fields TEXT NOT NULL,
+    industries TEXT NOT NULL,
+    contact TEXT NOT NULL,
+    conflict_institutions TEXT NOT NULL,
+    conflict_borrowers TEXT NOT NULL,
+    author TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE expert_keys (
+    id TEXT PRIMARY KEY,
+    expert_id TEXT NOT NULL REFERENCES experts(id),
+    public_key TEXT NOT NULL,
+    action TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    author TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE signatures (
+    id TEXT PRIMARY KEY,
+    entity TEXT NOT NULL,
+    entity_id TEXT NOT NULL,
+    expert_id TEXT NOT NULL,
+    public_key TEXT NOT NULL,
+    version_fingerprint TEXT NOT NULL,
+    signed_at TEXT NOT NULL,
+    signature TEXT NOT NULL
+);
+CREATE TABLE panels (
+    id TEXT PRIMARY KEY,
+    version_id TEXT NOT NULL REFERENCES versions(id),
+    rule TEXT NOT NULL,
+    members TEXT NOT NULL,
+    chair TEXT NOT NULL,
+    how TEXT NOT NULL,
+    warnings TEXT NOT NULL,
+    author TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE panel_conclusions (
+    id TEXT PRIMARY KEY,
+    panel_id TEXT NOT NULL REFERENCES panels(id),
+    verdict TEXT NOT NULL,
+    tally TEXT NOT NULL,
+    author TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX signatures_by_entity ON signatures (entity, entity_id);
+CREATE INDEX panels_by_version ON panels (version_id);
+",
+    );
+    for t in [
+        "experts",
+        "expert_keys",
+        "signatures",
+        "panels",
+        "panel_conclusions",
+    ] {
+        sql.push_str(&guards(t));
+    }
+    sql
+}
+
 /// All migrations; schema version N is reached by running the first N.
 pub fn migrations() -> Vec<String> {
-    vec![v1(), v2(), v3(), v4()]
+    vec![v1(), v2(), v3(), v4(), v5()]
 }

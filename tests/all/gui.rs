@@ -897,3 +897,99 @@ fn a_bank_runs_the_whitelist_pre_assessment_of_many_firms() {
     assert!(first.whitelisted);
     h.get_by_label(&first.firm_id);
 }
+
+#[test]
+fn an_expert_creates_a_key_signs_a_verdict_and_sees_it_verified() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("store.sqlite3");
+    let vid = {
+        let mut store = patval::store::Store::open(&path).unwrap();
+        common::save_dataset(&mut store, &patval::sample::load().unwrap(), "评审").id
+    };
+    let mut h = app(&path);
+    h.state_mut().settings.reviewer = "王专家".into();
+    h.state_mut().settings.role = "expert".into();
+    h.state_mut().experts.key_dir = dir.path().join("keys").display().to_string();
+    wait(&mut h, "the stored version", |a| !a.review.cases.is_empty());
+
+    // The pool: add the expert, then create a sealed key on this machine.
+    h.get_by_role_and_label(Role::Button, "Expert pool").click();
+    wait(&mut h, "the empty registry", |a| {
+        a.experts.registry.is_some()
+    });
+    fill(
+        &mut h,
+        Role::TextInput,
+        &[
+            ("Name", "王专家"),
+            ("Institution", "某大学"),
+            ("Fields (IPC, comma-separated)", "H04L, G06"),
+        ],
+    );
+    h.get_by_role_and_label(Role::Button, "Add expert").click();
+    wait(&mut h, "the expert in the pool", |a| {
+        a.experts
+            .registry
+            .as_ref()
+            .is_some_and(|r| r.experts.len() == 1)
+    });
+    fill(
+        &mut h,
+        Role::PasswordInput,
+        &[("Key passphrase (optional)", "口令123")],
+    );
+    h.get_by_role_and_label(Role::Button, "Create key").click();
+    wait(&mut h, "the registered key", |a| {
+        a.experts
+            .registry
+            .as_ref()
+            .is_some_and(|r| r.key_states().len() == 1)
+    });
+    assert!(
+        h.state().experts.error.is_none(),
+        "{:?}",
+        h.state().experts.error
+    );
+    let reg = h.state().experts.registry.clone().unwrap();
+    let fp = reg.key_states().into_values().next().unwrap().fingerprint;
+    h.get_by_label_contains(&format!("Key {fp} created for 王专家"));
+
+    // Review: select the version, tick "sign", give the verdict; the review shows as verified.
+    let ctx = h.ctx.clone();
+    h.state_mut().review.selected = Some(vid.clone());
+    patval::gui::review_panel::refresh(h.state_mut(), &ctx);
+    h.get_by_role_and_label(Role::Button, "Review").click();
+    wait(&mut h, "the version's detail", |a| {
+        a.review.detail.is_some()
+    });
+    h.get_by_label_contains("Sign with the key of the pool's expert")
+        .click();
+    h.step();
+    h.get_by_role_and_label(Role::Button, "Give verdict")
+        .click();
+    wait(&mut h, "the signed verdict", |a| {
+        a.review
+            .detail
+            .as_ref()
+            .is_some_and(|d| d.reviews.len() == 1)
+    });
+    assert!(
+        h.state().review.store_error.is_none(),
+        "{:?}",
+        h.state().review.store_error
+    );
+    h.get_by_label(&format!("√ verified · 王专家 · key {fp}"));
+    let store = patval::store::Store::open(&path).unwrap();
+    let rep = store.verify().unwrap();
+    assert!(rep.ok(), "{:?}", rep.problems);
+    assert_eq!((rep.signatures_checked, rep.unsigned.len()), (1, 0));
+
+    // The pool panel assigns a one-member panel by the rule; its conclusion follows the verdict.
+    h.state_mut().experts.size = 1;
+    h.get_by_role_and_label(Role::Button, "Expert pool").click();
+    h.step();
+    h.get_by_role_and_label(Role::Button, "Assign by rule")
+        .click();
+    wait(&mut h, "the panel", |a| a.experts.panels.len() == 1);
+    h.get_by_label_contains("Conclusion under the rule: approve");
+}

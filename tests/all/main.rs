@@ -15,6 +15,7 @@ mod loan_book;
 mod published_examples;
 mod report;
 mod review_memo;
+mod signatures;
 mod store;
 mod store_crash;
 mod valuation_props;

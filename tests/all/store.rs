@@ -245,7 +245,7 @@ fn refuses_newer_foreign_and_damaged_files_with_clear_messages() {
     match Store::open(&newer) {
         Err(e @ StoreError::Newer { found: 99, .. }) => assert!(
             e.to_string()
-                .contains("written by a newer patval (store schema 99; this build knows up to 4)")
+                .contains("written by a newer patval (store schema 99; this build knows up to 5)")
         ),
         Err(other) => panic!("{other}"),
         Ok(_) => panic!("a newer store was opened"),

@@ -6,7 +6,9 @@ use eframe::egui;
 
 use super::{Detail, annotations, compare, refresh, role_key, verdict_key, with_store};
 use crate::gui::{PatvalApp, tr};
+use crate::store::keys;
 use crate::store::review::VERDICTS;
+use crate::store::signature::{SigStatus, SignatureView};
 
 /// The right side, top to bottom; a hint when no version is selected.
 pub(super) fn ui(app: &mut PatvalApp, ui: &mut egui::Ui, ctx: &egui::Context) {
@@ -55,13 +57,34 @@ fn reviews(app: &PatvalApp, ui: &mut egui::Ui, d: &Detail) {
     let lang = app.lang();
     ui.strong(tr(lang, "Reviews"));
     for r in &d.reviews {
-        ui.label(format!(
-            "{} ({}): {} — {}",
-            r.reviewer,
-            tr(lang, role_key(&r.role)),
-            tr(lang, verdict_key(&r.verdict)),
-            r.comment
-        ));
+        ui.horizontal(|ui| {
+            ui.label(format!(
+                "{} ({}): {} — {}",
+                r.reviewer,
+                tr(lang, role_key(&r.role)),
+                tr(lang, verdict_key(&r.verdict)),
+                r.comment
+            ));
+            signature_label(app, ui, d.signatures.get(&r.id).map_or(&[], Vec::as_slice));
+        });
+    }
+}
+
+/// "√ 签名有效 · 王专家 · 3f2a 91c0 …", a problem in red, or "unsigned" greyed.
+fn signature_label(app: &PatvalApp, ui: &mut egui::Ui, sigs: &[SignatureView]) {
+    let lang = app.lang();
+    if sigs.is_empty() {
+        ui.weak(lang.pick("未签名", "unsigned"));
+    }
+    for s in sigs {
+        let status = lang.pick(s.status.label_zh(), s.status.label_en());
+        let key = lang.pick("密钥", "key");
+        let text = format!("{status} · {} · {key} {}", s.signer, s.key_fingerprint);
+        if s.status == SigStatus::Valid {
+            ui.colored_label(egui::Color32::from_rgb(60, 160, 90), format!("√ {text}"));
+        } else {
+            ui.colored_label(ui.visuals().error_fg_color, format!("× {text}"));
+        }
     }
 }
 
@@ -78,6 +101,13 @@ fn verdict(app: &mut PatvalApp, ui: &mut egui::Ui, ctx: &egui::Context, version_
             );
         }
     });
+    ui.checkbox(
+        &mut app.review.sign,
+        lang.pick(
+            "以专家库中同名专家的密钥签名（口令见专家库面板）",
+            "Sign with the key of the pool's expert of my name (passphrase: Expert pool panel)",
+        ),
+    );
     ui.horizontal(|ui| {
         ui.add(
             egui::TextEdit::singleline(&mut app.review.verdict_comment)
@@ -96,10 +126,21 @@ fn verdict(app: &mut PatvalApp, ui: &mut egui::Ui, ctx: &egui::Context, version_
                 app.review.verdict_comment.clone(),
                 version_id.to_string(),
             );
+            let sign = app.review.sign;
+            let (dir, pass) = (app.experts.key_dir(), app.experts.passphrase.clone());
             with_store(
                 app,
                 ctx,
-                move |s| s.add_review(&vid, &who, &role, &verdict, &comment),
+                move |s| {
+                    let signer = if sign {
+                        let e = s.resolve_expert(&who)?;
+                        let pass = (!pass.is_empty()).then_some(pass.as_str());
+                        Some(keys::find_signer(&s.registry()?, &e.id, &dir, pass)?)
+                    } else {
+                        None
+                    };
+                    s.add_review_as(&vid, &who, &role, &verdict, &comment, signer.as_ref())
+                },
                 |app, ctx, _| {
                     app.review.verdict_comment.clear();
                     refresh(app, ctx);

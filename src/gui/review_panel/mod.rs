@@ -28,6 +28,8 @@ pub struct Detail {
     pub info: VersionInfo,
     pub results: StoredResults,
     pub reviews: Vec<Review>,
+    /// Each review's signatures, checked (review id → signatures).
+    pub signatures: BTreeMap<String, Vec<crate::store::signature::SignatureView>>,
     pub threads: Vec<Thread>,
     pub blob_hashes: BTreeMap<String, String>,
     pub assumptions: BTreeMap<String, String>,
@@ -53,6 +55,8 @@ pub struct ReviewState {
     pub reply: BTreeMap<String, String>,
     pub verdict: String,
     pub verdict_comment: String,
+    /// Sign the verdict with the key of the pool's expert named as the identity.
+    pub sign: bool,
     pub message: String,
 }
 
@@ -78,6 +82,7 @@ impl Default for ReviewState {
             reply: BTreeMap::new(),
             verdict: "approve".into(),
             verdict_comment: String::new(),
+            sign: false,
             message: String::new(),
         }
     }
@@ -88,7 +93,7 @@ pub(super) fn store_path(app: &PatvalApp) -> Option<PathBuf> {
 }
 
 /// Runs `f` on the store off the UI thread and applies its result.
-fn with_store<T: Send + 'static>(
+pub(crate) fn with_store<T: Send + 'static>(
     app: &mut PatvalApp,
     ctx: &egui::Context,
     f: impl FnOnce(&mut Store) -> Result<T, StoreError> + Send + 'static,
@@ -144,9 +149,15 @@ fn load_detail(s: &Store, id: &str) -> Result<Detail, StoreError> {
         .and_then(|t| t.parse::<toml::Table>().ok())
         .map(|t| flatten(&t))
         .unwrap_or_default();
+    let reviews = s.reviews(id)?;
+    let mut signatures = BTreeMap::new();
+    for r in &reviews {
+        signatures.insert(r.id.clone(), s.signature_views("review", &r.id)?);
+    }
     Ok(Detail {
         results: s.results(id)?,
-        reviews: s.reviews(id)?,
+        reviews,
+        signatures,
         threads: s.threads(id)?,
         blob_hashes: data
             .blobs

@@ -5,6 +5,21 @@ use crate::report::fmt::s;
 use crate::report::fmt::{code, when};
 use crate::report::{ReportData, ReportLang};
 
+/// "王专家 · 3f2a 91c0 77de 0b15 · 签名有效", one line per signature; "未签名" without one.
+fn signature_cell(d: &ReportData, review: &str, lang: ReportLang) -> String {
+    let sigs = d.signatures.get(review).map_or(&[][..], Vec::as_slice);
+    if sigs.is_empty() {
+        return lang.pick("未签名", "unsigned").into();
+    }
+    sigs.iter()
+        .map(|s| {
+            let status = lang.pick(s.status.label_zh(), s.status.label_en());
+            format!("{} · {} · {status}", s.signer, s.key_fingerprint)
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 pub fn blocks(d: &ReportData, lang: ReportLang, b: &mut Vec<Block>) {
     let l = |zh: &'static str, en: &'static str| s(lang.pick(zh, en));
     b.push(Block::Section {
@@ -22,9 +37,13 @@ pub fn blocks(d: &ReportData, lang: ReportLang, b: &mut Vec<Block>) {
                 lang.pick("结论", "Verdict"),
                 lang.pick("意见", "Comment"),
                 lang.pick("时间", "Time"),
+                lang.pick(
+                    "签名（签名人 · 密钥指纹）",
+                    "Signature (signer · key fingerprint)",
+                ),
             ],
-            &[1.2, 0.9, 0.9, 3.2, 1.6],
-            &[false; 5],
+            &[1.1, 0.8, 0.8, 2.6, 1.4, 2.0],
+            &[false; 6],
         );
         t.rows = d
             .reviews
@@ -36,6 +55,7 @@ pub fn blocks(d: &ReportData, lang: ReportLang, b: &mut Vec<Block>) {
                     code(&r.verdict, lang),
                     r.comment.clone(),
                     when(&r.created_at),
+                    signature_cell(d, &r.id, lang),
                 ]
             })
             .collect();

@@ -1,0 +1,599 @@
+//! Review panels (评审专家组): the experts assigned to review a report version, by rule or by
+//! hand, and the panel's recorded conclusion. The rule picks experts whose fields cover the
+//! portfolio's IPC codes, without a declared or apparent conflict with the borrower or the
+//! appraisal firm, and with a registered key; a hand-picked panel gets the rule's warnings. Only
+//! members' reviews with a valid signature count towards the conclusion (docs/store.md).
+
+use std::collections::BTreeMap;
+
+use rusqlite::params;
+use serde::{Deserialize, Serialize};
+
+use super::experts::{Expert, Registry, normalise_ipc};
+use super::keys::Signer;
+use super::signature::{SigStatus, check, content_of, signatures_of};
+use super::{Store, StoreError, audit, fields_hash, new_id, now, text_row};
+
+pub(crate) const PANEL_COLUMNS: &str =
+    "id, version_id, rule, members, chair, how, warnings, author, created_at";
+pub(crate) const CONCLUSION_COLUMNS: &str = "id, panel_id, verdict, tally, author, created_at";
+
+/// How a panel concludes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Decision {
+    /// The verdict given by more than half of the members.
+    Majority,
+    /// Every member's verdict, when they all agree.
+    Unanimity,
+    /// The chair's verdict.
+    Chair,
+}
+
+impl Decision {
+    pub const ALL: [Decision; 3] = [Decision::Majority, Decision::Unanimity, Decision::Chair];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Decision::Majority => "majority",
+            Decision::Unanimity => "unanimity",
+            Decision::Chair => "chair",
+        }
+    }
+
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Decision::Majority => "多数决",
+            Decision::Unanimity => "一致同意",
+            Decision::Chair => "组长决定",
+        }
+    }
+
+    pub fn parse(s: &str) -> Result<Self, StoreError> {
+        Self::ALL
+            .into_iter()
+            .find(|d| d.key() == s.trim() || d.label_zh() == s.trim())
+            .ok_or_else(|| {
+                StoreError::Invalid(format!(
+                    "panel rule \"{s}\" is not one of majority, unanimity, chair"
+                ))
+            })
+    }
+}
+
+/// How severe a verdict is, for the tie rule.
+fn severity(v: &str) -> u8 {
+    match v {
+        "reject" => 2,
+        "revise" => 1,
+        _ => 0,
+    }
+}
+
+/// The panel's conclusion from its members' verdicts (expert id → verdict), or why there is
+/// none yet. Once every member has returned without the rule being met, the most severe verdict
+/// given stands (reject over revise over approve).
+pub fn conclude(
+    decision: Decision,
+    members: &[String],
+    chair: &str,
+    verdicts: &BTreeMap<String, String>,
+) -> Result<String, String> {
+    let n = members.len();
+    let given: Vec<&String> = members.iter().filter_map(|m| verdicts.get(m)).collect();
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for v in &given {
+        *counts.entry(v.as_str()).or_default() += 1;
+    }
+    let all_in = given.len() == n && n > 0;
+    let severest = || {
+        given
+            .iter()
+            .max_by_key(|v| severity(v))
+            .map(|v| v.to_string())
+    };
+    match decision {
+        Decision::Chair => verdicts
+            .get(chair)
+            .cloned()
+            .ok_or_else(|| "the chair has not returned a signed verdict".to_string()),
+        Decision::Majority => {
+            if let Some((v, _)) = counts.iter().find(|(_, c)| 2 * **c > n) {
+                return Ok(v.to_string());
+            }
+            if all_in {
+                return severest().ok_or_default();
+            }
+            Err(format!(
+                "no verdict has a majority of the {n} members yet ({} returned)",
+                given.len()
+            ))
+        }
+        Decision::Unanimity => {
+            if all_in {
+                return severest().ok_or_default();
+            }
+            Err(format!(
+                "{} of {n} members have returned a signed verdict",
+                given.len()
+            ))
+        }
+    }
+}
+
+trait OkOrDefault {
+    fn ok_or_default(self) -> Result<String, String>;
+}
+
+impl OkOrDefault for Option<String> {
+    fn ok_or_default(self) -> Result<String, String> {
+        self.ok_or_else(|| "no verdicts".to_string())
+    }
+}
+
+/// An expert considered for a panel.
+#[derive(Debug, Clone, Serialize)]
+pub struct Candidate {
+    pub expert: Expert,
+    /// Patents of the portfolio whose IPC code falls in the expert's fields.
+    pub matched: usize,
+    /// Why the expert conflicts with this case (empty: none).
+    pub conflicts: Vec<String>,
+    pub has_key: bool,
+}
+
+fn same(a: &str, b: &str) -> bool {
+    !a.trim().is_empty() && a.trim().eq_ignore_ascii_case(b.trim())
+}
+
+/// Every expert of the pool against a case: the portfolio's IPC codes, the borrower and the
+/// appraisal firm.
+pub fn candidates(reg: &Registry, ipc: &[String], borrower: &str, firm: &str) -> Vec<Candidate> {
+    let codes: Vec<String> = ipc.iter().map(|c| normalise_ipc(c)).collect();
+    reg.experts
+        .iter()
+        .map(|e| {
+            let matched = codes
+                .iter()
+                .filter(|c| {
+                    e.fields
+                        .iter()
+                        .any(|f| !f.is_empty() && c.starts_with(f.as_str()))
+                })
+                .count();
+            let mut conflicts = Vec::new();
+            if same(&e.institution, firm) || e.conflict_institutions.iter().any(|i| same(i, firm)) {
+                conflicts.push(format!("appraisal firm {firm}"));
+            }
+            if same(&e.institution, borrower)
+                || e.conflict_borrowers.iter().any(|b| same(b, borrower))
+            {
+                conflicts.push(format!("borrower {borrower}"));
+            }
+            Candidate {
+                has_key: !reg.active_keys(&e.id).is_empty(),
+                expert: e.clone(),
+                matched,
+                conflicts,
+            }
+        })
+        .collect()
+}
+
+/// What the rule says about one candidate (empty: eligible).
+pub fn rule_warnings(c: &Candidate) -> Vec<String> {
+    let mut w: Vec<String> = c
+        .conflicts
+        .iter()
+        .map(|x| {
+            format!(
+                "{}: declared or apparent conflict with the {x}",
+                c.expert.name
+            )
+        })
+        .collect();
+    if c.matched == 0 {
+        w.push(format!(
+            "{}: no field covers the portfolio's IPC classes",
+            c.expert.name
+        ));
+    }
+    if !c.has_key {
+        w.push(format!("{}: no registered key, cannot sign", c.expert.name));
+    }
+    w
+}
+
+/// The rule's pick: the `size` eligible experts covering most patents (then by name); the
+/// first is the chair.
+pub fn pick_by_rule(cands: &[Candidate], size: usize) -> Result<Vec<String>, StoreError> {
+    let mut ok: Vec<&Candidate> = cands
+        .iter()
+        .filter(|c| rule_warnings(c).is_empty())
+        .collect();
+    ok.sort_by(|a, b| {
+        b.matched
+            .cmp(&a.matched)
+            .then_with(|| a.expert.name.cmp(&b.expert.name))
+            .then_with(|| a.expert.id.cmp(&b.expert.id))
+    });
+    if size == 0 || ok.len() < size {
+        return Err(StoreError::Invalid(format!(
+            "the rule needs {size} experts; {} of {} in the pool qualify (fields, conflicts, keys)",
+            ok.len(),
+            cands.len()
+        )));
+    }
+    Ok(ok.iter().take(size).map(|c| c.expert.id.clone()).collect())
+}
+
+/// A stored panel.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Panel {
+    pub id: String,
+    pub version_id: String,
+    pub rule: Decision,
+    pub members: Vec<String>,
+    pub chair: String,
+    /// `rule` or `manual`.
+    pub how: String,
+    pub warnings: Vec<String>,
+    pub author: String,
+    pub created_at: String,
+}
+
+impl Panel {
+    fn row(&self) -> Vec<String> {
+        let j = |v: &[String]| serde_json::to_string(v).unwrap_or_default();
+        vec![
+            self.id.clone(),
+            self.version_id.clone(),
+            self.rule.key().into(),
+            j(&self.members),
+            self.chair.clone(),
+            self.how.clone(),
+            j(&self.warnings),
+            self.author.clone(),
+            self.created_at.clone(),
+        ]
+    }
+
+    fn from_row(f: &[String]) -> Result<Self, StoreError> {
+        let l = |s: &str| serde_json::from_str::<Vec<String>>(s).unwrap_or_default();
+        Ok(Self {
+            id: f[0].clone(),
+            version_id: f[1].clone(),
+            rule: Decision::parse(&f[2])?,
+            members: l(&f[3]),
+            chair: f[4].clone(),
+            how: f[5].clone(),
+            warnings: l(&f[6]),
+            author: f[7].clone(),
+            created_at: f[8].clone(),
+        })
+    }
+}
+
+/// One member's state.
+#[derive(Debug, Clone, Serialize)]
+pub struct MemberProgress {
+    pub expert_id: String,
+    pub name: String,
+    pub chair: bool,
+    /// The member's latest validly signed verdict on the version.
+    pub verdict: Option<String>,
+    /// Signed annotations and replies by the member on the version.
+    pub annotations: usize,
+    /// Reviews of the member whose signature does not check (forged, revoked or unknown key).
+    pub bad_signatures: usize,
+}
+
+/// A panel's progress and the conclusion its rule gives now.
+#[derive(Debug, Clone, Serialize)]
+pub struct PanelProgress {
+    pub panel: Panel,
+    pub members: Vec<MemberProgress>,
+    pub outcome: Result<String, String>,
+}
+
+/// A recorded conclusion.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Conclusion {
+    pub id: String,
+    pub panel_id: String,
+    pub verdict: String,
+    /// The members' verdicts as counted (JSON).
+    pub tally: String,
+    pub author: String,
+    pub created_at: String,
+}
+
+impl Store {
+    /// The IPC codes of a version's portfolio, one per patent.
+    pub fn portfolio_ipc(&self, version_id: &str) -> Result<Vec<String>, StoreError> {
+        let data = self.load_version(version_id)?;
+        let (ds, _, _) = self.dataset_of(&data)?;
+        Ok(ds.portfolio_text("ipc"))
+    }
+
+    /// The pool against a version's case.
+    pub fn panel_candidates(&self, version_id: &str) -> Result<Vec<Candidate>, StoreError> {
+        let info = self.version(version_id)?;
+        let app = self.appraisal(&info.appraisal_id)?;
+        let ipc = self.portfolio_ipc(version_id)?;
+        Ok(candidates(
+            &self.registry()?,
+            &ipc,
+            &app.borrower,
+            &app.firm,
+        ))
+    }
+
+    /// Assigns a panel: `members` by hand (the rule's warnings recorded), or by the rule when
+    /// `members` is empty. The first member chairs unless `chair` names another member.
+    pub fn assign_panel(
+        &mut self,
+        version_id: &str,
+        rule: Decision,
+        size: usize,
+        members: &[String],
+        chair: Option<&str>,
+        author: &str,
+    ) -> Result<Panel, StoreError> {
+        if author.trim().is_empty() {
+            return Err(StoreError::Invalid(
+                "who assigns the panel is required".into(),
+            ));
+        }
+        let cands = self.panel_candidates(version_id)?;
+        let (members, how, warnings) = if members.is_empty() {
+            (pick_by_rule(&cands, size)?, "rule", Vec::new())
+        } else {
+            let mut w = Vec::new();
+            let mut seen = std::collections::BTreeSet::new();
+            for m in members {
+                if !seen.insert(m.clone()) {
+                    return Err(StoreError::Invalid(format!("expert {m} is listed twice")));
+                }
+                let c = cands
+                    .iter()
+                    .find(|c| &c.expert.id == m)
+                    .ok_or_else(|| StoreError::Invalid(format!("no expert {m} in the pool")))?;
+                w.extend(rule_warnings(c));
+            }
+            (members.to_vec(), "manual", w)
+        };
+        let chair = chair.map_or_else(|| members[0].clone(), String::from);
+        if !members.contains(&chair) {
+            return Err(StoreError::Invalid(format!(
+                "the chair {chair} is not a member"
+            )));
+        }
+        let p = Panel {
+            id: new_id(),
+            version_id: version_id.into(),
+            rule,
+            members,
+            chair,
+            how: how.into(),
+            warnings,
+            author: author.trim().into(),
+            created_at: now(),
+        };
+        let v = p.row();
+        self.write(|tx| {
+            tx.execute(
+                &format!("INSERT INTO panels ({PANEL_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"),
+                params![v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8]],
+            )?;
+            audit::append(tx, &p.author, "assign", "panel", &p.id, &fields_hash(&v))
+        })?;
+        Ok(p)
+    }
+
+    /// The panels of a version, oldest first.
+    pub fn panels(&self, version_id: &str) -> Result<Vec<Panel>, StoreError> {
+        let mut stmt = self.conn().prepare(&format!(
+            "SELECT {PANEL_COLUMNS} FROM panels WHERE version_id = ?1 ORDER BY rowid"
+        ))?;
+        let rows: Vec<Vec<String>> = stmt
+            .query_map([version_id], |r| text_row(r, 9))?
+            .collect::<Result<_, _>>()?;
+        rows.iter().map(|f| Panel::from_row(f)).collect()
+    }
+
+    /// A panel by id or unique prefix.
+    pub fn panel(&self, key: &str) -> Result<Panel, StoreError> {
+        let id = super::resolve(self.conn(), "panels", key, "panel").map_err(|e| match e {
+            StoreError::Invalid(_) => StoreError::Invalid(format!("no panel {key}")),
+            other => other,
+        })?;
+        let f = self.conn().query_row(
+            &format!("SELECT {PANEL_COLUMNS} FROM panels WHERE id = ?1"),
+            [&id],
+            |r| text_row(r, 9),
+        )?;
+        Panel::from_row(&f)
+    }
+
+    /// Who has returned what, and the conclusion the rule gives now.
+    pub fn panel_progress(&self, panel_id: &str) -> Result<PanelProgress, StoreError> {
+        let panel = self.panel(panel_id)?;
+        let reg = self.registry()?;
+        let conn = self.conn();
+        let mut members: Vec<MemberProgress> = panel
+            .members
+            .iter()
+            .map(|m| MemberProgress {
+                expert_id: m.clone(),
+                name: reg.expert(m).map_or_else(|| m.clone(), |e| e.name.clone()),
+                chair: *m == panel.chair,
+                verdict: None,
+                annotations: 0,
+                bad_signatures: 0,
+            })
+            .collect();
+        let reviews = self.reviews(&panel.version_id)?;
+        for r in &reviews {
+            let content = content_of(conn, "review", &r.id)?;
+            for s in signatures_of(conn, "review", &r.id)? {
+                let Some(m) = members.iter_mut().find(|m| m.expert_id == s.expert_id) else {
+                    continue;
+                };
+                match check(&s, content.as_ref(), &reg) {
+                    SigStatus::Valid => m.verdict = Some(r.verdict.clone()),
+                    _ => m.bad_signatures += 1,
+                }
+            }
+        }
+        for t in self.threads(&panel.version_id)? {
+            let ids = std::iter::once(("annotation", t.annotation.id.clone()))
+                .chain(t.events.iter().map(|e| ("annotation_event", e.id.clone())));
+            for (entity, id) in ids {
+                let content = content_of(conn, entity, &id)?;
+                for s in signatures_of(conn, entity, &id)? {
+                    if let Some(m) = members.iter_mut().find(|m| m.expert_id == s.expert_id)
+                        && check(&s, content.as_ref(), &reg) == SigStatus::Valid
+                    {
+                        m.annotations += 1;
+                    }
+                }
+            }
+        }
+        let verdicts: BTreeMap<String, String> = members
+            .iter()
+            .filter_map(|m| m.verdict.clone().map(|v| (m.expert_id.clone(), v)))
+            .collect();
+        let outcome = conclude(panel.rule, &panel.members, &panel.chair, &verdicts);
+        Ok(PanelProgress {
+            panel,
+            members,
+            outcome,
+        })
+    }
+
+    /// Records the panel's conclusion as its rule gives it now (refused while it gives none),
+    /// signed when a signer is given.
+    pub fn record_conclusion(
+        &mut self,
+        panel_id: &str,
+        author: &str,
+        signer: Option<&Signer>,
+    ) -> Result<Conclusion, StoreError> {
+        let pr = self.panel_progress(panel_id)?;
+        let verdict = pr.outcome.clone().map_err(|why| {
+            StoreError::Invalid(format!(
+                "the panel has no conclusion under its rule ({}): {why}",
+                pr.panel.rule.key()
+            ))
+        })?;
+        if author.trim().is_empty() {
+            return Err(StoreError::Invalid(
+                "who records the conclusion is required".into(),
+            ));
+        }
+        let tally: BTreeMap<&str, Option<&str>> = pr
+            .members
+            .iter()
+            .map(|m| (m.name.as_str(), m.verdict.as_deref()))
+            .collect();
+        let c = Conclusion {
+            id: new_id(),
+            panel_id: pr.panel.id.clone(),
+            verdict,
+            tally: serde_json::to_string(&tally)?,
+            author: author.trim().into(),
+            created_at: now(),
+        };
+        let v = vec![
+            c.id.clone(),
+            c.panel_id.clone(),
+            c.verdict.clone(),
+            c.tally.clone(),
+            c.author.clone(),
+            c.created_at.clone(),
+        ];
+        let reg = self.registry()?;
+        self.write(|tx| {
+            tx.execute(
+                &format!("INSERT INTO panel_conclusions ({CONCLUSION_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"),
+                params![v[0], v[1], v[2], v[3], v[4], v[5]],
+            )?;
+            audit::append(tx, &c.author, "conclude", "panel_conclusion", &c.id, &fields_hash(&v))?;
+            if let Some(s) = signer {
+                super::signature::sign_in(tx, "panel_conclusion", &c.id, s, &reg)?;
+            }
+            Ok(())
+        })?;
+        Ok(c)
+    }
+
+    /// A panel's recorded conclusions, oldest first.
+    pub fn conclusions(&self, panel_id: &str) -> Result<Vec<Conclusion>, StoreError> {
+        let mut stmt = self.conn().prepare(&format!(
+            "SELECT {CONCLUSION_COLUMNS} FROM panel_conclusions WHERE panel_id = ?1 ORDER BY rowid"
+        ))?;
+        let rows: Vec<Vec<String>> = stmt
+            .query_map([panel_id], |r| text_row(r, 6))?
+            .collect::<Result<_, _>>()?;
+        Ok(rows
+            .into_iter()
+            .map(|f| Conclusion {
+                id: f[0].clone(),
+                panel_id: f[1].clone(),
+                verdict: f[2].clone(),
+                tally: f[3].clone(),
+                author: f[4].clone(),
+                created_at: f[5].clone(),
+            })
+            .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+        pairs
+            .iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn each_rule_concludes_as_documented() {
+        let m: Vec<String> = ["a", "b", "c"].iter().map(|s| s.to_string()).collect();
+        let two = v(&[("a", "approve"), ("b", "approve")]);
+        assert_eq!(
+            conclude(Decision::Majority, &m, "a", &two).unwrap(),
+            "approve"
+        );
+        assert!(conclude(Decision::Unanimity, &m, "a", &two).is_err());
+        assert_eq!(conclude(Decision::Chair, &m, "a", &two).unwrap(), "approve");
+        assert!(conclude(Decision::Chair, &m, "c", &two).is_err());
+        let split = v(&[("a", "approve"), ("b", "revise"), ("c", "reject")]);
+        assert_eq!(
+            conclude(Decision::Majority, &m, "a", &split).unwrap(),
+            "reject"
+        );
+        assert_eq!(
+            conclude(Decision::Unanimity, &m, "a", &split).unwrap(),
+            "reject"
+        );
+        assert_eq!(
+            conclude(Decision::Chair, &m, "b", &split).unwrap(),
+            "revise"
+        );
+        let one = v(&[("a", "approve"), ("b", "revise")]);
+        assert!(conclude(Decision::Majority, &m, "a", &one).is_err());
+        let all = v(&[("a", "approve"), ("b", "approve"), ("c", "approve")]);
+        assert_eq!(
+            conclude(Decision::Unanimity, &m, "a", &all).unwrap(),
+            "approve"
+        );
+        // A non-member's verdict does not count.
+        let outsider = v(&[("a", "reject"), ("x", "reject"), ("y", "reject")]);
+        assert!(conclude(Decision::Majority, &m, "a", &outsider).is_err());
+    }
+}
