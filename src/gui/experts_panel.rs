@@ -11,6 +11,7 @@ use eframe::egui;
 
 use super::PatvalApp;
 use super::i18n::Lang;
+use super::review_panel::verdict_key;
 use crate::store::experts::{NewExpert, Registry, parse_list};
 use crate::store::keys::{self, key_fingerprint};
 use crate::store::panels::{Decision, PanelProgress};
@@ -266,39 +267,24 @@ fn add_form(app: &mut PatvalApp, ui: &mut egui::Ui, ctx: &egui::Context) {
     let lang = app.lang();
     ui.strong(lang.pick("添加专家", "Add an expert"));
     let f = &mut app.experts.form;
-    egui::Grid::new("expert_form")
-        .num_columns(4)
-        .show(ui, |ui| {
-            field(ui, lang.pick("姓名", "Name"), &mut f.name, false);
-            field(
-                ui,
-                lang.pick("单位", "Institution"),
-                &mut f.institution,
-                false,
-            );
-            ui.end_row();
-            field(ui, lang.pick("职称", "Title"), &mut f.title, false);
-            field(
-                ui,
-                lang.pick("领域（IPC，逗号分隔）", "Fields (IPC, comma-separated)"),
-                &mut f.fields,
-                false,
-            );
-            ui.end_row();
-            field(
-                ui,
-                lang.pick("回避单位", "Conflict institutions"),
-                &mut f.conflict_institutions,
-                false,
-            );
-            field(
-                ui,
-                lang.pick("回避借款人", "Conflict borrowers"),
-                &mut f.conflict_borrowers,
-                false,
-            );
-            ui.end_row();
-        });
+    ui.horizontal(|ui| {
+        field(ui, lang.pick("姓名", "Name"), &mut f.name, false);
+        field(
+            ui,
+            lang.pick("单位", "Institution"),
+            &mut f.institution,
+            false,
+        );
+        field(ui, lang.pick("职称", "Title"), &mut f.title, false);
+    });
+    ui.horizontal(|ui| {
+        let l = lang.pick("领域（IPC，逗号分隔）", "Fields (IPC, comma-separated)");
+        field(ui, l, &mut f.fields, false);
+        let l = lang.pick("回避单位", "Conflict institutions");
+        field(ui, l, &mut f.conflict_institutions, false);
+        let l = lang.pick("回避借款人", "Conflict borrowers");
+        field(ui, l, &mut f.conflict_borrowers, false);
+    });
     let author = app.settings.reviewer.trim().to_string();
     let ok = !app.experts.form.name.trim().is_empty() && !author.is_empty();
     let add = ui.add_enabled(ok, egui::Button::new(lang.pick("添加专家", "Add expert")));
@@ -383,11 +369,11 @@ fn panel_progress(app: &mut PatvalApp, ui: &mut egui::Ui, ctx: &egui::Context, p
                     ""
                 };
                 ui.label(format!("{}{chair}", m.name));
-                ui.label(
-                    m.verdict
-                        .clone()
-                        .unwrap_or_else(|| lang.pick("未返回", "not returned").into()),
-                );
+                let v = m
+                    .verdict
+                    .as_deref()
+                    .map(|v| super::tr(lang, verdict_key(v)));
+                ui.label(v.unwrap_or(lang.pick("未返回", "not returned")));
                 ui.label(format!(
                     "{} {}",
                     m.annotations,
@@ -401,6 +387,7 @@ fn panel_progress(app: &mut PatvalApp, ui: &mut egui::Ui, ctx: &egui::Context, p
     }
     match &p.outcome {
         Ok(v) => {
+            let v = super::tr(lang, verdict_key(v));
             ui.label(format!(
                 "{}{v}",
                 lang.pick("按规则结论：", "Conclusion under the rule: ")

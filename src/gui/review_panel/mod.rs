@@ -222,7 +222,7 @@ fn role_key(r: &str) -> &'static str {
     }
 }
 
-fn verdict_key(v: &str) -> &'static str {
+pub(crate) fn verdict_key(v: &str) -> &'static str {
     VERDICTS.into_iter().find(|x| *x == v).unwrap_or("revise")
 }
 
