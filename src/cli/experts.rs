@@ -128,29 +128,25 @@ pub struct AddExpertArgs {
     pub json: bool,
 }
 
+/// A new key for an expert (`keys new`, `keys rotate`).
+#[derive(Debug, clap::Args)]
+pub struct NewKeyArgs {
+    pub expert: String,
+    #[command(flatten)]
+    pub db: DbArg,
+    #[command(flatten)]
+    pub key: KeyDirArg,
+    #[arg(long)]
+    pub author: String,
+}
+
 #[derive(Debug, clap::Subcommand)]
 pub enum KeysCmd {
     /// Create a key pair for an expert: the private key into the key folder, the public key into
     /// the registry.
-    New {
-        expert: String,
-        #[command(flatten)]
-        db: DbArg,
-        #[command(flatten)]
-        key: KeyDirArg,
-        #[arg(long)]
-        author: String,
-    },
+    New(NewKeyArgs),
     /// Replace an expert's keys: a new key, the old ones revoked.
-    Rotate {
-        expert: String,
-        #[command(flatten)]
-        db: DbArg,
-        #[command(flatten)]
-        key: KeyDirArg,
-        #[arg(long)]
-        author: String,
-    },
+    Rotate(NewKeyArgs),
     /// Revoke a key (its public key or fingerprint): its later signatures are refused.
     Revoke {
         key: String,
@@ -259,18 +255,13 @@ pub fn experts(cmd: &ExpertsCmd) -> Result<ExitCode, CliError> {
 
 pub fn keys_cmd(cmd: &KeysCmd) -> Result<ExitCode, CliError> {
     match cmd {
-        KeysCmd::New {
-            expert,
-            db,
-            key,
-            author,
-        }
-        | KeysCmd::Rotate {
-            expert,
-            db,
-            key,
-            author,
-        } => {
+        KeysCmd::New(a) | KeysCmd::Rotate(a) => {
+            let NewKeyArgs {
+                expert,
+                db,
+                key,
+                author,
+            } = a;
             let mut store = try_store!(db.open());
             let e = try_store!(store.resolve_expert(expert));
             let old = try_store!(store.registry()).active_keys(&e.id);
@@ -278,7 +269,7 @@ pub fn keys_cmd(cmd: &KeysCmd) -> Result<ExitCode, CliError> {
             let pass = try_store!(key.passphrase());
             let (path, signer) = try_store!(keys::create_key(&dir, &e.id, pass.as_deref()));
             try_store!(store.register_key(&e.id, &signer.public_hex(), author));
-            if matches!(cmd, KeysCmd::Rotate { .. }) {
+            if matches!(cmd, KeysCmd::Rotate(_)) {
                 for k in &old {
                     try_store!(store.revoke_key(&k.public_key, "rotated", author));
                 }

@@ -5,14 +5,16 @@
 //! job thread; the library does the work (`store::experts`, `store::keys`, `store::panels`) as
 //! `patval experts|keys|panel` do (docs/store.md).
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use eframe::egui;
 
 use super::PatvalApp;
 use super::i18n::Lang;
 use super::review_panel::verdict_key;
-use crate::store::experts::{NewExpert, Registry, parse_list};
+use crate::store::experts::{KeyStatus, NewExpert, Registry, parse_list};
 use crate::store::keys::{self, key_fingerprint};
 use crate::store::panels::{Decision, PanelProgress};
 use crate::store::{Store, StoreError};
@@ -30,7 +32,9 @@ pub struct ExpertForm {
 
 /// Panel state.
 pub struct ExpertsState {
-    pub registry: Option<Registry>,
+    pub registry: Option<Arc<Registry>>,
+    /// The registry's keys with their state, by public key (derived once per load).
+    pub keys: Arc<BTreeMap<String, KeyStatus>>,
     pub form: ExpertForm,
     /// The key folder (default: keys/ in the user's config folder).
     pub key_dir: String,
@@ -39,7 +43,7 @@ pub struct ExpertsState {
     pub rule: Decision,
     pub size: usize,
     /// The panels of the version selected in Review, with their progress.
-    pub panels: Vec<PanelProgress>,
+    pub panels: Arc<Vec<PanelProgress>>,
     /// Sign the recorded conclusion with the identity's key.
     pub sign: bool,
     pub message: String,
@@ -52,12 +56,13 @@ impl Default for ExpertsState {
     fn default() -> Self {
         Self {
             registry: None,
+            keys: Arc::default(),
             form: ExpertForm::default(),
             key_dir: keys::default_key_dir().map_or(String::new(), |d| d.display().to_string()),
             passphrase: String::new(),
             rule: Decision::Majority,
             size: 3,
-            panels: Vec::new(),
+            panels: Arc::default(),
             sign: false,
             message: String::new(),
             error: None,
@@ -114,7 +119,9 @@ fn job(
         Box::new(move |app: &mut PatvalApp, _: &egui::Context| match r {
             Ok(l) => {
                 let e = &mut app.experts;
-                (e.registry, e.panels, e.error) = (Some(l.registry), l.panels, None);
+                e.keys = Arc::new(l.registry.key_states());
+                e.registry = Some(Arc::new(l.registry));
+                (e.panels, e.error) = (Arc::new(l.panels), None);
                 if !l.message.is_empty() {
                     e.message = l.message;
                 }
@@ -178,29 +185,28 @@ fn registry_table(app: &mut PatvalApp, ui: &mut egui::Ui, ctx: &egui::Context) {
             true,
         );
     });
-    let Some(reg) = app.experts.registry.clone() else {
+    let (Some(reg), states) = (app.experts.registry.clone(), app.experts.keys.clone()) else {
         ui.spinner();
         return;
     };
     if reg.experts.is_empty() {
         ui.weak(lang.pick("专家库中尚无专家。", "No experts in the pool yet."));
     }
-    let states = reg.key_states();
     egui::Grid::new("experts_grid")
         .striped(true)
         .show(ui, |ui| {
-            for h in [
-                lang.pick("姓名", "Name"),
-                lang.pick("单位", "Institution"),
-                lang.pick("职称", "Title"),
-                lang.pick("领域（IPC）", "Fields (IPC)"),
-                lang.pick("回避", "Conflicts"),
-                lang.pick("密钥", "Keys"),
-                "",
-            ] {
-                ui.strong(h);
-            }
-            ui.end_row();
+            super::grid_header(
+                ui,
+                &[
+                    lang.pick("姓名", "Name"),
+                    lang.pick("单位", "Institution"),
+                    lang.pick("职称", "Title"),
+                    lang.pick("领域（IPC）", "Fields (IPC)"),
+                    lang.pick("回避", "Conflicts"),
+                    lang.pick("密钥", "Keys"),
+                    "",
+                ],
+            );
             for e in &reg.experts {
                 ui.label(&e.name);
                 ui.label(&e.institution);
@@ -345,8 +351,8 @@ fn panels(app: &mut PatvalApp, ui: &mut egui::Ui, ctx: &egui::Context) {
             });
         }
     });
-    for p in app.experts.panels.clone() {
-        panel_progress(app, ui, ctx, &p);
+    for p in app.experts.panels.clone().iter() {
+        panel_progress(app, ui, ctx, p);
     }
 }
 

@@ -170,6 +170,7 @@ fn result(app: &PatvalApp, ui: &mut egui::Ui, run: &MonitorRun) {
     let lang = app.lang();
     let unit = app.settings.unit;
     let money = |x: f64| crate::model::money::format_money(x, unit);
+    let kept = (app.loans.monitor.kept.as_deref()).map(|id| &id[..8.min(id.len())]);
     ui.label(match lang {
         Lang::Zh => format!(
             "{} 监测：在贷 {} 笔，{} 笔有预警，共 {} 条预警{}",
@@ -177,14 +178,7 @@ fn result(app: &PatvalApp, ui: &mut egui::Ui, run: &MonitorRun) {
             run.loans.len(),
             run.loans_with_alerts(),
             run.alert_count(),
-            app.loans
-                .monitor
-                .kept
-                .as_deref()
-                .map_or(String::new(), |id| format!(
-                    "；已保存为监测记录 {}",
-                    &id[..8.min(id.len())]
-                ))
+            kept.map_or(String::new(), |id| format!("；已保存为监测记录 {id}"))
         ),
         Lang::En => format!(
             "Monitoring at {}: {} loans on the book, {} with alerts, {} alerts{}",
@@ -192,29 +186,22 @@ fn result(app: &PatvalApp, ui: &mut egui::Ui, run: &MonitorRun) {
             run.loans.len(),
             run.loans_with_alerts(),
             run.alert_count(),
-            app.loans
-                .monitor
-                .kept
-                .as_deref()
-                .map_or(String::new(), |id| format!(
-                    "; kept as run {}",
-                    &id[..8.min(id.len())]
-                ))
+            kept.map_or(String::new(), |id| format!("; kept as run {id}"))
         ),
     });
     egui::Grid::new("monitor_loans")
         .striped(true)
         .show(ui, |ui| {
-            for h in [
-                lang.pick("贷款", "Loan"),
-                lang.pick("借款人", "Borrower"),
-                lang.pick("认可价值（授信时 → 现在）", "Accepted (at grant → now)"),
-                lang.pick("覆盖率", "Coverage"),
-                lang.pick("预警", "Alerts"),
-            ] {
-                ui.strong(h);
-            }
-            ui.end_row();
+            super::grid_header(
+                ui,
+                &[
+                    lang.pick("贷款", "Loan"),
+                    lang.pick("借款人", "Borrower"),
+                    lang.pick("认可价值（授信时 → 现在）", "Accepted (at grant → now)"),
+                    lang.pick("覆盖率", "Coverage"),
+                    lang.pick("预警", "Alerts"),
+                ],
+            );
             for l in &run.loans {
                 ui.label(&l.loan_no);
                 ui.label(&l.borrower);
@@ -291,17 +278,17 @@ fn runs(app: &PatvalApp, ui: &mut egui::Ui) {
             egui::Grid::new("monitor_runs_grid")
                 .striped(true)
                 .show(ui, |ui| {
-                    for h in [
-                        lang.pick("监测日", "Date"),
-                        lang.pick("贷款", "Loans"),
-                        lang.pick("有预警", "Flagged"),
-                        lang.pick("预警", "Alerts"),
-                        lang.pick("更新文件", "Update file"),
-                        lang.pick("执行人", "By"),
-                    ] {
-                        ui.strong(h);
-                    }
-                    ui.end_row();
+                    super::grid_header(
+                        ui,
+                        &[
+                            lang.pick("监测日", "Date"),
+                            lang.pick("贷款", "Loans"),
+                            lang.pick("有预警", "Flagged"),
+                            lang.pick("预警", "Alerts"),
+                            lang.pick("更新文件", "Update file"),
+                            lang.pick("执行人", "By"),
+                        ],
+                    );
                     for r in runs.iter().rev() {
                         ui.label(&r.monitoring_date);
                         ui.label(r.loans_checked.to_string());

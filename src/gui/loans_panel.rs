@@ -264,13 +264,7 @@ fn loans_table(app: &mut PatvalApp, ui: &mut egui::Ui, b: &Book) {
         .striped(true)
         .columns(Column::auto().at_least(70.0), 8)
         .column(Column::remainder())
-        .header(20.0, |mut h| {
-            for t in heads {
-                h.col(|ui| {
-                    ui.strong(t);
-                });
-            }
-        })
+        .header(20.0, |h| super::table_header(h, &heads))
         .body(|body| {
             body.rows(20.0, b.loans.len(), |mut row| {
                 let l = &b.loans[row.index()];

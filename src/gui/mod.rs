@@ -546,3 +546,20 @@ pub fn run() -> Result<(), eframe::Error> {
         Box::new(|cc| Ok(Box::new(PatvalApp::new(&cc.egui_ctx, cc.storage)))),
     )
 }
+
+/// A grid's header row: each title in bold, then the row ends.
+pub(crate) fn grid_header(ui: &mut egui::Ui, titles: &[&str]) {
+    for t in titles {
+        ui.strong(*t);
+    }
+    ui.end_row();
+}
+
+/// A table's header row: each title in bold.
+pub(crate) fn table_header(mut row: egui_extras::TableRow<'_, '_>, titles: &[&str]) {
+    for t in titles {
+        row.col(|ui| {
+            ui.strong(*t);
+        });
+    }
+}

@@ -125,17 +125,17 @@ fn table(app: &mut PatvalApp, lang: Lang, ui: &mut egui::Ui) {
     let subsidies = app.pledge.policy.subsidies.clone();
     let c = financing_cost(&inputs, &subsidies);
     egui::Grid::new("cost_grid").striped(true).show(ui, |ui| {
-        for h in [
-            lang.pick("项目", "Item"),
-            lang.pick("年成本", "A year"),
-            lang.pick("补贴", "Subsidy"),
-            lang.pick("净成本", "Net"),
-            lang.pick("补贴条件", "Subsidy condition"),
-            lang.pick("条件与依据", "Condition and source"),
-        ] {
-            ui.strong(h);
-        }
-        ui.end_row();
+        super::grid_header(
+            ui,
+            &[
+                lang.pick("项目", "Item"),
+                lang.pick("年成本", "A year"),
+                lang.pick("补贴", "Subsidy"),
+                lang.pick("净成本", "Net"),
+                lang.pick("补贴条件", "Subsidy condition"),
+                lang.pick("条件与依据", "Condition and source"),
+            ],
+        );
         for (k, l) in c.lines.iter().enumerate() {
             ui.label(lang.pick(l.item.name_zh(), l.item.name_en()));
             ui.label(app.money(l.gross));

@@ -482,13 +482,7 @@ fn table(app: &PatvalApp, ui: &mut egui::Ui, o: &Outcome) {
         .column(Column::initial(140.0).resizable(true).clip(true))
         .columns(Column::auto().at_least(70.0), 6)
         .column(Column::remainder().clip(true))
-        .header(20.0, |mut h| {
-            for t in heads {
-                h.col(|ui| {
-                    ui.strong(t);
-                });
-            }
-        })
+        .header(20.0, |h| super::table_header(h, &heads))
         .body(|body| {
             body.rows(20.0, n, |mut row| {
                 let k = if only {

@@ -26,6 +26,7 @@ use polars::prelude::*;
 
 pub use encoding::SourceEncoding;
 pub use problem::{Problem, Problems, Severity};
+pub(crate) use reader::{CsvSource, RecordSource};
 pub use reader::{ReadOptions, SOURCE_ROW, SourceColumns, sniff_delimiter};
 pub use schema::{ColumnSpec, Kind, TableKind};
 

@@ -104,10 +104,7 @@ pub fn gather(store: &Store, version_id: &str) -> Result<ReportData, StoreError>
         valuation,
         tornado,
         simulation,
-        signatures: reviews
-            .iter()
-            .map(|r| Ok((r.id.clone(), store.signature_views("review", &r.id)?)))
-            .collect::<Result<_, StoreError>>()?,
+        signatures: store.review_signatures(&reviews)?,
         reviews,
         threads: store.threads(version_id)?,
         titles,

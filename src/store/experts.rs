@@ -149,44 +149,53 @@ impl Registry {
         self.experts.iter().find(|e| e.id == id)
     }
 
+    /// The first `add` event of each public key, with its position.
+    fn adds(&self) -> impl Iterator<Item = (usize, &KeyEvent)> {
+        let mut seen = std::collections::HashSet::new();
+        self.keys
+            .iter()
+            .enumerate()
+            .filter(move |(_, k)| k.action == "add" && seen.insert(k.public_key.as_str()))
+    }
+
+    /// The state of the key added by event `i`: revoked by the first later `revoke` of it.
+    fn status_of(&self, i: usize) -> KeyStatus {
+        let k = &self.keys[i];
+        KeyStatus {
+            expert_id: k.expert_id.clone(),
+            public_key: k.public_key.clone(),
+            fingerprint: key_fingerprint(&k.public_key),
+            added_at: k.created_at.clone(),
+            revoked_at: self.keys[i + 1..]
+                .iter()
+                .find(|e| e.action == "revoke" && e.public_key == k.public_key)
+                .map(|e| e.created_at.clone()),
+        }
+    }
+
     /// Every key with its state, by public key.
     pub fn key_states(&self) -> BTreeMap<String, KeyStatus> {
-        let mut out: BTreeMap<String, KeyStatus> = BTreeMap::new();
-        for k in &self.keys {
-            match k.action.as_str() {
-                "add" => {
-                    out.entry(k.public_key.clone())
-                        .or_insert_with(|| KeyStatus {
-                            expert_id: k.expert_id.clone(),
-                            public_key: k.public_key.clone(),
-                            fingerprint: key_fingerprint(&k.public_key),
-                            added_at: k.created_at.clone(),
-                            revoked_at: None,
-                        });
-                }
-                _ => {
-                    if let Some(s) = out.get_mut(&k.public_key) {
-                        s.revoked_at.get_or_insert_with(|| k.created_at.clone());
-                    }
-                }
-            }
-        }
-        out
+        self.adds()
+            .map(|(i, k)| (k.public_key.clone(), self.status_of(i)))
+            .collect()
     }
 
     /// The key `public` of `expert_id` if the registry lists it for that expert.
     pub fn key(&self, expert_id: &str, public: &str) -> Option<KeyStatus> {
-        self.key_states()
-            .remove(public)
-            .filter(|k| k.expert_id == expert_id)
+        let i = self
+            .keys
+            .iter()
+            .position(|k| k.action == "add" && k.public_key == public)?;
+        (self.keys[i].expert_id == expert_id).then(|| self.status_of(i))
     }
 
     /// The expert's keys not revoked, newest first.
     pub fn active_keys(&self, expert_id: &str) -> Vec<KeyStatus> {
         let mut v: Vec<KeyStatus> = self
-            .key_states()
-            .into_values()
-            .filter(|k| k.expert_id == expert_id && k.revoked_at.is_none())
+            .adds()
+            .filter(|(_, k)| k.expert_id == expert_id)
+            .map(|(i, _)| self.status_of(i))
+            .filter(|k| k.revoked_at.is_none())
             .collect();
         v.sort_by(|a, b| b.added_at.cmp(&a.added_at));
         v
@@ -371,11 +380,11 @@ impl Store {
         };
         let experts = rows(
             &format!("SELECT {EXPERT_COLUMNS} FROM experts ORDER BY name, id"),
-            11,
+            super::loans::width(EXPERT_COLUMNS),
         )?;
         let keys = rows(
             &format!("SELECT {KEY_COLUMNS} FROM expert_keys ORDER BY rowid"),
-            7,
+            super::loans::width(KEY_COLUMNS),
         )?;
         Ok(Registry {
             experts: experts.iter().map(|f| Expert::from_row(f)).collect(),

@@ -11,7 +11,7 @@ use chacha20poly1305::{ChaCha20Poly1305, Key, Nonce};
 use ed25519_dalek::{Signer as _, SigningKey, VerifyingKey};
 use serde::{Deserialize, Serialize};
 
-use super::{StoreError, now, sha256_hex};
+use super::{StoreError, hex, now, sha256_hex};
 
 /// PBKDF2 rounds for a passphrase (OWASP's 2023 figure for HMAC-SHA-256).
 pub const PBKDF2_ROUNDS: u32 = 600_000;
@@ -20,11 +20,6 @@ const FORMAT: &str = "patval-signing-key";
 /// The default folder for key files: `keys/` in the user's config folder.
 pub fn default_key_dir() -> Option<PathBuf> {
     directories::ProjectDirs::from("org", "patval", "patval").map(|d| d.config_dir().join("keys"))
-}
-
-/// Lower-case hex.
-pub fn hex(b: &[u8]) -> String {
-    b.iter().map(|x| format!("{x:02x}")).collect()
 }
 
 /// Bytes from hex of exactly `N` bytes.

@@ -4,9 +4,8 @@
 
 use rusqlite::params;
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 
-use super::{Store, StoreError, audit, fields_hash, new_id, now, text_row};
+use super::{Store, StoreError, audit, fields_hash, new_id, now, sha256_hex, text_row};
 
 /// The columns of `monitor_runs`, in the order the audit hash covers them.
 pub(crate) const RUN_COLUMNS: &str = "id, monitoring_date, updates_name, updates_sha256, loans_checked, loans_with_alerts, alerts, result_json, author, created_at";
@@ -100,7 +99,7 @@ impl Store {
         let (name, sha) = run
             .updates
             .map_or((String::new(), String::new()), |(n, b)| {
-                (n.to_string(), hex(&Sha256::digest(b)))
+                (n.to_string(), sha256_hex(b))
             });
         let rec = RunRecord {
             id: new_id(),
@@ -153,8 +152,4 @@ impl Store {
         )?;
         RunRecord::from_fields(&f)
     }
-}
-
-fn hex(b: &[u8]) -> String {
-    b.iter().map(|x| format!("{x:02x}")).collect()
 }

@@ -69,6 +69,18 @@ impl Store {
         let data = self.load_version(version_id)?;
         let appraisal = self.appraisal(&data.info.appraisal_id)?;
         let threads = self.threads(version_id)?;
+        let reviews = self.reviews(version_id)?;
+        let rows = reviews
+            .iter()
+            .map(|r| ("review", &r.id))
+            .chain(threads.iter().flat_map(|t| {
+                let events = t.events.iter().map(|e| ("annotation_event", &e.id));
+                std::iter::once(("annotation", &t.annotation.id)).chain(events)
+            }));
+        let mut signatures = Vec::new();
+        for (entity, id) in rows {
+            signatures.extend(signatures_of(self.conn(), entity, id)?);
+        }
         let pkg = Package {
             format: FORMAT.into(),
             format_version: FORMAT_VERSION,
@@ -80,29 +92,11 @@ impl Store {
                 .iter()
                 .map(|(k, v)| (k.clone(), B64.encode(v)))
                 .collect(),
-            reviews: self.reviews(version_id)?,
+            reviews,
             annotations: threads.iter().map(|t| t.annotation.clone()).collect(),
             events: threads.iter().flat_map(|t| t.events.clone()).collect(),
-            signatures: Vec::new(),
+            signatures,
         };
-        let mut pkg = pkg;
-        let rows = pkg.reviews.iter().map(|r| ("review", r.id.as_str()));
-        let rows = rows
-            .chain(
-                pkg.annotations
-                    .iter()
-                    .map(|a| ("annotation", a.id.as_str())),
-            )
-            .chain(
-                pkg.events
-                    .iter()
-                    .map(|e| ("annotation_event", e.id.as_str())),
-            );
-        let mut sigs = Vec::new();
-        for (entity, id) in rows {
-            sigs.extend(signatures_of(self.conn(), entity, id)?);
-        }
-        pkg.signatures = sigs;
         let text = serde_json::to_string_pretty(&pkg)?;
         // Write beside, then rename: a crash never leaves half a package under the real name.
         let tmp = out.with_extension("partial");

@@ -11,7 +11,8 @@ use serde::{Deserialize, Serialize};
 
 use super::experts::{Expert, Registry, normalise_ipc};
 use super::keys::Signer;
-use super::signature::{SigStatus, check, content_of, signatures_of};
+use super::loans::width;
+use super::signature::{SigStatus, views};
 use super::{Store, StoreError, audit, fields_hash, new_id, now, text_row};
 
 pub(crate) const PANEL_COLUMNS: &str =
@@ -91,6 +92,7 @@ pub fn conclude(
             .iter()
             .max_by_key(|v| severity(v))
             .map(|v| v.to_string())
+            .ok_or_else(|| "no verdicts".to_string())
     };
     match decision {
         Decision::Chair => verdicts
@@ -102,7 +104,7 @@ pub fn conclude(
                 return Ok(v.to_string());
             }
             if all_in {
-                return severest().ok_or_default();
+                return severest();
             }
             Err(format!(
                 "no verdict has a majority of the {n} members yet ({} returned)",
@@ -111,23 +113,13 @@ pub fn conclude(
         }
         Decision::Unanimity => {
             if all_in {
-                return severest().ok_or_default();
+                return severest();
             }
             Err(format!(
                 "{} of {n} members have returned a signed verdict",
                 given.len()
             ))
         }
-    }
-}
-
-trait OkOrDefault {
-    fn ok_or_default(self) -> Result<String, String>;
-}
-
-impl OkOrDefault for Option<String> {
-    fn ok_or_default(self) -> Result<String, String> {
-        self.ok_or_else(|| "no verdicts".to_string())
     }
 }
 
@@ -397,7 +389,7 @@ impl Store {
             "SELECT {PANEL_COLUMNS} FROM panels WHERE version_id = ?1 ORDER BY rowid"
         ))?;
         let rows: Vec<Vec<String>> = stmt
-            .query_map([version_id], |r| text_row(r, 9))?
+            .query_map([version_id], |r| text_row(r, width(PANEL_COLUMNS)))?
             .collect::<Result<_, _>>()?;
         rows.iter().map(|f| Panel::from_row(f)).collect()
     }
@@ -411,7 +403,7 @@ impl Store {
         let f = self.conn().query_row(
             &format!("SELECT {PANEL_COLUMNS} FROM panels WHERE id = ?1"),
             [&id],
-            |r| text_row(r, 9),
+            |r| text_row(r, width(PANEL_COLUMNS)),
         )?;
         Panel::from_row(&f)
     }
@@ -433,14 +425,12 @@ impl Store {
                 bad_signatures: 0,
             })
             .collect();
-        let reviews = self.reviews(&panel.version_id)?;
-        for r in &reviews {
-            let content = content_of(conn, "review", &r.id)?;
-            for s in signatures_of(conn, "review", &r.id)? {
+        for r in self.reviews(&panel.version_id)? {
+            for s in views(conn, &reg, "review", &r.id)? {
                 let Some(m) = members.iter_mut().find(|m| m.expert_id == s.expert_id) else {
                     continue;
                 };
-                match check(&s, content.as_ref(), &reg) {
+                match s.status {
                     SigStatus::Valid => m.verdict = Some(r.verdict.clone()),
                     _ => m.bad_signatures += 1,
                 }
@@ -450,10 +440,9 @@ impl Store {
             let ids = std::iter::once(("annotation", t.annotation.id.clone()))
                 .chain(t.events.iter().map(|e| ("annotation_event", e.id.clone())));
             for (entity, id) in ids {
-                let content = content_of(conn, entity, &id)?;
-                for s in signatures_of(conn, entity, &id)? {
+                for s in views(conn, &reg, entity, &id)? {
                     if let Some(m) = members.iter_mut().find(|m| m.expert_id == s.expert_id)
-                        && check(&s, content.as_ref(), &reg) == SigStatus::Valid
+                        && s.status == SigStatus::Valid
                     {
                         m.annotations += 1;
                     }
@@ -534,7 +523,7 @@ impl Store {
             "SELECT {CONCLUSION_COLUMNS} FROM panel_conclusions WHERE panel_id = ?1 ORDER BY rowid"
         ))?;
         let rows: Vec<Vec<String>> = stmt
-            .query_map([panel_id], |r| text_row(r, 6))?
+            .query_map([panel_id], |r| text_row(r, width(CONCLUSION_COLUMNS)))?
             .collect::<Result<_, _>>()?;
         Ok(rows
             .into_iter()

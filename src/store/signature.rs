@@ -5,6 +5,8 @@
 //! chain like the row it signs; changing the signed row, even with the whole audit chain rewritten
 //! to match, breaks the signature, and only the private key's holder can make a new one.
 
+use std::collections::BTreeMap;
+
 use rusqlite::{Connection, Transaction, params};
 use serde::{Deserialize, Serialize};
 
@@ -278,7 +280,9 @@ pub fn signatures_of(
         "SELECT {SIG_COLUMNS} FROM signatures WHERE entity = ?1 AND entity_id = ?2 ORDER BY rowid"
     ))?;
     let rows: Vec<Vec<String>> = stmt
-        .query_map(params![entity, id], |r| text_row(r, 8))?
+        .query_map(params![entity, id], |r| {
+            text_row(r, super::loans::width(SIG_COLUMNS))
+        })?
         .collect::<Result<_, _>>()?;
     Ok(rows.iter().map(|f| SignatureRecord::from_row(f)).collect())
 }
@@ -289,7 +293,7 @@ pub fn all_signatures(conn: &Connection) -> Result<Vec<SignatureRecord>, StoreEr
         "SELECT {SIG_COLUMNS} FROM signatures ORDER BY rowid"
     ))?;
     let rows: Vec<Vec<String>> = stmt
-        .query_map([], |r| text_row(r, 8))?
+        .query_map([], |r| text_row(r, super::loans::width(SIG_COLUMNS)))?
         .collect::<Result<_, _>>()?;
     Ok(rows.iter().map(|f| SignatureRecord::from_row(f)).collect())
 }
@@ -304,6 +308,28 @@ pub struct SignatureView {
     pub status: SigStatus,
 }
 
+/// The signatures of one row, each checked against `reg`.
+pub(crate) fn views(
+    conn: &Connection,
+    reg: &Registry,
+    entity: &str,
+    id: &str,
+) -> Result<Vec<SignatureView>, StoreError> {
+    let content = content_of(conn, entity, id)?;
+    Ok(signatures_of(conn, entity, id)?
+        .iter()
+        .map(|s| SignatureView {
+            signer: reg
+                .expert(&s.expert_id)
+                .map_or_else(|| s.expert_id.clone(), |e| e.name.clone()),
+            expert_id: s.expert_id.clone(),
+            key_fingerprint: s.key_fingerprint(),
+            signed_at: s.signed_at.clone(),
+            status: check(s, content.as_ref(), reg),
+        })
+        .collect())
+}
+
 impl super::Store {
     /// The signatures of a review, annotation, event or conclusion, each checked.
     pub fn signature_views(
@@ -311,19 +337,19 @@ impl super::Store {
         entity: &str,
         id: &str,
     ) -> Result<Vec<SignatureView>, StoreError> {
+        views(self.conn(), &self.registry()?, entity, id)
+    }
+
+    /// Each review's signatures, checked (review id → signatures), as the Review panel and the
+    /// reports show them.
+    pub fn review_signatures(
+        &self,
+        reviews: &[super::Review],
+    ) -> Result<BTreeMap<String, Vec<SignatureView>>, StoreError> {
         let reg = self.registry()?;
-        let content = content_of(self.conn(), entity, id)?;
-        Ok(signatures_of(self.conn(), entity, id)?
+        reviews
             .iter()
-            .map(|s| SignatureView {
-                signer: reg
-                    .expert(&s.expert_id)
-                    .map_or_else(|| s.expert_id.clone(), |e| e.name.clone()),
-                expert_id: s.expert_id.clone(),
-                key_fingerprint: s.key_fingerprint(),
-                signed_at: s.signed_at.clone(),
-                status: check(s, content.as_ref(), &reg),
-            })
-            .collect())
+            .map(|r| Ok((r.id.clone(), views(self.conn(), &reg, "review", &r.id)?)))
+            .collect()
     }
 }

@@ -7,8 +7,6 @@ use crate::common;
 use chrono::NaiveDate;
 use patval::model::LoanStatus;
 use patval::pledge::batch::{AlertKind, Change, StatusUpdate, monitor_book, record_run};
-use patval::pledge::credit::{Accept, Collateral};
-use patval::pledge::loans::LoanTerms;
 use patval::store::Store;
 use patval::store::loans::StatusChange;
 use patval::valuation::Engine;
@@ -19,29 +17,6 @@ const REGISTERED: &str = "CN201710500001.6";
 
 fn d(s: &str) -> NaiveDate {
     s.parse().unwrap()
-}
-
-fn terms(no: &str, version: &str, exposure: f64) -> LoanTerms {
-    LoanTerms {
-        loan_no: no.into(),
-        borrower: "深圳市星河智联科技有限公司".into(),
-        product: "知识产权质押贷".into(),
-        exposure,
-        interest_rate: 0.0435,
-        pd: 0.02,
-        start: d("2026-10-01"),
-        maturity: d("2027-09-30"),
-        version_id: version.into(),
-        external_version_id: None,
-        accept: Accept::Bank,
-        collateral: Collateral::IpOnly,
-        other_collateral_value: 0.0,
-        guarantor: String::new(),
-        guarantee_share: 0.0,
-        insurer: String::new(),
-        insurance_share: 0.0,
-        policy: "shenzhen".into(),
-    }
 }
 
 fn update(no: &str, change: Change, date: &str, row: usize) -> StatusUpdate {
@@ -64,7 +39,9 @@ fn book() -> (tempfile::TempDir, Store, String) {
         ("L2", 20_000_000.0),
         ("L3", 1_000_000.0),
     ] {
-        store.add_loan(&terms(no, &v.id, e), "王信贷").unwrap();
+        store
+            .add_loan(&common::loan_terms(no, &v.id, e), "王信贷")
+            .unwrap();
     }
     let l3 = store.resolve_loan("L3").unwrap();
     let repaid = StatusChange {

@@ -124,3 +124,30 @@ pub fn assert_absent(texts: &[(&str, &str)], bad: &[&str]) {
         }
     }
 }
+
+/// A performing all-IP loan to the sample borrower under the Shenzhen profile: 4.35 %, PD 2 %,
+/// 2026-10-01 to 2027-09-30, secured by `version` at the bank's value, no guarantor or insurer.
+pub fn loan_terms(no: &str, version: &str, exposure: f64) -> patval::pledge::loans::LoanTerms {
+    use patval::pledge::credit::{Accept, Collateral};
+    let d = |s: &str| s.parse().unwrap();
+    patval::pledge::loans::LoanTerms {
+        loan_no: no.into(),
+        borrower: "深圳市星河智联科技有限公司".into(),
+        product: "知识产权质押贷".into(),
+        exposure,
+        interest_rate: 0.0435,
+        pd: 0.02,
+        start: d("2026-10-01"),
+        maturity: d("2027-09-30"),
+        version_id: version.into(),
+        external_version_id: None,
+        accept: Accept::Bank,
+        collateral: Collateral::IpOnly,
+        other_collateral_value: 0.0,
+        guarantor: String::new(),
+        guarantee_share: 0.0,
+        insurer: String::new(),
+        insurance_share: 0.0,
+        policy: "shenzhen".into(),
+    }
+}

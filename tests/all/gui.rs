@@ -691,24 +691,9 @@ fn a_bank_valuer_runs_batch_monitoring_and_sees_the_lapse_flagged() {
         let mut store = patval::store::Store::open(&path).unwrap();
         let v = common::save_dataset(&mut store, &patval::sample::load().unwrap(), "授信");
         let terms = patval::pledge::loans::LoanTerms {
-            loan_no: "L-007".into(),
-            borrower: "深圳市星河智联科技有限公司".into(),
             product: String::new(),
-            exposure: 5_000_000.0,
             interest_rate: 0.04,
-            pd: 0.02,
-            start: "2026-10-01".parse().unwrap(),
-            maturity: "2027-09-30".parse().unwrap(),
-            version_id: v.id.clone(),
-            external_version_id: None,
-            accept: patval::pledge::credit::Accept::Bank,
-            collateral: patval::pledge::Collateral::IpOnly,
-            other_collateral_value: 0.0,
-            guarantor: String::new(),
-            guarantee_share: 0.0,
-            insurer: String::new(),
-            insurance_share: 0.0,
-            policy: "shenzhen".into(),
+            ..common::loan_terms("L-007", &v.id, 5_000_000.0)
         };
         store.add_loan(&terms, "王信贷").unwrap();
     }

@@ -8,37 +8,13 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use patval::model::LoanStatus;
 use patval::pledge::book::{BookOptions, npl_check};
-use patval::pledge::credit::{Accept, Collateral, allocate, allocate_covered};
-use patval::pledge::loans::LoanTerms;
+use patval::pledge::credit::{Collateral, allocate, allocate_covered};
 use patval::pledge::{Policy, fen, load_book, yuan};
 use patval::store::Store;
 use patval::store::loans::StatusChange;
 
 fn d(s: &str) -> NaiveDate {
     s.parse().unwrap()
-}
-
-fn terms(no: &str, version: &str, exposure: f64) -> LoanTerms {
-    LoanTerms {
-        loan_no: no.into(),
-        borrower: "深圳市星河智联科技有限公司".into(),
-        product: "知识产权质押贷".into(),
-        exposure,
-        interest_rate: 0.0435,
-        pd: 0.02,
-        start: d("2026-10-01"),
-        maturity: d("2027-09-30"),
-        version_id: version.into(),
-        external_version_id: None,
-        accept: Accept::Bank,
-        collateral: Collateral::IpOnly,
-        other_collateral_value: 0.0,
-        guarantor: String::new(),
-        guarantee_share: 0.0,
-        insurer: String::new(),
-        insurance_share: 0.0,
-        policy: "shenzhen".into(),
-    }
 }
 
 fn change(
@@ -110,7 +86,7 @@ fn a_book_of_twenty_loans_gives_the_documented_totals() {
     let (mut store, v) = sample_store(&dir);
     let mut t_by_no = BTreeMap::new();
     for i in 0..20 {
-        let mut t = terms(&format!("L{i:03}"), &v, 1_000_000.0 * (i + 1) as f64);
+        let mut t = common::loan_terms(&format!("L{i:03}"), &v, 1_000_000.0 * (i + 1) as f64);
         t.pd = 0.01 + 0.001 * i as f64;
         t.borrower = format!("借款人{}", i % 7);
         t.product = ["知识产权质押贷", "科技贷"][i % 2].into();
@@ -283,10 +259,10 @@ fn the_npl_tolerance_flags_at_three_point_zero_one_points_and_not_at_three() {
     let dir = tempfile::tempdir().unwrap();
     let (mut store, v) = sample_store(&dir);
     let a = store
-        .add_loan(&terms("A", &v, 9_600_000.0), "王信贷")
+        .add_loan(&common::loan_terms("A", &v, 9_600_000.0), "王信贷")
         .unwrap();
     let b = store
-        .add_loan(&terms("B", &v, 400_000.0), "王信贷")
+        .add_loan(&common::loan_terms("B", &v, 400_000.0), "王信贷")
         .unwrap();
     let opts = BookOptions {
         bank_npl_ratio: 0.01,
@@ -334,15 +310,15 @@ fn loan_rules_are_enforced_with_messages_that_name_the_loan() {
     let dir = tempfile::tempdir().unwrap();
     let (mut store, v) = sample_store(&dir);
     let l = store
-        .add_loan(&terms("L1", &v, 1_000_000.0), "王信贷")
+        .add_loan(&common::loan_terms("L1", &v, 1_000_000.0), "王信贷")
         .unwrap();
     let e = store
-        .add_loan(&terms("L1", &v, 2_000_000.0), "王信贷")
+        .add_loan(&common::loan_terms("L1", &v, 2_000_000.0), "王信贷")
         .unwrap_err();
     assert_eq!(e.to_string(), "loan L1 is already on the book");
     let e = store
         .add_loan(
-            &terms("L2", "0123456789abcdef0123456789abcdef", 1.0),
+            &common::loan_terms("L2", "0123456789abcdef0123456789abcdef", 1.0),
             "王信贷",
         )
         .unwrap_err();
@@ -379,7 +355,7 @@ fn verify_names_a_tampered_loan_and_loan_event() {
     let dir = tempfile::tempdir().unwrap();
     let (mut store, v) = sample_store(&dir);
     let l = store
-        .add_loan(&terms("L1", &v, 1_000_000.0), "王信贷")
+        .add_loan(&common::loan_terms("L1", &v, 1_000_000.0), "王信贷")
         .unwrap();
     let ev = store
         .set_loan_status(

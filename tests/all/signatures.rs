@@ -491,7 +491,7 @@ fn the_cli_creates_a_sealed_key_signs_a_verdict_and_verify_checks_it() {
     );
 
     // Without the passphrase the sealed key does not sign.
-    let o = common::patval(&[
+    let mut review = vec![
         "review",
         &vid,
         "--db",
@@ -504,27 +504,14 @@ fn the_cli_creates_a_sealed_key_signs_a_verdict_and_verify_checks_it() {
         "王专家",
         "--keys",
         keys_dir,
-    ]);
+    ];
+    let o = common::patval(&review);
     assert_eq!(o.status.code(), Some(1));
     assert!(
         String::from_utf8_lossy(&o.stderr).contains("the key is protected: give its passphrase")
     );
-    let out = ok(&[
-        "review",
-        &vid,
-        "--db",
-        db,
-        "--role",
-        "expert",
-        "--verdict",
-        "approve",
-        "--sign-as",
-        "王专家",
-        "--keys",
-        keys_dir,
-        "--passphrase-file",
-        pass,
-    ]);
+    review.extend(["--passphrase-file", pass]);
+    let out = ok(&review);
     assert!(out.contains("by 王专家 (signed)"), "{out}");
     let out = ok(&["verify", db]);
     assert!(

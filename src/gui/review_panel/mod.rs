@@ -150,10 +150,7 @@ fn load_detail(s: &Store, id: &str) -> Result<Detail, StoreError> {
         .map(|t| flatten(&t))
         .unwrap_or_default();
     let reviews = s.reviews(id)?;
-    let mut signatures = BTreeMap::new();
-    for r in &reviews {
-        signatures.insert(r.id.clone(), s.signature_views("review", &r.id)?);
-    }
+    let signatures = s.review_signatures(&reviews)?;
     Ok(Detail {
         results: s.results(id)?,
         reviews,

@@ -24,7 +24,7 @@ use super::row::{RowCtx, Val};
 use super::schema::{Kind, TableKind};
 use crate::progress::Progress;
 use frame::Builder;
-pub use source::{RecordSource, csv_reader, sniff_delimiter};
+pub use source::{CsvSource, RecordSource, csv_reader, sniff_delimiter};
 pub use split::read_runs;
 
 /// For each column of a table's spec: its index and header in the file, if present.

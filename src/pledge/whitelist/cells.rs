@@ -134,47 +134,20 @@ pub(super) fn firm_cell<'r>(
     }
 }
 
-/// Records of a CSV text with the row each starts on, as the reader numbers them.
-pub(super) struct Records<'t> {
-    reader: csv::Reader<&'t [u8]>,
-    bytes: &'t [u8],
-    offset: usize,
-    line: usize,
-}
+/// Records of a CSV text with the row each starts on, as the reader numbers them (the
+/// import's own record source).
+pub(super) struct Records<'t>(import::CsvSource<'t>);
 
 impl<'t> Records<'t> {
     pub(super) fn new(text: &'t str) -> Self {
-        Self {
-            reader: csv::ReaderBuilder::new()
-                .delimiter(import::sniff_delimiter(text))
-                .has_headers(false)
-                .flexible(true)
-                .from_reader(text.as_bytes()),
-            bytes: text.as_bytes(),
-            offset: 0,
-            line: 1,
-        }
+        Self(import::CsvSource::new(text))
     }
 
     /// The next record's row, or `None` at the end (a record the csv reader cannot split ends
     /// the text too; the ordinary reader reports it).
     pub(super) fn next(&mut self, record: &mut csv::StringRecord) -> Option<usize> {
-        if !self.reader.read_record(record).unwrap_or(false) {
-            return None;
-        }
-        let at = record.position().map_or(0, |p| p.byte() as usize);
-        let mut start = at.min(self.bytes.len());
-        while start < self.bytes.len() && matches!(self.bytes[start], b'\r' | b'\n') {
-            start += 1;
-        }
-        if start >= self.offset {
-            self.line += self.bytes[self.offset..start]
-                .iter()
-                .filter(|&&b| b == b'\n')
-                .count();
-            self.offset = start;
-        }
-        Some(self.line)
+        use import::RecordSource as _;
+        self.0.next_record(record).ok().flatten()
     }
 }
 
