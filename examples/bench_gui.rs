@@ -28,17 +28,27 @@ fn main() {
     let mut h = Harness::builder()
         .with_size(egui::Vec2::new(1360.0, 860.0))
         .build_eframe(move |cc| PatvalApp::with_settings(&cc.egui_ctx, settings));
-    let wait = |h: &mut Harness<'static, PatvalApp>, what: &str, f: &dyn Fn(&PatvalApp) -> bool| {
+    // Steps the app until `f` holds and no job runs; returns the time taken and every frame's.
+    let wait_for = |h: &mut Harness<'static, PatvalApp>,
+                    what: &str,
+                    idle: bool,
+                    f: &dyn Fn(&PatvalApp) -> bool| {
         let t = Instant::now();
+        let mut frames = Vec::new();
         loop {
+            let s = Instant::now();
             h.step();
-            if f(h.state()) && h.state().jobs.running.is_empty() {
+            frames.push(s.elapsed());
+            if f(h.state()) && (!idle || h.state().jobs.running.is_empty()) {
                 break;
             }
             assert!(t.elapsed() < Duration::from_secs(600), "timed out: {what}");
             std::thread::sleep(Duration::from_millis(5));
         }
-        t.elapsed()
+        (t.elapsed(), frames)
+    };
+    let wait = |h: &mut Harness<'static, PatvalApp>, what: &str, f: &dyn Fn(&PatvalApp) -> bool| {
+        wait_for(h, what, true, f)
     };
     wait(&mut h, "sample", &|a| a.valued.is_some());
     let files: Vec<PathBuf> = [
@@ -53,16 +63,27 @@ fn main() {
     .collect();
     let ctx = h.ctx.clone();
     patval::gui::data_panel::open_files(h.state_mut(), &ctx, files);
-    let took = wait(&mut h, "load and value", &|a| {
+    let (took, mut frames) = wait_for(&mut h, "load and value", false, &|a| {
         a.valued.as_ref().is_some_and(|v| v.engine.len() == patents)
     });
+    let (rest, more) = wait(&mut h, "sensitivity", &|a| {
+        a.valued.as_ref().is_some_and(|v| v.tornado.get().is_some())
+    });
+    frames.extend(more);
+    frames.sort();
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
     println!(
-        "{patents} patents: loaded and valued in the background in {:.1} s (the UI kept stepping meanwhile)",
-        took.as_secs_f64()
+        "{patents} patents: opened, read and valued (values shown) in {:.1} s, the sensitivity {:.1} s later; the UI drew {} frames meanwhile: median {:.2} ms, p95 {:.2} ms, max {:.2} ms",
+        took.as_secs_f64(),
+        rest.as_secs_f64(),
+        frames.len(),
+        ms(frames[frames.len() / 2]),
+        ms(frames[frames.len() * 95 / 100]),
+        ms(frames[frames.len() - 1]),
     );
     for panel in [Panel::Browse, Panel::Results] {
         h.state_mut().settings.panel = panel;
-        wait(&mut h, "view", &|a| {
+        let _ = wait(&mut h, "view", &|a| {
             panel != Panel::Browse || a.browse.view.is_some()
         });
         // Put the pointer over the table so the wheel scrolls it.
@@ -86,7 +107,6 @@ fn main() {
             times.push(t.elapsed());
         }
         times.sort();
-        let ms = |d: Duration| d.as_secs_f64() * 1000.0;
         let mean = times.iter().map(|d| ms(*d)).sum::<f64>() / times.len() as f64;
         println!(
             "{panel:?} panel, 300 frames while scrolling: mean {:.2} ms, median {:.2} ms, p95 {:.2} ms, max {:.2} ms",

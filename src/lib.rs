@@ -6,6 +6,7 @@
 
 pub mod assets;
 pub mod cli;
+pub mod files;
 pub mod gui;
 pub mod import;
 pub mod model;

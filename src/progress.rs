@@ -36,6 +36,11 @@ impl Progress {
         self.0.done.store(done, Ordering::Relaxed);
     }
 
+    /// Adds `n` units done (from any worker).
+    pub fn advance(&self, n: u64) {
+        self.0.done.fetch_add(n, Ordering::Relaxed);
+    }
+
     /// `(done, total)` of the current stage.
     pub fn get(&self) -> (u64, u64) {
         (

@@ -203,10 +203,7 @@ fn template(args: &TemplateArgs) -> Result<ExitCode, CliError> {
             return Ok(ExitCode::FAILURE);
         }
     };
-    // Write beside, then rename: a crash never leaves half a workbook under the real name.
-    let tmp = args.out.with_extension("partial");
-    if let Err(e) = std::fs::write(&tmp, &bytes).and_then(|()| std::fs::rename(&tmp, &args.out)) {
-        let _ = std::fs::remove_file(&tmp);
+    if let Err(e) = crate::files::write_bytes_replacing(&args.out, &bytes) {
         eprintln!("error: cannot write {}: {e}", args.out.display());
         return Ok(ExitCode::FAILURE);
     }
@@ -237,6 +234,18 @@ fn gen_sample(args: &GenSampleArgs) -> Result<ExitCode, CliError> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Runs `work`; with `PATVAL_TIMINGS` set, prints its wall time on standard error (what the
+/// benchmarks use to tell a command's phases apart).
+pub fn timed<T>(phase: &str, work: impl FnOnce() -> T) -> T {
+    if std::env::var_os("PATVAL_TIMINGS").is_none() {
+        return work();
+    }
+    let t = std::time::Instant::now();
+    let out = work();
+    eprintln!("timing: {phase} {:.3} s", t.elapsed().as_secs_f64());
+    out
 }
 
 /// Runs `work` while a progress bar on standard error follows `progress`; draws nothing when

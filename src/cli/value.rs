@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::{CliError, with_progress_bar};
+use super::{CliError, timed, with_progress_bar};
 use crate::import::{self, Dataset, Problem, ReadOptions, TableKind};
 use crate::model::Assumptions;
 use crate::model::money::{MoneyUnit, format_money};
@@ -233,8 +233,10 @@ fn read_files_into(
         .into_iter()
         .filter_map(|(k, p)| Some((k, p?)))
         .collect();
-    let read = with_progress_bar(progress, || {
-        import::read_tables(&files, opts, Some(progress))
+    let read = timed("read", || {
+        with_progress_bar(progress, || {
+            import::read_tables(&files, opts, Some(progress))
+        })
     });
     for r in read {
         match r {
@@ -297,7 +299,7 @@ pub fn load(
             Err(e) => errors.push(e.to_string()),
         }
     }
-    for p in ds.cross_check() {
+    for p in timed("cross-check", || ds.cross_check()) {
         if p.is_error() {
             errors.push(p.to_string());
         } else {
@@ -338,8 +340,10 @@ pub fn load_and_value(args: &InputArgs) -> Result<Result<Valued, ExitCode>, CliE
         }
     };
     let progress = Progress::new();
-    let engine = match with_progress_bar(&progress, || {
-        Engine::new(&dataset, &assumptions, methods, Some(&progress))
+    let engine = match timed("engine", || {
+        with_progress_bar(&progress, || {
+            Engine::new(&dataset, &assumptions, methods, Some(&progress))
+        })
     }) {
         Ok(e) => e,
         Err(e) => {
@@ -347,7 +351,9 @@ pub fn load_and_value(args: &InputArgs) -> Result<Result<Valued, ExitCode>, CliE
             return Ok(Err(ExitCode::from(1)));
         }
     };
-    let valuation = match with_progress_bar(&progress, || engine.run(Some(&progress))) {
+    let valuation = match timed("run", || {
+        with_progress_bar(&progress, || engine.run(Some(&progress)))
+    }) {
         Ok(v) => v,
         Err(e) => {
             eprintln!("error: {e}");
@@ -414,7 +420,7 @@ pub fn run(args: &ValueArgs) -> Result<ExitCode, CliError> {
         None
     };
     if let Some(out) = &args.out
-        && let Err(e) = write_csv(out, &engine, &valuation, &titles)
+        && let Err(e) = timed("write", || write_csv(out, &engine, &valuation, &titles))
     {
         eprintln!("error: cannot write {}: {e}", out.display());
         return Ok(ExitCode::from(1));
@@ -481,10 +487,13 @@ fn rows<'a>(e: &'a Engine, v: &'a Valuation) -> Vec<PatentRow<'a>> {
 
 pub use crate::report::neutralise;
 
+/// Writes the per-patent CSV, streamed, beside `path`, then renames it (`files`).
 fn write_csv(path: &Path, e: &Engine, v: &Valuation, titles: &[String]) -> Result<(), String> {
-    let bytes = crate::report::tables::csv_of(e, v, titles, crate::report::ReportLang::En)
-        .map_err(|e| e.to_string())?;
-    std::fs::write(path, bytes).map_err(|e| e.to_string())
+    crate::files::write_replacing(path, |w| {
+        crate::report::tables::write_csv(w, e, v, titles, crate::report::ReportLang::En)
+            .map_err(std::io::Error::other)
+    })
+    .map_err(|e| e.to_string())
 }
 
 fn print_text(

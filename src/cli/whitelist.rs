@@ -212,15 +212,10 @@ pub fn run(a: &WhitelistArgs) -> Result<ExitCode, CliError> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Writes beside, then renames: a failure never leaves half a file under the real name.
+/// Writes beside, then renames (`files`).
 fn write_file(path: &Path, bytes: &[u8]) -> Result<(), String> {
-    let tmp = path.with_extension("partial");
-    std::fs::write(&tmp, bytes)
-        .and_then(|()| std::fs::rename(&tmp, path))
-        .map_err(|e| {
-            let _ = std::fs::remove_file(&tmp);
-            format!("cannot write {}: {e}", path.display())
-        })
+    crate::files::write_bytes_replacing(path, bytes)
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
 /// The firm table as CSV or xlsx, by the file's extension.

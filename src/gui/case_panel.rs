@@ -193,13 +193,11 @@ fn file_row(app: &mut PatvalApp, ui: &mut egui::Ui, lang: Lang) {
             }
         }
         if ui.button(lang.pick("保存", "Save")).clicked() {
-            let tmp = path.with_extension("toml.partial");
-            app.case.message = match std::fs::write(&tmp, app.case.info.to_toml())
-                .and_then(|_| std::fs::rename(&tmp, &path))
-            {
-                Ok(()) => format!("{} {}", lang.pick("已保存", "Saved"), path.display()),
-                Err(e) => format!("{}: {e}", path.display()),
-            };
+            app.case.message =
+                match crate::files::write_bytes_replacing(&path, app.case.info.to_toml()) {
+                    Ok(()) => format!("{} {}", lang.pick("已保存", "Saved"), path.display()),
+                    Err(e) => format!("{}: {e}", path.display()),
+                };
         }
     });
     if !app.case.message.is_empty() {

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use eframe::egui;
+use rayon::prelude::*;
 
 use super::{PatvalApp, tr};
 use crate::import::{self, Dataset, Problem, ReadOptions, TableKind};
@@ -85,10 +86,24 @@ pub fn open_files(app: &mut PatvalApp, ctx: &egui::Context, paths: Vec<PathBuf>)
             .unwrap_or_else(|| Assumptions::with_date(chrono::Local::now().date_naive()));
         ds.assumptions = Some(a.clone());
         let opts = ReadOptions::new(a.valuation_date);
-        for p in paths.iter().filter(|p| !is_toml(p)) {
-            let name = p.display().to_string();
-            let bytes = match std::fs::read(p) {
-                Ok(b) => Arc::new(b),
+        // The files are read side by side (each also splits a large CSV across the cores),
+        // then taken in the order given.
+        let read: Vec<_> = paths
+            .par_iter()
+            .filter(|p| !is_toml(p))
+            .map(|p| {
+                let name = p.display().to_string();
+                let r = std::fs::read(p).map(|b| {
+                    let b = Arc::new(b);
+                    let found = import::read_file_tables(&b, &name, &opts, Some(progress));
+                    (b, found)
+                });
+                (name, r)
+            })
+            .collect();
+        for (name, r) in read {
+            let (bytes, found) = match r {
+                Ok(x) => x,
                 Err(e) => {
                     problems.push(Problem::file_error(
                         &name,
@@ -102,7 +117,6 @@ pub fn open_files(app: &mut PatvalApp, ctx: &egui::Context, paths: Vec<PathBuf>)
                 sources.insert(name.clone(), bytes.clone());
             }
             // A CSV file holds one table; a workbook one per recognised sheet.
-            let found = import::read_file_tables(&bytes, &name, &opts, Some(progress));
             problems.extend(found.notes);
             for read in found.tables {
                 match read.result {

@@ -16,7 +16,7 @@ use super::i18n::Lang;
 use super::review_panel::verdict_key;
 use crate::store::experts::{KeyStatus, NewExpert, Registry, parse_list};
 use crate::store::keys::{self, key_fingerprint};
-use crate::store::panels::{Decision, PanelProgress};
+use crate::store::panels::{Decision, PanelProgress, RuleWarning};
 use crate::store::{Store, StoreError};
 
 /// The add-expert form, as typed.
@@ -50,6 +50,9 @@ pub struct ExpertsState {
     pub error: Option<String>,
     /// The version `panels` belong to.
     pub loaded_for: Option<Option<String>>,
+    /// The key being revoked (public key), awaiting the reason and confirmation.
+    pub revoking: Option<String>,
+    pub revoke_reason: String,
 }
 
 impl Default for ExpertsState {
@@ -67,6 +70,8 @@ impl Default for ExpertsState {
             message: String::new(),
             error: None,
             loaded_for: None,
+            revoking: None,
+            revoke_reason: String::new(),
         }
     }
 }
@@ -220,20 +225,12 @@ fn registry_table(app: &mut PatvalApp, ui: &mut egui::Ui, ctx: &egui::Context) {
                     .concat()
                     .join(", "),
                 );
-                let keys: Vec<String> = states
-                    .values()
-                    .filter(|k| k.expert_id == e.id)
-                    .map(|k| match &k.revoked_at {
-                        None => format!("{} √", k.fingerprint),
-                        Some(t) => format!(
-                            "{} × {} {}",
-                            k.fingerprint,
-                            lang.pick("吊销于", "revoked"),
-                            &t[..10]
-                        ),
-                    })
-                    .collect();
-                ui.label(keys.join("\n"));
+                key_cells(
+                    app,
+                    ui,
+                    lang,
+                    states.values().filter(|k| k.expert_id == e.id),
+                );
                 let b = ui
                     .button(lang.pick("生成密钥", "Create key"))
                     .on_hover_text(&e.name);
@@ -243,6 +240,86 @@ fn registry_table(app: &mut PatvalApp, ui: &mut egui::Ui, ctx: &egui::Context) {
                 ui.end_row();
             }
         });
+    revoke_confirm(app, ui, ctx, &states);
+}
+
+/// An expert's keys, one per line, each active one with its Revoke button.
+fn key_cells<'a>(
+    app: &mut PatvalApp,
+    ui: &mut egui::Ui,
+    lang: Lang,
+    keys: impl Iterator<Item = &'a KeyStatus>,
+) {
+    ui.vertical(|ui| {
+        for k in keys {
+            ui.horizontal(|ui| match &k.revoked_at {
+                None => {
+                    ui.label(format!("{} √", k.fingerprint));
+                    let b = ui.small_button(lang.pick("吊销", "Revoke"));
+                    if b.on_hover_text(&k.fingerprint).clicked() {
+                        app.experts.revoking = Some(k.public_key.clone());
+                    }
+                }
+                Some(t) => {
+                    let when = t.get(..10).unwrap_or(t);
+                    let what = lang.pick("吊销于", "revoked");
+                    ui.label(format!("{} × {what} {when}", k.fingerprint));
+                }
+            });
+        }
+    });
+}
+
+/// Asks for the reason before a key is revoked; revocation is recorded and cannot be undone.
+fn revoke_confirm(
+    app: &mut PatvalApp,
+    ui: &mut egui::Ui,
+    ctx: &egui::Context,
+    states: &BTreeMap<String, KeyStatus>,
+) {
+    let lang = app.lang();
+    let Some(k) = app.experts.revoking.as_ref().and_then(|p| states.get(p)) else {
+        return;
+    };
+    let (public, fp) = (k.public_key.clone(), k.fingerprint.clone());
+    ui.colored_label(
+        ui.visuals().warn_fg_color,
+        match lang {
+            Lang::Zh => format!("吊销密钥 {fp}：此后以该密钥所作的签名均不被承认，且不可撤回。"),
+            Lang::En => format!(
+                "Revoke key {fp}: signatures made with it from now on are refused; this cannot be undone."
+            ),
+        },
+    );
+    let author = app.settings.reviewer.trim().to_string();
+    let no_author = author.is_empty();
+    ui.horizontal(|ui| {
+        let l = lang.pick("吊销原因", "Reason");
+        field(ui, l, &mut app.experts.revoke_reason, false);
+        let reason = app.experts.revoke_reason.trim().to_string();
+        let ok = !reason.is_empty() && !author.is_empty();
+        let confirm = egui::Button::new(lang.pick("确认吊销", "Confirm revocation"));
+        if ui.add_enabled(ok, confirm).clicked() {
+            app.experts.revoking = None;
+            app.experts.revoke_reason.clear();
+            job(app, ctx, move |s| {
+                s.revoke_key(&public, &reason, &author)?;
+                Ok(match lang {
+                    Lang::Zh => format!("密钥 {fp} 已吊销"),
+                    Lang::En => format!("Key {fp} revoked"),
+                })
+            });
+        }
+        if ui.button(lang.pick("取消", "Cancel")).clicked() {
+            app.experts.revoking = None;
+        }
+    });
+    if no_author {
+        ui.weak(lang.pick(
+            "请先在评审面板填写您的姓名。",
+            "Enter your name in the Review panel first.",
+        ));
+    }
 }
 
 /// A new key for the expert: the key file into the folder, the public key into the registry.
@@ -389,6 +466,7 @@ fn panel_progress(app: &mut PatvalApp, ui: &mut egui::Ui, ctx: &egui::Context, p
             }
         });
     for w in &p.panel.warnings {
+        let w = RuleWarning::localise(w, lang == Lang::Zh);
         ui.colored_label(ui.visuals().warn_fg_color, w);
     }
     match &p.outcome {
@@ -412,6 +490,10 @@ fn panel_progress(app: &mut PatvalApp, ui: &mut egui::Ui, ctx: &egui::Context, p
             });
         }
         Err(why) => {
+            let why = match lang {
+                Lang::Zh => why.zh(),
+                Lang::En => why.to_string(),
+            };
             ui.weak(format!(
                 "{}{why}",
                 lang.pick("尚无结论：", "No conclusion yet: ")
@@ -421,6 +503,7 @@ fn panel_progress(app: &mut PatvalApp, ui: &mut egui::Ui, ctx: &egui::Context, p
 }
 
 fn record(app: &mut PatvalApp, ctx: &egui::Context, panel: String) {
+    let lang = app.lang();
     let author = app.settings.reviewer.trim().to_string();
     let sign = app.experts.sign;
     let (dir, pass) = (app.experts.key_dir(), app.experts.passphrase());
@@ -437,6 +520,9 @@ fn record(app: &mut PatvalApp, ctx: &egui::Context, panel: String) {
             None
         };
         s.record_conclusion(&panel, &author, signer.as_ref())
-            .map(|c| format!("{} {}", c.verdict, if signer.is_some() { "√" } else { "" }))
+            .map(|c| {
+                let v = super::tr(lang, verdict_key(&c.verdict));
+                format!("{v} {}", if signer.is_some() { "√" } else { "" })
+            })
     });
 }

@@ -134,7 +134,7 @@ pub fn save_bytes(
         request,
         Box::new(move |app, _, paths| {
             if let Some(p) = paths.into_iter().next() {
-                match std::fs::write(&p, bytes) {
+                match crate::files::write_bytes_replacing(&p, bytes) {
                     Ok(()) => app.status = p.display().to_string(),
                     Err(e) => on_error(app, format!("{}: {e}", p.display())),
                 }

@@ -251,6 +251,7 @@ pub const TABLE: &[(&str, &str)] = &[
     ("Cash flows", "现金流"),
     ("Method comparison", "方法对比"),
     ("Sensitivity", "敏感性分析"),
+    ("Working out the sensitivity…", "正在计算敏感性…"),
     ("Monte Carlo", "蒙特卡洛模拟"),
     (
         "Comparables: price vs remaining life",

@@ -126,7 +126,8 @@ impl Default for Settings {
 pub struct Valued {
     pub engine: Engine,
     pub valuation: Valuation,
-    pub tornado: Vec<Bar>,
+    /// Worked out after the values are shown (a million patents take seconds more).
+    pub tornado: std::sync::OnceLock<Vec<Bar>>,
     /// The assumptions it was computed with.
     pub assumptions: Assumptions,
     /// The data it was computed from: results of other data than the loaded are marked so.
@@ -306,24 +307,35 @@ impl PatvalApp {
             let r = Engine::new(&ds, &a, methods, Some(p)).and_then(|e| {
                 let dataset = ds.clone();
                 let v = e.run(Some(p))?;
-                p.start("sensitivity", 1);
-                let tornado = crate::valuation::sensitivity::tornado(&e);
                 Ok(Valued {
                     engine: e,
                     valuation: v,
-                    tornado,
+                    tornado: std::sync::OnceLock::new(),
                     assumptions: a,
                     dataset,
                 })
             });
-            Box::new(move |app: &mut PatvalApp, _: &egui::Context| match r {
+            Box::new(move |app: &mut PatvalApp, ctx: &egui::Context| match r {
                 Ok(v) => {
-                    app.valued = Some(Arc::new(v));
+                    let v = Arc::new(v);
+                    app.valued = Some(v.clone());
                     app.results.trace = None;
                     app.results.simulation = None;
+                    app.start_sensitivity(ctx, v);
                 }
                 Err(e) => app.status = e.to_string(),
             })
+        });
+    }
+
+    /// The tornado of a shown valuation, on a job thread; the chart waits for it.
+    fn start_sensitivity(&mut self, ctx: &egui::Context, v: Arc<Valued>) {
+        self.jobs.spawn(ctx, "sensitivity".into(), move |p| {
+            p.start("sensitivity", 1);
+            let _ = v
+                .tornado
+                .set(crate::valuation::sensitivity::tornado(&v.engine));
+            Box::new(|_: &mut PatvalApp, _: &egui::Context| {})
         });
     }
 

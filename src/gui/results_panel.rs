@@ -379,8 +379,14 @@ fn charts(app: &mut PatvalApp, ui: &mut egui::Ui, v: &Valued) {
             });
         }
         Chart::Tornado => {
-            let bars: Vec<Bar> = v
-                .tornado
+            let Some(tornado) = v.tornado.get() else {
+                ui.horizontal(|ui| {
+                    ui.spinner();
+                    ui.label(tr(lang, "Working out the sensitivity…"));
+                });
+                return;
+            };
+            let bars: Vec<Bar> = tornado
                 .iter()
                 .rev()
                 .enumerate()

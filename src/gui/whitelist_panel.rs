@@ -442,7 +442,9 @@ fn export(app: &mut PatvalApp, ctx: &egui::Context, kind: Export) {
             };
             let r = bytes
                 .map_err(|e| e.to_string())
-                .and_then(|b| std::fs::write(&path, b).map_err(|e| e.to_string()))
+                .and_then(|b| {
+                    crate::files::write_bytes_replacing(&path, b).map_err(|e| e.to_string())
+                })
                 .map_err(|e| format!("{}: {e}", path.display()));
             Box::new(move |app: &mut PatvalApp, _: &egui::Context| match r {
                 Ok(()) => app.status = path.display().to_string(),

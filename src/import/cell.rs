@@ -241,6 +241,15 @@ pub fn days_to_date(days: i32) -> Option<NaiveDate> {
 
 /// Normalises a patent or application number: upper case, no inner white space.
 pub fn normalize_patent_no(s: &str) -> String {
+    if s.is_ascii() {
+        // Byte by byte (what the general path gives for ASCII: `char::is_whitespace` of an
+        // ASCII byte is these six).
+        return s
+            .bytes()
+            .filter(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r'))
+            .map(|b| char::from(b.to_ascii_uppercase()))
+            .collect();
+    }
     s.chars()
         .filter(|c| !c.is_whitespace())
         .flat_map(char::to_uppercase)
@@ -255,15 +264,17 @@ const AS_TEXT: &str = "format the column as text (Excel/WPS: 设置单元格格�
 /// digit (`202110123456`). The message says what was read and how to re-export the column.
 pub fn spreadsheet_mangled_patent_no(no: &str) -> Option<String> {
     let t = no.trim();
-    let sci = t
-        .to_ascii_uppercase()
-        .split_once("E+")
-        .is_some_and(|(mantissa, exp)| {
+    // Digits and dots, then `E+` (either case) and digits; a mantissa holding another `E` is
+    // not digits, so the first `E` decides.
+    let sci = t.find(['e', 'E']).is_some_and(|i| {
+        let (mantissa, rest) = t.split_at(i);
+        rest[1..].strip_prefix('+').is_some_and(|exp| {
             !mantissa.is_empty()
                 && mantissa.bytes().all(|b| b.is_ascii_digit() || b == b'.')
                 && !exp.is_empty()
                 && exp.bytes().all(|b| b.is_ascii_digit())
-        });
+        })
+    });
     if sci {
         return Some(format!(
             "is a number in scientific notation: a spreadsheet stored the patent number as a number and its digits are lost; {AS_TEXT}"
@@ -491,5 +502,30 @@ mod tests {
             normalize_patent_no(" cn 2023 1012 3456.7 "),
             "CN202310123456.7"
         );
+    }
+
+    proptest::proptest! {
+        /// The byte paths give what the general ones give (char by char; upper-cased copy).
+        #[test]
+        fn patent_number_fast_paths_match_the_general_ones(
+            s in "[ -~\t\n\x0B\x0C\r]{0,24}|[0-9.eE+ ]{0,16}|[cnCN0-9 .x\u{3000}é]{0,20}"
+        ) {
+            let general: String = s
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .flat_map(char::to_uppercase)
+                .collect();
+            proptest::prop_assert_eq!(normalize_patent_no(&s), general);
+            let t = s.trim();
+            let sci = t.to_ascii_uppercase().split_once("E+").is_some_and(|(m, e)| {
+                !m.is_empty()
+                    && m.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+                    && !e.is_empty()
+                    && e.bytes().all(|b| b.is_ascii_digit())
+            });
+            let named = spreadsheet_mangled_patent_no(&s)
+                .is_some_and(|w| w.contains("scientific notation"));
+            proptest::prop_assert_eq!(named, sci);
+        }
     }
 }

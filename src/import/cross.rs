@@ -64,8 +64,10 @@ impl Dataset {
         if self.forecasts.is_none() && self.parameters.is_none() && self.cost_items.is_none() {
             return out;
         }
-        let patents = string_set(&portfolio.df, "patent_no");
-        let groups = string_set(&portfolio.df, "asset_group");
+        let (patents, groups) = rayon::join(
+            || string_set(&portfolio.df, "patent_no"),
+            || string_set(&portfolio.df, "asset_group"),
+        );
         if let Some(f) = &self.forecasts {
             forecasts(f, portfolio, &groups, &mut out);
         }
@@ -86,8 +88,21 @@ impl Dataset {
         }
         if let Some(c) = &self.cost_items {
             let file = &portfolio.file;
-            unknown_in(c, ("patent_no", "patent"), &patents, file, &mut out);
-            unknown_in(c, ("asset_group", "asset group"), &groups, file, &mut out);
+            let (mut by_patent, mut by_group) = (Vec::new(), Vec::new());
+            rayon::join(
+                || unknown_in(c, ("patent_no", "patent"), &patents, file, &mut by_patent),
+                || {
+                    unknown_in(
+                        c,
+                        ("asset_group", "asset group"),
+                        &groups,
+                        file,
+                        &mut by_group,
+                    )
+                },
+            );
+            out.extend(by_patent);
+            out.extend(by_group);
         }
         out
     }
@@ -96,17 +111,15 @@ impl Dataset {
 /// Forecasts of asset groups the portfolio lacks (warnings), and groups without a forecast.
 fn forecasts(f: &Table, portfolio: &Table, groups: &Set<'_>, out: &mut Vec<Problem>) {
     let mut c = Capped::new();
-    for (row, g) in rows_with(&f.df, "asset_group") {
-        if !groups.contains(g.as_str()) {
-            c.push_with(|| {
-                f.problem_at(
-                    row,
-                    "asset_group",
-                    format!("asset group \"{g}\" has no patents in {}", portfolio.file),
-                )
-                .warning()
-            });
-        }
+    for (row, g) in unknown_rows(&f.df, "asset_group", groups) {
+        c.push_with(|| {
+            f.problem_at(
+                row,
+                "asset_group",
+                format!("asset group \"{g}\" has no patents in {}", portfolio.file),
+            )
+            .warning()
+        });
     }
     c.finish(out, "forecast asset groups with no patents");
     let forecast_groups = string_set(&f.df, "asset_group");
@@ -140,10 +153,8 @@ fn unknown_in(
     out: &mut Vec<Problem>,
 ) {
     let mut c = Capped::new();
-    for (row, v) in rows_with(&t.df, col) {
-        if !known.contains(v.as_str()) {
-            c.push_with(|| t.problem_at(row, col, format!("{what} \"{v}\" is not in {portfolio}")));
-        }
+    for (row, v) in unknown_rows(&t.df, col, known) {
+        c.push_with(|| t.problem_at(row, col, format!("{what} \"{v}\" is not in {portfolio}")));
     }
     c.finish(out, &format!("rows naming a {what} not in {portfolio}"));
 }
@@ -157,8 +168,9 @@ fn string_set<'a>(df: &'a DataFrame, col: &str) -> Set<'a> {
     set
 }
 
-/// `(source row, value)` for each distinct non-null value's first occurrence.
-fn rows_with(df: &DataFrame, col: &str) -> Vec<(usize, String)> {
+/// `(source row, value)` of each distinct non-null value not in `known`, at its first
+/// occurrence, in row order (known values cost one look-up and are not kept).
+fn unknown_rows<'a>(df: &'a DataFrame, col: &str, known: &Set<'_>) -> Vec<(usize, &'a str)> {
     let (Ok(rows), Ok(vals)) = (df.column(SOURCE_ROW), df.column(col)) else {
         return Vec::new();
     };
@@ -169,8 +181,7 @@ fn rows_with(df: &DataFrame, col: &str) -> Vec<(usize, String)> {
     rows.iter()
         .zip(vals.iter())
         .filter_map(|(r, v)| Some((r? as usize, v?)))
-        .filter(|(_, v)| seen.insert(*v))
-        .map(|(r, v)| (r, v.to_string()))
+        .filter(|(_, v)| !known.contains(v) && seen.insert(*v))
         .collect()
 }
 

@@ -190,14 +190,10 @@ pub fn export_document(
         Format::Csv => tables::csv(data, lang)?,
         Format::Xlsx => tables::xlsx(data, lang)?,
     };
-    // Write beside, then rename: a crash never leaves half a report under the real name.
-    let tmp = out.with_extension("partial");
-    std::fs::write(&tmp, &bytes)
-        .and_then(|_| std::fs::rename(&tmp, out))
-        .map_err(|e| ReportError::Write {
-            path: out.display().to_string(),
-            message: e.to_string(),
-        })?;
+    crate::files::write_bytes_replacing(out, &bytes).map_err(|e| ReportError::Write {
+        path: out.display().to_string(),
+        message: e.to_string(),
+    })?;
     Ok(Exported {
         bytes: bytes.len(),
         missing_glyphs,

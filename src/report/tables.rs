@@ -126,49 +126,108 @@ pub fn csv_of(
     titles: &[String],
     lang: ReportLang,
 ) -> Result<Vec<u8>, ReportError> {
-    use rayon::prelude::*;
-    const CHUNK: usize = 16_384;
-    let t = |e: csv::Error| ReportError::Table(e.to_string());
-    let mut w = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
-    w.write_record(headers(lang)).map_err(t)?;
-    let mut out = w
-        .into_inner()
-        .map_err(|e| ReportError::Table(e.to_string()))?;
-    // Rows are written in chunks on every core, then joined in order.
-    let n = valuation.patents.len();
-    let starts: Vec<usize> = (0..n).step_by(CHUNK).collect();
-    let chunks: Vec<Result<Vec<u8>, ReportError>> = starts
-        .par_iter()
-        .map(|&start| {
-            let mut w = csv::Writer::from_writer(Vec::new());
-            let mut num = String::new();
-            for i in start..(start + CHUNK).min(n) {
-                for cell in row(e, valuation, titles, lang, i) {
-                    match cell {
-                        Cell::Text(s) => w.write_field(neutralise(&s).as_bytes()),
-                        Cell::Num(Some(x)) => w.write_field(plain_number(&mut num, x)),
-                        Cell::Num(None) => w.write_field(""),
-                    }
-                    .map_err(t)?;
-                }
-                w.write_record(None::<&[u8]>).map_err(t)?;
-            }
-            w.into_inner()
-                .map_err(|e| ReportError::Table(e.to_string()))
-        })
-        .collect();
-    for c in chunks {
-        out.extend_from_slice(&c?);
-    }
+    let mut out = Vec::new();
+    write_csv(&mut out, e, valuation, titles, lang)?;
     Ok(out)
 }
 
-/// `x` with at most six decimals and no trailing zeros (`0.125`, `12`), written into `buf`.
+/// [`csv_of`] into a writer: rows are made in chunks on every core, a few chunks at a time,
+/// and written in order as each batch is done (the whole file is never held in memory).
+pub fn write_csv(
+    out: &mut impl std::io::Write,
+    e: &Engine,
+    valuation: &Valuation,
+    titles: &[String],
+    lang: ReportLang,
+) -> Result<(), ReportError> {
+    use rayon::prelude::*;
+    const CHUNK: usize = 16_384;
+    let t = |e: csv::Error| ReportError::Table(e.to_string());
+    let io = |e: std::io::Error| ReportError::Table(e.to_string());
+    let mut w = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
+    w.write_record(headers(lang)).map_err(t)?;
+    out.write_all(
+        &w.into_inner()
+            .map_err(|e| ReportError::Table(e.to_string()))?,
+    )
+    .map_err(io)?;
+    let n = valuation.patents.len();
+    let starts: Vec<usize> = (0..n).step_by(CHUNK).collect();
+    let batch = 4 * rayon::current_num_threads();
+    for some in starts.chunks(batch) {
+        let chunks: Vec<Result<Vec<u8>, ReportError>> = some
+            .par_iter()
+            .map(|&start| {
+                let mut w = csv::Writer::from_writer(Vec::with_capacity(CHUNK * 200));
+                let mut num = String::new();
+                for i in start..(start + CHUNK).min(n) {
+                    for cell in row(e, valuation, titles, lang, i) {
+                        match cell {
+                            Cell::Text(s) => w.write_field(neutralise(&s).as_bytes()),
+                            Cell::Num(Some(x)) => w.write_field(plain_number(&mut num, x)),
+                            Cell::Num(None) => w.write_field(""),
+                        }
+                        .map_err(t)?;
+                    }
+                    w.write_record(None::<&[u8]>).map_err(t)?;
+                }
+                w.into_inner()
+                    .map_err(|e| ReportError::Table(e.to_string()))
+            })
+            .collect();
+        for c in chunks {
+            out.write_all(&c?).map_err(io)?;
+        }
+    }
+    Ok(())
+}
+
+/// `x` with at most six decimals and no trailing zeros (`0.125`, `12`), written into `buf`:
+/// exactly what `{x:.6}` gives with its trailing zeros cut, but from the integer `x × 10⁶`
+/// when its rounding is certain (a tenth of the formatter's time; the per-patent CSV has ten
+/// numbers a row).
 fn plain_number(buf: &mut String, x: f64) -> &str {
     use std::fmt::Write;
     buf.clear();
-    let _ = write!(buf, "{x:.6}");
+    match micro_units(x) {
+        Some(m) => write_micro(buf, m),
+        None => {
+            let _ = write!(buf, "{x:.6}");
+        }
+    }
     buf.trim_end_matches('0').trim_end_matches('.')
+}
+
+/// `x × 10⁶` rounded to an integer, or None when the product's rounding error could change
+/// the rounding (within one unit in the last place of a half), when it is too large to be
+/// exact, or when the formatter would write a minus sign before a zero.
+fn micro_units(x: f64) -> Option<i64> {
+    let y = x * 1e6;
+    if !y.is_finite() || y.abs() >= 4e15 {
+        return None;
+    }
+    // `y` is within half an ulp of x·10⁶ (one rounding), an ulp is at most |y|·2⁻⁵²; the
+    // fraction `y − ⌊y⌋` is exact.
+    let guard = y.abs() * 2.3e-16;
+    if ((y - y.floor()) - 0.5).abs() <= guard {
+        return None;
+    }
+    let m = y.round() as i64;
+    (m != 0 || !x.is_sign_negative()).then_some(m)
+}
+
+/// `m` millionths as `{:.6}` writes them (`-12.050000`).
+fn write_micro(buf: &mut String, m: i64) {
+    let a = m.unsigned_abs();
+    if m < 0 {
+        buf.push('-');
+    }
+    let mut b = itoa::Buffer::new();
+    buf.push_str(b.format(a / 1_000_000));
+    buf.push('.');
+    let frac = b.format(a % 1_000_000);
+    buf.extend(std::iter::repeat_n('0', 6 - frac.len()));
+    buf.push_str(frac);
 }
 
 /// An xlsx workbook: numbers as numbers (money with two decimals), text neutralised.
@@ -207,4 +266,80 @@ pub fn xlsx(d: &ReportData, lang: ReportLang) -> Result<Vec<u8>, ReportError> {
     }
     ws.set_freeze_panes(1, 1).map_err(t)?;
     wb.save_to_buffer().map_err(t)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn formatter(x: f64) -> String {
+        let s = format!("{x:.6}");
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    }
+
+    #[test]
+    fn plain_numbers_are_the_formatters_digits() {
+        let mut buf = String::new();
+        for x in [
+            0.0,
+            -0.0,
+            1.0,
+            -1.0,
+            0.125,
+            12.0,
+            0.1,
+            0.2,
+            0.3,
+            1e-7,
+            -1e-7,
+            5e-7,
+            -5e-7,
+            2.5e-7,
+            0.0000015,
+            0.0000025,
+            1234567.891,
+            4.35e-2,
+            1e9,
+            3.999e9,
+            9.87654321e12,
+            1e300,
+            -1e300,
+            0.0078125,
+            -0.0078125,
+            1.0234375,
+            2.0 / 1024.0 / 1024.0,
+            f64::MAX,
+            f64::MIN_POSITIVE,
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+        ] {
+            assert_eq!(plain_number(&mut buf, x), formatter(x), "{x:e}");
+        }
+        assert!(
+            micro_units(0.1).is_some(),
+            "the fast path serves ordinary numbers"
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn plain_numbers_match_the_formatter(
+            x in prop_oneof![
+                any::<f64>(),
+                -1e10..1e10f64,
+                -1e3..1e3f64,
+                (-10_000_000_000i64..10_000_000_000).prop_map(|k| k as f64 / 1e6),
+                (-10_000_000_000i64..10_000_000_000).prop_map(|k| (k as f64 + 0.5) / 1e6),
+                (-1_000_000_000i64..1_000_000_000).prop_map(|k| k as f64 / 100.0),
+                // Binary fractions whose seventh decimal is a tie (0.0078125 = 2⁻⁷).
+                (-1_000_000_000i64..1_000_000_000).prop_map(|k| k as f64 / 128.0),
+                (-1_000_000_000i64..1_000_000_000).prop_map(|k| k as f64 / 1_048_576.0),
+            ]
+        ) {
+            let mut buf = String::new();
+            prop_assert_eq!(plain_number(&mut buf, x), formatter(x));
+        }
+    }
 }

@@ -425,9 +425,7 @@ impl Store {
             exported_at: now(),
             registry: self.registry()?,
         };
-        let tmp = out.with_extension("partial");
-        std::fs::write(&tmp, serde_json::to_string_pretty(&file)?)
-            .and_then(|_| std::fs::rename(&tmp, out))
+        crate::files::write_bytes_replacing(out, serde_json::to_string_pretty(&file)?)
             .map_err(|e| StoreError::Invalid(format!("{}: {e}", out.display())))?;
         Ok(file)
     }

@@ -12,6 +12,7 @@ pub mod keys;
 pub mod loans;
 pub mod monitor_runs;
 pub mod package;
+pub mod panel_rule;
 pub mod panels;
 pub mod review;
 mod schema;

@@ -98,14 +98,10 @@ impl Store {
             signatures,
         };
         let text = serde_json::to_string_pretty(&pkg)?;
-        // Write beside, then rename: a crash never leaves half a package under the real name.
-        let tmp = out.with_extension("partial");
-        std::fs::write(&tmp, text)
-            .and_then(|_| std::fs::rename(&tmp, out))
-            .map_err(|e| StoreError::Package {
-                path: out.display().to_string(),
-                message: e.to_string(),
-            })?;
+        crate::files::write_bytes_replacing(out, text).map_err(|e| StoreError::Package {
+            path: out.display().to_string(),
+            message: e.to_string(),
+        })?;
         Ok(pkg)
     }
 

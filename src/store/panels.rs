@@ -7,217 +7,20 @@
 use std::collections::BTreeMap;
 
 use rusqlite::params;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-use super::experts::{Expert, Registry, normalise_ipc};
 use super::keys::Signer;
 use super::loans::width;
+pub use super::panel_rule::{
+    Candidate, Conflict, Decision, Pending, RuleWarning, candidates, conclude, pick_by_rule,
+    rule_warnings,
+};
 use super::signature::{SigStatus, views};
 use super::{Store, StoreError, audit, fields_hash, new_id, now, text_row};
 
 pub(crate) const PANEL_COLUMNS: &str =
     "id, version_id, rule, members, chair, how, warnings, author, created_at";
 pub(crate) const CONCLUSION_COLUMNS: &str = "id, panel_id, verdict, tally, author, created_at";
-
-/// How a panel concludes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Decision {
-    /// The verdict given by more than half of the members.
-    Majority,
-    /// Every member's verdict, when they all agree.
-    Unanimity,
-    /// The chair's verdict.
-    Chair,
-}
-
-impl Decision {
-    pub const ALL: [Decision; 3] = [Decision::Majority, Decision::Unanimity, Decision::Chair];
-
-    pub fn key(self) -> &'static str {
-        match self {
-            Decision::Majority => "majority",
-            Decision::Unanimity => "unanimity",
-            Decision::Chair => "chair",
-        }
-    }
-
-    pub fn label_zh(self) -> &'static str {
-        match self {
-            Decision::Majority => "多数决",
-            Decision::Unanimity => "一致同意",
-            Decision::Chair => "组长决定",
-        }
-    }
-
-    pub fn parse(s: &str) -> Result<Self, StoreError> {
-        Self::ALL
-            .into_iter()
-            .find(|d| d.key() == s.trim() || d.label_zh() == s.trim())
-            .ok_or_else(|| {
-                StoreError::Invalid(format!(
-                    "panel rule \"{s}\" is not one of majority, unanimity, chair"
-                ))
-            })
-    }
-}
-
-/// How severe a verdict is, for the tie rule.
-fn severity(v: &str) -> u8 {
-    match v {
-        "reject" => 2,
-        "revise" => 1,
-        _ => 0,
-    }
-}
-
-/// The panel's conclusion from its members' verdicts (expert id → verdict), or why there is
-/// none yet. Once every member has returned without the rule being met, the most severe verdict
-/// given stands (reject over revise over approve).
-pub fn conclude(
-    decision: Decision,
-    members: &[String],
-    chair: &str,
-    verdicts: &BTreeMap<String, String>,
-) -> Result<String, String> {
-    let n = members.len();
-    let given: Vec<&String> = members.iter().filter_map(|m| verdicts.get(m)).collect();
-    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
-    for v in &given {
-        *counts.entry(v.as_str()).or_default() += 1;
-    }
-    let all_in = given.len() == n && n > 0;
-    let severest = || {
-        given
-            .iter()
-            .max_by_key(|v| severity(v))
-            .map(|v| v.to_string())
-            .ok_or_else(|| "no verdicts".to_string())
-    };
-    match decision {
-        Decision::Chair => verdicts
-            .get(chair)
-            .cloned()
-            .ok_or_else(|| "the chair has not returned a signed verdict".to_string()),
-        Decision::Majority => {
-            if let Some((v, _)) = counts.iter().find(|(_, c)| 2 * **c > n) {
-                return Ok(v.to_string());
-            }
-            if all_in {
-                return severest();
-            }
-            Err(format!(
-                "no verdict has a majority of the {n} members yet ({} returned)",
-                given.len()
-            ))
-        }
-        Decision::Unanimity => {
-            if all_in {
-                return severest();
-            }
-            Err(format!(
-                "{} of {n} members have returned a signed verdict",
-                given.len()
-            ))
-        }
-    }
-}
-
-/// An expert considered for a panel.
-#[derive(Debug, Clone, Serialize)]
-pub struct Candidate {
-    pub expert: Expert,
-    /// Patents of the portfolio whose IPC code falls in the expert's fields.
-    pub matched: usize,
-    /// Why the expert conflicts with this case (empty: none).
-    pub conflicts: Vec<String>,
-    pub has_key: bool,
-}
-
-fn same(a: &str, b: &str) -> bool {
-    !a.trim().is_empty() && a.trim().eq_ignore_ascii_case(b.trim())
-}
-
-/// Every expert of the pool against a case: the portfolio's IPC codes, the borrower and the
-/// appraisal firm.
-pub fn candidates(reg: &Registry, ipc: &[String], borrower: &str, firm: &str) -> Vec<Candidate> {
-    let codes: Vec<String> = ipc.iter().map(|c| normalise_ipc(c)).collect();
-    reg.experts
-        .iter()
-        .map(|e| {
-            let matched = codes
-                .iter()
-                .filter(|c| {
-                    e.fields
-                        .iter()
-                        .any(|f| !f.is_empty() && c.starts_with(f.as_str()))
-                })
-                .count();
-            let mut conflicts = Vec::new();
-            if same(&e.institution, firm) || e.conflict_institutions.iter().any(|i| same(i, firm)) {
-                conflicts.push(format!("appraisal firm {firm}"));
-            }
-            if same(&e.institution, borrower)
-                || e.conflict_borrowers.iter().any(|b| same(b, borrower))
-            {
-                conflicts.push(format!("borrower {borrower}"));
-            }
-            Candidate {
-                has_key: !reg.active_keys(&e.id).is_empty(),
-                expert: e.clone(),
-                matched,
-                conflicts,
-            }
-        })
-        .collect()
-}
-
-/// What the rule says about one candidate (empty: eligible).
-pub fn rule_warnings(c: &Candidate) -> Vec<String> {
-    let mut w: Vec<String> = c
-        .conflicts
-        .iter()
-        .map(|x| {
-            format!(
-                "{}: declared or apparent conflict with the {x}",
-                c.expert.name
-            )
-        })
-        .collect();
-    if c.matched == 0 {
-        w.push(format!(
-            "{}: no field covers the portfolio's IPC classes",
-            c.expert.name
-        ));
-    }
-    if !c.has_key {
-        w.push(format!("{}: no registered key, cannot sign", c.expert.name));
-    }
-    w
-}
-
-/// The rule's pick: the `size` eligible experts covering most patents (then by name); the
-/// first is the chair.
-pub fn pick_by_rule(cands: &[Candidate], size: usize) -> Result<Vec<String>, StoreError> {
-    let mut ok: Vec<&Candidate> = cands
-        .iter()
-        .filter(|c| rule_warnings(c).is_empty())
-        .collect();
-    ok.sort_by(|a, b| {
-        b.matched
-            .cmp(&a.matched)
-            .then_with(|| a.expert.name.cmp(&b.expert.name))
-            .then_with(|| a.expert.id.cmp(&b.expert.id))
-    });
-    if size == 0 || ok.len() < size {
-        return Err(StoreError::Invalid(format!(
-            "the rule needs {size} experts; {} of {} in the pool qualify (fields, conflicts, keys)",
-            ok.len(),
-            cands.len()
-        )));
-    }
-    Ok(ok.iter().take(size).map(|c| c.expert.id.clone()).collect())
-}
 
 /// A stored panel.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -285,7 +88,7 @@ pub struct MemberProgress {
 pub struct PanelProgress {
     pub panel: Panel,
     pub members: Vec<MemberProgress>,
-    pub outcome: Result<String, String>,
+    pub outcome: Result<String, Pending>,
 }
 
 /// A recorded conclusion.
@@ -351,7 +154,7 @@ impl Store {
                     .iter()
                     .find(|c| &c.expert.id == m)
                     .ok_or_else(|| StoreError::Invalid(format!("no expert {m} in the pool")))?;
-                w.extend(rule_warnings(c));
+                w.extend(rule_warnings(c).iter().map(ToString::to_string));
             }
             (members.to_vec(), "manual", w)
         };
@@ -536,53 +339,5 @@ impl Store {
                 created_at: f[5].clone(),
             })
             .collect())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn v(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-        pairs
-            .iter()
-            .map(|(a, b)| (a.to_string(), b.to_string()))
-            .collect()
-    }
-
-    #[test]
-    fn each_rule_concludes_as_documented() {
-        let m: Vec<String> = ["a", "b", "c"].iter().map(|s| s.to_string()).collect();
-        let two = v(&[("a", "approve"), ("b", "approve")]);
-        assert_eq!(
-            conclude(Decision::Majority, &m, "a", &two).unwrap(),
-            "approve"
-        );
-        assert!(conclude(Decision::Unanimity, &m, "a", &two).is_err());
-        assert_eq!(conclude(Decision::Chair, &m, "a", &two).unwrap(), "approve");
-        assert!(conclude(Decision::Chair, &m, "c", &two).is_err());
-        let split = v(&[("a", "approve"), ("b", "revise"), ("c", "reject")]);
-        assert_eq!(
-            conclude(Decision::Majority, &m, "a", &split).unwrap(),
-            "reject"
-        );
-        assert_eq!(
-            conclude(Decision::Unanimity, &m, "a", &split).unwrap(),
-            "reject"
-        );
-        assert_eq!(
-            conclude(Decision::Chair, &m, "b", &split).unwrap(),
-            "revise"
-        );
-        let one = v(&[("a", "approve"), ("b", "revise")]);
-        assert!(conclude(Decision::Majority, &m, "a", &one).is_err());
-        let all = v(&[("a", "approve"), ("b", "approve"), ("c", "approve")]);
-        assert_eq!(
-            conclude(Decision::Unanimity, &m, "a", &all).unwrap(),
-            "approve"
-        );
-        // A non-member's verdict does not count.
-        let outsider = v(&[("a", "reject"), ("x", "reject"), ("y", "reject")]);
-        assert!(conclude(Decision::Majority, &m, "a", &outsider).is_err());
     }
 }

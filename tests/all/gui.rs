@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use eframe::egui::accesskit::Role;
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use patval::gui::{Lang, PatvalApp, Settings};
 
 fn app(store: &std::path::Path) -> Harness<'static, PatvalApp> {
@@ -977,4 +977,53 @@ fn an_expert_creates_a_key_signs_a_verdict_and_sees_it_verified() {
         .click();
     wait(&mut h, "the panel", |a| a.experts.panels.len() == 1);
     h.get_by_label_contains("Conclusion under the rule: approve");
+
+    // The key is lost: revoke it in the pool (reason asked first); it can no longer sign, and
+    // the verdict it signed before stays valid.
+    h.get_by_role_and_label(Role::Button, "Revoke").click();
+    h.run();
+    // No reason yet: the confirmation is disabled.
+    assert!(
+        h.get_by_role_and_label(Role::Button, "Confirm revocation")
+            .accesskit_node()
+            .is_disabled()
+    );
+    fill(&mut h, Role::TextInput, &[("Reason", "笔记本电脑遗失")]);
+    h.get_by_role_and_label(Role::Button, "Confirm revocation")
+        .click();
+    wait(&mut h, "the revoked key", |a| {
+        a.experts
+            .registry
+            .as_ref()
+            .is_some_and(|r| r.key_states().values().all(|k| k.revoked_at.is_some()))
+    });
+    h.get_by_label_contains(&format!("Key {fp} revoked"));
+    h.get_by_label_contains(&format!("{fp} × revoked"));
+    h.get_by_role_and_label(Role::Button, "Review").click();
+    h.step();
+    h.get_by_role_and_label(Role::Button, "Give verdict")
+        .click();
+    wait(&mut h, "the refusal", |a| a.review.store_error.is_some());
+    let store = patval::store::Store::open(&path).unwrap();
+    assert_eq!(store.reviews(&vid).unwrap().len(), 1);
+    let rep = store.verify().unwrap();
+    assert!(rep.ok(), "{:?}", rep.problems);
+}
+
+#[test]
+fn the_sensitivity_follows_the_shown_values() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = app(&dir.path().join("store.sqlite3"));
+    // Values are shown first; the tornado is worked out on its own job after them.
+    wait(&mut h, "the sample's values and sensitivity", |a| {
+        a.valued.as_ref().is_some_and(|v| v.tornado.get().is_some())
+    });
+    let v = h.state().valued.clone().unwrap();
+    let want = patval::valuation::sensitivity::tornado(&v.engine);
+    assert_eq!(v.tornado.get(), Some(&want));
+    let (base, shown) = (want[0].base, v.valuation.summary.reconciled);
+    assert!(
+        (base - shown).abs() <= 1e-6 * shown.abs(),
+        "{base} vs {shown}"
+    );
 }

@@ -8,7 +8,7 @@ use std::path::Path;
 
 use patval::store::experts::NewExpert;
 use patval::store::keys::{self, Signer};
-use patval::store::panels::Decision;
+use patval::store::panels::{Conflict, Decision};
 use patval::store::{Store, VersionInfo, audit, row_hash};
 
 fn sample_version(store: &mut Store) -> VersionInfo {
@@ -318,9 +318,12 @@ fn the_panel_rule_respects_fields_conflicts_and_keys() {
     assert!(by("甲").matched > by("乙").matched && by("乙").matched > 0);
     assert_eq!(
         by("丙").conflicts,
-        vec!["borrower 深圳市星河智联科技有限公司"]
+        vec![Conflict::Borrower("深圳市星河智联科技有限公司".into())]
     );
-    assert_eq!(by("丁").conflicts, vec!["appraisal firm 某评估公司"]);
+    assert_eq!(
+        by("丁").conflicts,
+        vec![Conflict::Firm("某评估公司".into())]
+    );
     assert_eq!(by("戊").matched, 0);
     assert!(!by("己").has_key);
 
@@ -406,7 +409,12 @@ fn the_panel_concludes_from_its_members_signed_verdicts_under_each_rule() {
     let pr = store.panel_progress(&maj.id).unwrap();
     assert_eq!(pr.outcome, Ok("approve".to_string()));
     assert_eq!(
-        store.panel_progress(&una.id).unwrap().outcome.unwrap_err(),
+        store
+            .panel_progress(&una.id)
+            .unwrap()
+            .outcome
+            .unwrap_err()
+            .to_string(),
         "2 of 3 members have returned a signed verdict"
     );
     assert!(store.panel_progress(&chair.id).unwrap().outcome.is_err());

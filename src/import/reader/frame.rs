@@ -1,6 +1,6 @@
 //! Column builders that turn parsed cells into a polars frame, and the duplicate-key check on it.
 
-use std::hash::{DefaultHasher, Hash};
+use std::hash::{Hash, Hasher};
 
 use chrono::Datelike;
 use polars::prelude::*;
@@ -65,7 +65,7 @@ impl Builder {
 }
 
 impl Val<'_> {
-    pub(super) fn hash_key(&self, h: &mut DefaultHasher) {
+    pub(super) fn hash_key(&self, h: &mut impl Hasher) {
         match self {
             Val::Null => 0u8.hash(h),
             Val::Str(s) => s.as_ref().hash(h),

@@ -13,7 +13,7 @@ mod parse;
 mod source;
 mod split;
 
-use std::hash::{DefaultHasher, Hasher};
+use std::hash::{BuildHasher, Hasher};
 
 use chrono::NaiveDate;
 use polars::prelude::*;
@@ -226,7 +226,9 @@ fn read_part(
             super::rules::check_row(kind, &vals, &rctx, problems);
         }
         if !layout.key_cols.is_empty() && !key_unread {
-            let mut hasher = DefaultHasher::new();
+            // A fixed seed: the runs read on other threads hash alike (equal hashes are
+            // compared by their keys before a row is called a duplicate).
+            let mut hasher = foldhash::fast::FixedState::with_seed(0x5eed).build_hasher();
             for &k in &layout.key_cols {
                 vals[k].hash_key(&mut hasher);
             }

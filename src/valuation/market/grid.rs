@@ -13,8 +13,6 @@ use crate::valuation::inputs::Comparable;
 use crate::valuation::parameters::Params;
 use crate::valuation::trace::{ComparableTrace, FactorOverride};
 
-use super::select::similarity;
-
 /// The subject patent's side of the grid under one tweak.
 pub(super) struct Subject {
     pub life: f64,
@@ -95,15 +93,15 @@ pub(super) fn fixed_row(e: &Engine, i: usize, ci: u32) -> FixedRow {
     let cfg = &e.assumptions.market;
     let pp = e.params(i);
     let b = &e.base[i];
-    let c = &e.inputs.comparables[ci as usize];
+    let c = e.market.traits(ci);
     let max = pp.max_factor;
     let vd_year = e.assumptions.valuation_date.year();
     let kind = cfg.deal_kind_factors.of(cfg.subject_deal_kind);
     let computed = [
         clamp_factor(pp.circumstance_factor, max),
-        clamp_factor(e.index_ratio(c.date.year(), vd_year), max),
+        clamp_factor(e.index_ratio(c.year, vd_year), max),
         match c.technical_score {
-            Some(t) if t > 0.0 => clamp_factor(b.score.technical / t, max),
+            t if t > 0.0 => clamp_factor(b.score.technical / t, max),
             _ => 1.0,
         },
         1.0,
@@ -112,7 +110,9 @@ pub(super) fn fixed_row(e: &Engine, i: usize, ci: u32) -> FixedRow {
     let mut used = computed;
     let mut life_set = None;
     let mut others = 1.0;
-    for g in pp.grid.iter().filter(|g| g.deal_id == c.deal_id) {
+    // The deal id (a string in the comparables' records) is read only when cells are set.
+    let deal_id = || e.inputs.comparables[ci as usize].deal_id.as_str();
+    for g in pp.grid.iter().filter(|g| g.deal_id == deal_id()) {
         match GRID_FACTORS.iter().position(|f| *f == g.factor) {
             Some(LIFE) => life_set = Some(g.value),
             Some(k) => used[k] = g.value,
@@ -120,7 +120,7 @@ pub(super) fn fixed_row(e: &Engine, i: usize, ci: u32) -> FixedRow {
             None => {}
         }
     }
-    let similarity = similarity(&e.inputs.patents[i], b.life.remaining_economic, c);
+    let similarity = c.similarity(&e.inputs.patents[i], b.life.remaining_economic);
     FixedRow {
         ci,
         price: c.price,
@@ -130,16 +130,16 @@ pub(super) fn fixed_row(e: &Engine, i: usize, ci: u32) -> FixedRow {
         used,
         life_set,
         others,
-        weight: weight(pp, &c.deal_id, similarity),
+        weight: weight(pp, deal_id, similarity),
     }
 }
 
-fn weight(pp: &Params, deal_id: &str, similarity: f64) -> f64 {
+fn weight<'a>(pp: &Params, deal_id: impl Fn() -> &'a str, similarity: f64) -> f64 {
     match pp.weighting {
         Weighting::Similarity => similarity,
         Weighting::Equal => 1.0,
         Weighting::Manual => pp
-            .grid_cell(deal_id, &GridFactor::Weight)
+            .grid_cell(deal_id(), &GridFactor::Weight)
             .map_or(1.0, |g| g.value),
     }
 }

@@ -5,8 +5,10 @@ use std::collections::HashMap;
 
 use rayon::prelude::*;
 
-use crate::model::LegalStatus;
+use chrono::Datelike;
+
 use crate::model::parameters::GridFactor;
+use crate::model::{DealKind, LegalStatus, PatentType};
 use crate::progress::Progress;
 use crate::valuation::inputs::{Comparable, IpcKey, Patent};
 use crate::valuation::{Engine, ValuationError};
@@ -39,10 +41,45 @@ fn closeness(a: f64, b: f64) -> f64 {
 
 /// Similarity 0–1: 0.4 × IPC + 0.2 × same type + 0.2 × life closeness + 0.2 × claims closeness.
 pub fn similarity(p: &Patent, life: f64, c: &Comparable) -> f64 {
-    0.4 * ipc_similarity(&p.ipc, &c.ipc)
-        + 0.2 * f64::from(u8::from(p.patent_type == c.patent_type))
-        + 0.2 * closeness(life, c.remaining_life)
-        + 0.2 * closeness(f64::from(p.claims), f64::from(c.claims))
+    Traits::of(c).similarity(p, life)
+}
+
+/// What the similarity and the adjustment grid read of a comparable, packed into one cache
+/// line so that scoring candidates and valuing walk a small array instead of the comparables'
+/// records (which hold strings).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Traits {
+    ipc: IpcKey,
+    pub remaining_life: f64,
+    pub price: f64,
+    /// The technical score, 0 when not given.
+    pub technical_score: f64,
+    pub year: i32,
+    claims: u32,
+    pub deal_kind: DealKind,
+    patent_type: PatentType,
+}
+
+impl Traits {
+    fn of(c: &Comparable) -> Self {
+        Self {
+            ipc: c.ipc,
+            remaining_life: c.remaining_life,
+            price: c.price,
+            technical_score: c.technical_score.unwrap_or(0.0),
+            year: c.date.year(),
+            claims: c.claims,
+            deal_kind: c.deal_kind,
+            patent_type: c.patent_type,
+        }
+    }
+
+    pub(super) fn similarity(&self, p: &Patent, life: f64) -> f64 {
+        0.4 * ipc_similarity(&p.ipc, &self.ipc)
+            + 0.2 * f64::from(u8::from(p.patent_type == self.patent_type))
+            + 0.2 * closeness(life, self.remaining_life)
+            + 0.2 * closeness(f64::from(p.claims), f64::from(self.claims))
+    }
 }
 
 /// The comparables chosen for every patent, best first.
@@ -50,6 +87,8 @@ pub fn similarity(p: &Patent, life: f64, c: &Comparable) -> f64 {
 pub struct Selection {
     offsets: Vec<u32>,
     picks: Vec<u32>,
+    /// Every comparable's traits, by index.
+    traits: Vec<Traits>,
 }
 
 impl Selection {
@@ -60,33 +99,17 @@ impl Selection {
         self.picks.get(a..b).unwrap_or(&[])
     }
 
+    /// Comparable `ci`'s traits.
+    pub(super) fn traits(&self, ci: u32) -> &Traits {
+        &self.traits[ci as usize]
+    }
+
     /// Selects comparables for every patent.
     pub fn build(e: &Engine, progress: Option<&Progress>) -> Result<Self, ValuationError> {
         let comps = &e.inputs.comparables;
         let cfg = &e.assumptions.market;
-        // Buckets: (type, level, key) → comparables sorted by remaining life.
-        let mut buckets: Buckets = HashMap::default();
-        for (ci, c) in comps.iter().enumerate() {
-            for (level, key) in levels(&c.ipc) {
-                buckets
-                    .entry((c.patent_type as u8, level, key))
-                    .or_default()
-                    .push(ci as u32);
-                buckets
-                    .entry((u8::MAX, level, key))
-                    .or_default()
-                    .push(ci as u32);
-            }
-        }
-        // By remaining life, ties in file order (the order they were pushed in).
-        buckets.par_iter_mut().for_each(|(_, v)| {
-            v.sort_unstable_by(|&x, &y| {
-                comps[x as usize]
-                    .remaining_life
-                    .total_cmp(&comps[y as usize].remaining_life)
-                    .then(x.cmp(&y))
-            });
-        });
+        let traits: Vec<Traits> = comps.iter().map(Traits::of).collect();
+        let buckets = buckets(&traits);
         let want = (cfg.max_comparables * 4).max(cfg.min_comparables).max(8);
         let by_id: HashMap<&str, u32> = comps
             .iter()
@@ -95,40 +118,76 @@ impl Selection {
             .collect();
         let n = e.len();
         let chunk = 4096;
-        let per_patent: Vec<Vec<u32>> = (0..n)
+        // Each chunk of patents gives its picks end to end and their counts (no vector per
+        // patent); the chunks are joined in order.
+        let parts: Vec<(Vec<u32>, Vec<u32>)> = (0..n.div_ceil(chunk))
             .into_par_iter()
-            .with_min_len(chunk)
-            .map_init(Scratch::default, |scratch, i| {
-                if i % chunk == 0 && progress.is_some_and(Progress::is_cancelled) {
-                    return Vec::new();
+            .map(|k| {
+                let mut scratch = Scratch::default();
+                let (mut counts, mut picks) = (Vec::with_capacity(chunk), Vec::new());
+                if progress.is_some_and(Progress::is_cancelled) {
+                    return (counts, picks);
                 }
-                let p = &e.inputs.patents[i];
-                if matches!(p.status, LegalStatus::Lapsed | LegalStatus::Invalidated) {
-                    return Vec::new();
+                for i in k * chunk..((k + 1) * chunk).min(n) {
+                    let before = picks.len();
+                    let p = &e.inputs.patents[i];
+                    if !matches!(p.status, LegalStatus::Lapsed | LegalStatus::Invalidated) {
+                        let life = e.base[i].life.remaining_economic;
+                        scratch.candidates(p, life, &buckets, want);
+                        scratch.best(p, life, &traits, cfg, &mut picks);
+                        let grid = &e.params(i).grid;
+                        apply_hand_selection(grid, &by_id, comps, &mut picks, before);
+                    }
+                    counts.push((picks.len() - before) as u32);
                 }
-                let life = e.base[i].life.remaining_economic;
-                scratch.candidates(p, life, &buckets, comps, want);
-                let mut picks = scratch.best(p, life, comps, cfg);
-                apply_hand_selection(&e.params(i).grid, &by_id, comps, &mut picks);
-                picks
+                if let Some(p) = progress {
+                    p.advance(counts.len() as u64);
+                }
+                (counts, picks)
             })
             .collect();
         if progress.is_some_and(Progress::is_cancelled) {
             return Err(ValuationError::Cancelled);
         }
         let mut offsets = Vec::with_capacity(n + 1);
-        let mut picks = Vec::new();
+        let mut picks = Vec::with_capacity(parts.iter().map(|p| p.1.len()).sum());
         offsets.push(0);
-        for v in per_patent {
-            picks.extend(v);
-            offsets.push(picks.len() as u32);
+        for (counts, part) in parts {
+            let mut at = picks.len() as u32;
+            for c in counts {
+                at += c;
+                offsets.push(at);
+            }
+            picks.extend(part);
         }
-        Ok(Self { offsets, picks })
+        Ok(Self {
+            offsets,
+            picks,
+            traits,
+        })
     }
 }
 
+/// The comparables by (type, IPC level, key), each bucket sorted by remaining life (ties in
+/// file order) and holding the life beside the index so the search stays in one array.
+fn buckets(traits: &[Traits]) -> Buckets {
+    let mut buckets: Buckets = HashMap::default();
+    for (ci, c) in traits.iter().enumerate() {
+        for (level, key) in levels(&c.ipc) {
+            for t in [c.patent_type as u8, u8::MAX] {
+                let b = buckets.entry((t, level, key)).or_default();
+                b.push((c.remaining_life, ci as u32));
+            }
+        }
+    }
+    buckets.par_iter_mut().for_each(|(_, v)| {
+        v.sort_unstable_by(|x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)));
+    });
+    buckets
+}
+
 /// Comparables by (patent type or `u8::MAX` for any, IPC level, interned key).
-type Buckets = HashMap<(u8, u8, u32), Vec<u32>, foldhash::fast::RandomState>;
+type Buckets = HashMap<(u8, u8, u32), Vec<(f64, u32)>, foldhash::fast::RandomState>;
 
 /// One worker's buffers, reused from patent to patent.
 #[derive(Default)]
@@ -140,19 +199,12 @@ struct Scratch {
 impl Scratch {
     /// Candidates for a patent: the comparables nearest by life in the narrowest IPC bucket of
     /// its own type, widening level by level (then to any type) until `want` are found.
-    fn candidates(
-        &mut self,
-        p: &Patent,
-        life: f64,
-        buckets: &Buckets,
-        comps: &[Comparable],
-        want: usize,
-    ) {
+    fn candidates(&mut self, p: &Patent, life: f64, buckets: &Buckets, want: usize) {
         self.cand.clear();
         for type_key in [p.patent_type as u8, u8::MAX] {
             for (level, key) in levels(&p.ipc) {
                 if let Some(b) = buckets.get(&(type_key, level, key)) {
-                    nearest_by_life(b, comps, life, want, &mut self.cand);
+                    nearest_by_life(b, life, want, &mut self.cand);
                     self.cand.sort_unstable();
                     self.cand.dedup();
                     if self.cand.len() >= want {
@@ -164,19 +216,20 @@ impl Scratch {
     }
 
     /// The candidates at or above the minimum similarity, best first (ties by file order), at
-    /// most `max_comparables` of them.
+    /// most `max_comparables` of them, added to `out`.
     fn best(
         &mut self,
         p: &Patent,
         life: f64,
-        comps: &[Comparable],
+        traits: &[Traits],
         cfg: &crate::model::assumptions::MarketConfig,
-    ) -> Vec<u32> {
+        out: &mut Vec<u32>,
+    ) {
         self.scored.clear();
         self.scored.extend(
             self.cand
                 .iter()
-                .map(|&ci| (similarity(p, life, &comps[ci as usize]), ci))
+                .map(|&ci| (traits[ci as usize].similarity(p, life), ci))
                 .filter(|(s, _)| *s >= cfg.min_similarity),
         );
         let order = |a: &(f64, u32), b: &(f64, u32)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
@@ -186,21 +239,24 @@ impl Scratch {
         }
         self.scored.truncate(keep);
         self.scored.sort_unstable_by(order);
-        self.scored.iter().map(|&(_, ci)| ci).collect()
+        out.extend(self.scored.iter().map(|&(_, ci)| ci));
     }
 }
 
-/// The appraiser's hand selection: comparables marked `exclude` leave, those marked `include`
-/// join (at the end, in the grid's order).
+/// The appraiser's hand selection over one patent's picks (`picks[from..]`): comparables
+/// marked `exclude` leave, those marked `include` join (at the end, in the grid's order).
 fn apply_hand_selection(
     grid: &[crate::valuation::parameters::GridCell],
     by_id: &HashMap<&str, u32>,
     comps: &[Comparable],
-    picks: &mut Vec<u32>,
+    all: &mut Vec<u32>,
+    from: usize,
 ) {
     if grid.is_empty() {
         return;
     }
+    let mut own = all.split_off(from);
+    let picks = &mut own;
     let marked = |ci: u32, f: &GridFactor| {
         grid.iter()
             .any(|g| g.factor == *f && g.value > 0.0 && g.deal_id == comps[ci as usize].deal_id)
@@ -216,6 +272,7 @@ fn apply_hand_selection(
             picks.push(ci);
         }
     }
+    all.append(&mut own);
 }
 
 /// The IPC levels of a symbol present, narrowest first, then "any" (level 4, key 0).
@@ -231,26 +288,26 @@ fn levels(k: &IpcKey) -> impl Iterator<Item = (u8, u32)> {
     .filter(|(_, key)| *key != u32::MAX)
 }
 
-/// Adds to `out` up to `n` comparables of `bucket` (sorted by life) nearest to `life`.
-fn nearest_by_life(bucket: &[u32], comps: &[Comparable], life: f64, n: usize, out: &mut Vec<u32>) {
-    let pos = bucket.partition_point(|&ci| comps[ci as usize].remaining_life < life);
+/// Adds to `out` up to `n` comparables of `bucket` (life and index, sorted by life) nearest to
+/// `life`.
+fn nearest_by_life(bucket: &[(f64, u32)], life: f64, n: usize, out: &mut Vec<u32>) {
+    let pos = bucket.partition_point(|&(l, _)| l < life);
     let (mut lo, mut hi) = (pos, pos);
     let mut taken = 0;
     while taken < n && (lo > 0 || hi < bucket.len()) {
-        let left = (lo > 0).then(|| (life - comps[bucket[lo - 1] as usize].remaining_life).abs());
-        let right =
-            (hi < bucket.len()).then(|| (comps[bucket[hi] as usize].remaining_life - life).abs());
+        let left = (lo > 0).then(|| (life - bucket[lo - 1].0).abs());
+        let right = (hi < bucket.len()).then(|| (bucket[hi].0 - life).abs());
         match (left, right) {
             (Some(l), Some(r)) if l <= r => {
                 lo -= 1;
-                out.push(bucket[lo]);
+                out.push(bucket[lo].1);
             }
             (Some(_), None) => {
                 lo -= 1;
-                out.push(bucket[lo]);
+                out.push(bucket[lo].1);
             }
             _ => {
-                out.push(bucket[hi]);
+                out.push(bucket[hi].1);
                 hi += 1;
             }
         }
@@ -277,13 +334,14 @@ mod tests {
             technical_score: None,
         };
         let comps: Vec<Comparable> = [1.0, 2.0, 4.0, 7.0, 11.0].into_iter().map(mk).collect();
-        let bucket: Vec<u32> = (0..5).collect();
+        let traits: Vec<Traits> = comps.iter().map(Traits::of).collect();
+        let bucket = &buckets(&traits)[&(u8::MAX, 4, 0)];
         let mut out = Vec::new();
-        nearest_by_life(&bucket, &comps, 5.0, 3, &mut out);
+        nearest_by_life(bucket, 5.0, 3, &mut out);
         out.sort();
         assert_eq!(out, vec![1, 2, 3]);
         let mut out = Vec::new();
-        nearest_by_life(&bucket, &comps, 20.0, 10, &mut out);
+        nearest_by_life(bucket, 20.0, 10, &mut out);
         assert_eq!(out.len(), 5);
     }
 }

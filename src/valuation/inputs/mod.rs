@@ -6,6 +6,8 @@ use chrono::NaiveDate;
 use polars::prelude::*;
 use rayon::prelude::*;
 
+mod cost_items;
+
 use super::ValuationError;
 use crate::import::cell::days_to_date;
 use crate::import::{Dataset, Table};
@@ -406,72 +408,6 @@ impl Inputs {
             .map(|s| s.unwrap_or("").to_string())
             .collect();
         Ok(group_index)
-    }
-
-    /// Cost items, grouped by patent (CSR layout) and by asset group.
-    fn read_cost_items(
-        &mut self,
-        c: Option<&Table>,
-        group_index: &FastMap<&str, u32>,
-    ) -> Result<(), ValuationError> {
-        let n = self.patents.len();
-        self.group_cost_items = vec![Vec::new(); self.group_names.len()];
-        let mut per_patent: Vec<Vec<CostItem>> = Vec::new();
-        if let Some(c) = c {
-            per_patent = vec![Vec::new(); n];
-            let patent_of: FastMap<&str, usize> = self
-                .patent_nos
-                .iter()
-                .enumerate()
-                .map(|(i, s)| (s.as_str(), i))
-                .collect();
-            let pnos = strs(c, "patent_no")?;
-            let gnames = strs(c, "asset_group")?;
-            let cats = strs(c, "category")?;
-            let years = i32s(c, "year")?;
-            let amounts = f64s(c, "amount")?;
-            let rows = source_rows(c)?;
-            for i in 0..cats.len() {
-                let row = rows[i];
-                let (Some(cat), Some(year), Some(amount)) = (
-                    cats[i].and_then(CostCategory::from_code),
-                    years[i],
-                    amounts[i],
-                ) else {
-                    return Err(missing(c, row as usize, "category, year or amount"));
-                };
-                let item = CostItem {
-                    category: cat,
-                    year,
-                    amount,
-                    row,
-                };
-                if let Some(no) = pnos[i] {
-                    let idx = patent_of.get(no).ok_or_else(|| ValuationError::Input {
-                        file: c.file.clone(),
-                        row: row as usize,
-                        message: format!("patent \"{no}\" is not in the portfolio"),
-                    })?;
-                    per_patent[*idx].push(item);
-                } else if let Some(g) = gnames[i] {
-                    let gid = group_index.get(g).ok_or_else(|| ValuationError::Input {
-                        file: c.file.clone(),
-                        row: row as usize,
-                        message: format!("asset group \"{g}\" is not in the portfolio"),
-                    })?;
-                    self.group_cost_items[*gid as usize].push(item);
-                }
-            }
-        }
-        self.cost_offsets.reserve(n + 1);
-        self.cost_offsets.push(0);
-        for i in 0..n {
-            if let Some(items) = per_patent.get_mut(i) {
-                self.cost_items.append(items);
-            }
-            self.cost_offsets.push(self.cost_items.len() as u32);
-        }
-        Ok(())
     }
 
     fn read_comparables(&mut self, c: &Table, ipc: &mut IpcInterner) -> Result<(), ValuationError> {
