@@ -5,6 +5,35 @@ use std::sync::Arc;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
+/// Runs `work`; with `PATVAL_TIMINGS` set, prints its wall time on standard error, and on Linux
+/// the processor time the whole process spent meanwhile (what the benchmarks use to tell a
+/// command's or a GUI job's phases apart, and which of them leave a core idle).
+pub fn timed<T>(phase: &str, work: impl FnOnce() -> T) -> T {
+    if std::env::var_os("PATVAL_TIMINGS").is_none() {
+        return work();
+    }
+    let (t, cpu) = (std::time::Instant::now(), process_cpu_seconds());
+    let out = work();
+    let wall = t.elapsed().as_secs_f64();
+    match (cpu, process_cpu_seconds()) {
+        (Some(a), Some(b)) => eprintln!("timing: {phase} {wall:.3} s (processor {:.2} s)", b - a),
+        _ => eprintln!("timing: {phase} {wall:.3} s"),
+    }
+    out
+}
+
+/// User and system time of this process so far, from `/proc/self/stat` (Linux; in the
+/// kernel's clock ticks, taken as the usual 100 a second).
+fn process_cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // The fields after the command name, which is in parentheses and may hold spaces.
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let mut f = rest.split(' ').skip(11);
+    let user: f64 = f.next()?.parse().ok()?;
+    let system: f64 = f.next()?.parse().ok()?;
+    Some((user + system) / 100.0)
+}
+
 /// A cheap, clonable handle: the worker reports into it, the UI reads it and may cancel.
 #[derive(Debug, Clone, Default)]
 pub struct Progress(Arc<Inner>);

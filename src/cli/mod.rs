@@ -236,17 +236,7 @@ fn gen_sample(args: &GenSampleArgs) -> Result<ExitCode, CliError> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Runs `work`; with `PATVAL_TIMINGS` set, prints its wall time on standard error (what the
-/// benchmarks use to tell a command's phases apart).
-pub fn timed<T>(phase: &str, work: impl FnOnce() -> T) -> T {
-    if std::env::var_os("PATVAL_TIMINGS").is_none() {
-        return work();
-    }
-    let t = std::time::Instant::now();
-    let out = work();
-    eprintln!("timing: {phase} {:.3} s", t.elapsed().as_secs_f64());
-    out
-}
+pub use crate::progress::timed;
 
 /// Runs `work` while a progress bar on standard error follows `progress`; draws nothing when
 /// standard error is not a terminal.

@@ -379,7 +379,7 @@ pub fn run(args: &ValueArgs) -> Result<ExitCode, CliError> {
         Ok(v) => v,
         Err(code) => return Ok(code),
     };
-    let titles = dataset.titles();
+    let titles = timed("titles", || dataset.titles());
     let progress = Progress::new();
     let mut traces = Vec::new();
     let trace_ids: Vec<usize> = if args.trace_all {
@@ -445,15 +445,20 @@ pub fn run(args: &ValueArgs) -> Result<ExitCode, CliError> {
         serde_json::to_writer_pretty(&mut stdout, &output)?;
         writeln!(stdout)?;
     } else {
-        print_text(
-            &engine,
-            &valuation,
-            args.unit.into(),
-            &traces,
-            tornado.as_deref(),
-            sim.as_ref(),
-        )?;
+        timed("print", || {
+            print_text(
+                &engine,
+                &valuation,
+                args.unit.into(),
+                &traces,
+                tornado.as_deref(),
+                sim.as_ref(),
+            )
+        })?;
     }
+    // The process ends here: the operating system takes the memory back at once, where
+    // freeing a million patents' records one by one took 0.13 s.
+    std::mem::forget((engine, valuation, dataset, titles));
     Ok(ExitCode::SUCCESS)
 }
 

@@ -88,19 +88,21 @@ pub fn open_files(app: &mut PatvalApp, ctx: &egui::Context, paths: Vec<PathBuf>)
         let opts = ReadOptions::new(a.valuation_date);
         // The files are read side by side (each also splits a large CSV across the cores),
         // then taken in the order given.
-        let read: Vec<_> = paths
-            .par_iter()
-            .filter(|p| !is_toml(p))
-            .map(|p| {
-                let name = p.display().to_string();
-                let r = std::fs::read(p).map(|b| {
-                    let b = Arc::new(b);
-                    let found = import::read_file_tables(&b, &name, &opts, Some(progress));
-                    (b, found)
-                });
-                (name, r)
-            })
-            .collect();
+        let read: Vec<_> = crate::progress::timed("read", || {
+            paths
+                .par_iter()
+                .filter(|p| !is_toml(p))
+                .map(|p| {
+                    let name = p.display().to_string();
+                    let r = std::fs::read(p).map(|b| {
+                        let b = Arc::new(b);
+                        let found = import::read_file_tables(&b, &name, &opts, Some(progress));
+                        (b, found)
+                    });
+                    (name, r)
+                })
+                .collect()
+        });
         for (name, r) in read {
             let (bytes, found) = match r {
                 Ok(x) => x,
@@ -134,7 +136,7 @@ pub fn open_files(app: &mut PatvalApp, ctx: &egui::Context, paths: Vec<PathBuf>)
                 }
             }
         }
-        problems.extend(ds.cross_check());
+        problems.extend(crate::progress::timed("cross-check", || ds.cross_check()));
         Box::new(move |app: &mut PatvalApp, _: &egui::Context| {
             app.data.sources = sources;
             app.data.shown = None;

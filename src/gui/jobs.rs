@@ -36,8 +36,9 @@ impl Jobs {
         let progress = Progress::new();
         let p = progress.clone();
         let ctx = ctx.clone();
+        let name = label.clone();
         std::thread::spawn(move || {
-            let apply = work(&p);
+            let apply = crate::progress::timed(&format!("job {name}"), || work(&p));
             let _ = tx.send(apply);
             ctx.request_repaint();
         });

@@ -304,17 +304,18 @@ impl PatvalApp {
         methods.income &= ds.forecasts.is_some();
         methods.market &= ds.comparables.is_some();
         self.jobs.spawn(ctx, "value".into(), move |p| {
-            let r = Engine::new(&ds, &a, methods, Some(p)).and_then(|e| {
-                let dataset = ds.clone();
-                let v = e.run(Some(p))?;
-                Ok(Valued {
-                    engine: e,
-                    valuation: v,
-                    tornado: std::sync::OnceLock::new(),
-                    assumptions: a,
-                    dataset,
-                })
-            });
+            let r = crate::progress::timed("engine", || Engine::new(&ds, &a, methods, Some(p)))
+                .and_then(|e| {
+                    let dataset = ds.clone();
+                    let v = crate::progress::timed("run", || e.run(Some(p)))?;
+                    Ok(Valued {
+                        engine: e,
+                        valuation: v,
+                        tornado: std::sync::OnceLock::new(),
+                        assumptions: a,
+                        dataset,
+                    })
+                });
             Box::new(move |app: &mut PatvalApp, ctx: &egui::Context| match r {
                 Ok(v) => {
                     let v = Arc::new(v);

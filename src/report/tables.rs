@@ -132,54 +132,77 @@ pub fn csv_of(
 }
 
 /// [`csv_of`] into a writer: rows are made in chunks on every core, a few chunks at a time,
-/// and written in order as each batch is done (the whole file is never held in memory).
+/// and each batch is written in order while the next one is made (the whole file is never
+/// held in memory).
 pub fn write_csv(
-    out: &mut impl std::io::Write,
+    out: &mut (impl std::io::Write + Send),
     e: &Engine,
     valuation: &Valuation,
     titles: &[String],
     lang: ReportLang,
 ) -> Result<(), ReportError> {
-    use rayon::prelude::*;
-    const CHUNK: usize = 16_384;
-    let t = |e: csv::Error| ReportError::Table(e.to_string());
     let io = |e: std::io::Error| ReportError::Table(e.to_string());
     let mut w = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
-    w.write_record(headers(lang)).map_err(t)?;
+    w.write_record(headers(lang))
+        .map_err(|e| ReportError::Table(e.to_string()))?;
     out.write_all(
         &w.into_inner()
             .map_err(|e| ReportError::Table(e.to_string()))?,
     )
     .map_err(io)?;
     let n = valuation.patents.len();
-    let starts: Vec<usize> = (0..n).step_by(CHUNK).collect();
+    let starts: Vec<usize> = (0..n).step_by(CSV_CHUNK).collect();
     let batch = 4 * rayon::current_num_threads();
+    let write = |out: &mut (dyn std::io::Write + Send), made: Vec<Result<Vec<u8>, ReportError>>| {
+        made.into_iter()
+            .try_for_each(|c| out.write_all(&c?).map_err(io))
+    };
+    let mut made = Vec::new();
     for some in starts.chunks(batch) {
-        let chunks: Vec<Result<Vec<u8>, ReportError>> = some
-            .par_iter()
-            .map(|&start| {
-                let mut w = csv::Writer::from_writer(Vec::with_capacity(CHUNK * 200));
-                let mut num = String::new();
-                for i in start..(start + CHUNK).min(n) {
-                    for cell in row(e, valuation, titles, lang, i) {
-                        match cell {
-                            Cell::Text(s) => w.write_field(neutralise(&s).as_bytes()),
-                            Cell::Num(Some(x)) => w.write_field(plain_number(&mut num, x)),
-                            Cell::Num(None) => w.write_field(""),
-                        }
-                        .map_err(t)?;
-                    }
-                    w.write_record(None::<&[u8]>).map_err(t)?;
-                }
-                w.into_inner()
-                    .map_err(|e| ReportError::Table(e.to_string()))
-            })
-            .collect();
-        for c in chunks {
-            out.write_all(&c?).map_err(io)?;
-        }
+        let (next, written) = rayon::join(
+            || csv_chunks(e, valuation, titles, lang, some, n),
+            || write(out, std::mem::take(&mut made)),
+        );
+        written?;
+        made = next;
     }
-    Ok(())
+    write(out, made)
+}
+
+/// Rows per chunk of the per-patent CSV.
+const CSV_CHUNK: usize = 16_384;
+
+/// The CSV text of the chunks of rows starting at `starts`, made on every core.
+fn csv_chunks(
+    e: &Engine,
+    valuation: &Valuation,
+    titles: &[String],
+    lang: ReportLang,
+    starts: &[usize],
+    n: usize,
+) -> Vec<Result<Vec<u8>, ReportError>> {
+    use rayon::prelude::*;
+    let t = |e: csv::Error| ReportError::Table(e.to_string());
+    starts
+        .par_iter()
+        .map(|&start| {
+            let mut w = csv::Writer::from_writer(Vec::with_capacity(CSV_CHUNK * 200));
+            let mut num = String::new();
+            for i in start..(start + CSV_CHUNK).min(n) {
+                for cell in row(e, valuation, titles, lang, i) {
+                    match cell {
+                        Cell::Text(s) => w.write_field(neutralise(&s).as_bytes()),
+                        Cell::Num(Some(x)) => w.write_field(plain_number(&mut num, x)),
+                        Cell::Num(None) => w.write_field(""),
+                    }
+                    .map_err(t)?;
+                }
+                w.write_record(None::<&[u8]>).map_err(t)?;
+            }
+            w.into_inner()
+                .map_err(|e| ReportError::Table(e.to_string()))
+        })
+        .collect()
 }
 
 /// `x` with at most six decimals and no trailing zeros (`0.125`, `12`), written into `buf`:
