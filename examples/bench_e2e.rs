@@ -1,7 +1,8 @@
 //! End-to-end benchmark (issue #14): for generated sets of 10,000, 100,000 and 1,000,000 patents,
 //! what a user waits for through the CLI — `validate` of every table, `value --out results.csv`
-//! (import, valuation, writing) and `save` into a new store — with wall time and peak memory,
-//! next to polars' own CSV read of the same files as text (the floor for reading them).
+//! (its import, valuation and writing timed apart through `PATVAL_TIMINGS`) and `save` into a
+//! new store — with wall time and peak memory, next to polars' own CSV read of the same files
+//! as text (the floor for reading them).
 //!
 //! Run: `cargo build --release && cargo run --release --features polars-csv --example bench_e2e
 //! [-- SIZES…]`, e.g. `-- 10000 100000`. Prints the figures; not a timed test. Without
@@ -12,7 +13,7 @@ mod common;
 
 use std::path::Path;
 
-use common::run;
+use common::run_with_phases;
 
 const TABLES: [&str; 4] = [
     "portfolio.csv",
@@ -108,11 +109,38 @@ fn main() {
             ("save", save),
         ] {
             let args: Vec<&str> = args.iter().map(String::as_str).collect();
-            let (secs, peak, _) = run(&args);
+            let (secs, peak, _, phases) = run_with_phases(&args);
             let peak = peak.map_or_else(String::new, |p| format!(", peak {p:.0} MB"));
             let ratio =
                 floor.map_or_else(String::new, |f| format!(" ({:.1}× polars' read)", secs / f));
-            println!("  {what:<12} {secs:>7.2} s{ratio}{peak}");
+            println!(
+                "  {what:<12} {secs:>7.2} s{ratio}{peak}{}",
+                split(&phases, floor)
+            );
         }
     }
+}
+
+/// A `value` run's phases as the user meets them: import (reading and cross-checking the
+/// files), value (building and running the engine), write; empty for other commands.
+fn split(phases: &[(String, f64)], floor: Option<f64>) -> String {
+    let sum = |names: &[&str]| -> f64 {
+        phases
+            .iter()
+            .filter(|(n, _)| names.contains(&n.as_str()))
+            .map(|(_, s)| s)
+            .sum()
+    };
+    if !phases.iter().any(|(n, _)| n == "write") {
+        return String::new();
+    }
+    let import = sum(&["read", "cross-check"]);
+    let ratio = floor.map_or_else(String::new, |f| {
+        format!(", {:.1}× polars' read", import / f)
+    });
+    format!(
+        ": import {import:.2} s{ratio} · value {:.2} s · write {:.2} s",
+        sum(&["engine", "run"]),
+        sum(&["write"]),
+    )
 }

@@ -43,6 +43,13 @@ pub fn patval() -> PathBuf {
 
 /// Runs the CLI; returns wall seconds and peak resident memory in MB when measurable.
 pub fn run(args: &[&str]) -> (f64, Option<f64>, String) {
+    let (secs, peak, stdout, _) = run_with_phases(args);
+    (secs, peak, stdout)
+}
+
+/// [`run`] with `PATVAL_TIMINGS` set; also returns the phases the command printed (name,
+/// seconds), in order.
+pub fn run_with_phases(args: &[&str]) -> (f64, Option<f64>, String, Vec<(String, f64)>) {
     let timer = Path::new("/usr/bin/time");
     let mut cmd = if timer.exists() {
         let mut c = Command::new(timer);
@@ -51,6 +58,7 @@ pub fn run(args: &[&str]) -> (f64, Option<f64>, String) {
     } else {
         Command::new(patval())
     };
+    cmd.env("PATVAL_TIMINGS", "1");
     let t = Instant::now();
     let out = cmd.args(args).output().expect("run patval");
     let secs = t.elapsed().as_secs_f64();
@@ -61,5 +69,20 @@ pub fn run(args: &[&str]) -> (f64, Option<f64>, String) {
         .find_map(|l| l.strip_prefix("peak-kb:"))
         .and_then(|k| k.trim().parse::<f64>().ok())
         .map(|kb| kb / 1024.0);
-    (secs, peak, String::from_utf8_lossy(&out.stdout).to_string())
+    // "timing: read 1.061 s (processor 2.04 s)"
+    let phases = stderr
+        .lines()
+        .filter_map(|l| l.strip_prefix("timing: "))
+        .filter_map(|l| {
+            let head = l.split(" s (").next()?.trim_end_matches(" s");
+            let (name, secs) = head.rsplit_once(' ')?;
+            Some((name.to_string(), secs.parse().ok()?))
+        })
+        .collect();
+    (
+        secs,
+        peak,
+        String::from_utf8_lossy(&out.stdout).to_string(),
+        phases,
+    )
 }

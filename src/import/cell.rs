@@ -244,11 +244,13 @@ pub fn normalize_patent_no(s: &str) -> String {
     if s.is_ascii() {
         // Byte by byte (what the general path gives for ASCII: `char::is_whitespace` of an
         // ASCII byte is these six).
-        return s
-            .bytes()
-            .filter(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r'))
-            .map(|b| char::from(b.to_ascii_uppercase()))
-            .collect();
+        let mut out = String::with_capacity(s.len());
+        for b in s.bytes() {
+            if !matches!(b, b' ' | b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r') {
+                out.push(char::from(b.to_ascii_uppercase()));
+            }
+        }
+        return out;
     }
     s.chars()
         .filter(|c| !c.is_whitespace())

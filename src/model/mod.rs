@@ -38,6 +38,15 @@ pub(crate) fn label_key(s: &str) -> String {
         .collect()
 }
 
+/// Whether `label` normalises to `key` (a [`label_key`]), without building its key.
+pub(crate) fn label_matches(key: &str, label: &str) -> bool {
+    label
+        .chars()
+        .filter(|c| !c.is_whitespace() && !matches!(c, '_' | '-' | '.'))
+        .flat_map(char::to_lowercase)
+        .eq(key.chars())
+}
+
 /// Defines a closed set of labels that parse from English or Chinese text.
 macro_rules! labelled_enum {
     ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident => ($code:literal, $en:literal, $zh:literal, [$($alias:literal),*])),+ $(,)? }) => {
@@ -64,19 +73,19 @@ macro_rules! labelled_enum {
 
             /// Parses a code, an English or a Chinese label or one of the documented aliases.
             pub fn parse(text: &str) -> Option<Self> {
-                // Fast path: the text is a code or a label exactly, as in a file patval wrote or
-                // a cell picked from the template's list (no allocation per cell).
+                // Fast path: the text is a code, a label or an alias exactly, as in a file patval
+                // wrote or a cell picked from the template's list (no allocation per cell).
                 $(
-                    if text == $code || text == $en || text == $zh {
+                    if text == $code || text == $en || text == $zh $(|| text == $alias)* {
                         return Some($name::$variant);
                     }
                 )+
                 let key = $crate::model::label_key(text);
                 $(
-                    if key == $crate::model::label_key($code)
-                        || key == $crate::model::label_key($en)
-                        || key == $crate::model::label_key($zh)
-                        $(|| key == $crate::model::label_key($alias))* {
+                    if $crate::model::label_matches(&key, $code)
+                        || $crate::model::label_matches(&key, $en)
+                        || $crate::model::label_matches(&key, $zh)
+                        $(|| $crate::model::label_matches(&key, $alias))* {
                         return Some($name::$variant);
                     }
                 )+
@@ -245,5 +254,43 @@ mod tests {
         check(CostCategory::ALL, CostCategory::parse, |v| {
             [v.code(), v.label_en(), v.label_zh()]
         });
+    }
+
+    #[test]
+    fn a_label_matches_a_key_exactly_when_their_keys_are_equal() {
+        let texts = [
+            "granted",
+            "Granted",
+            "in force",
+            "In-Force",
+            "in_force.",
+            "有效",
+            "未缴年费终止",
+            "utility model",
+            "UtilityModel",
+            "İnvention",
+            "i̇nvention",
+            "",
+            " ",
+            "-_.",
+            "ß",
+            "SS",
+        ];
+        for a in texts {
+            let key = label_key(a);
+            for b in texts {
+                assert_eq!(
+                    label_matches(&key, b),
+                    key == label_key(b),
+                    "{a:?} against {b:?}"
+                );
+            }
+        }
+        assert_eq!(LegalStatus::parse(" Ex-pired"), Some(LegalStatus::Lapsed));
+        assert_eq!(
+            LegalStatus::parse("未缴年费终止"),
+            Some(LegalStatus::Lapsed)
+        );
+        assert_eq!(LegalStatus::parse("lapsed?"), None);
     }
 }

@@ -21,7 +21,7 @@ use crate::import::Dataset;
 use crate::model::assumptions::{Allocation, SharePosition};
 use crate::model::parameters::{ParamScope, ParameterSet};
 use crate::model::{Assumptions, LegalStatus};
-use crate::progress::Progress;
+use crate::progress::{Progress, timed};
 
 impl Engine {
     /// Prepares a valuation of the data set.
@@ -49,7 +49,7 @@ impl Engine {
             return Err(ValuationError::NoMethod);
         }
         let mut ipc = IpcInterner::default();
-        let inputs = Inputs::from_dataset(ds, &mut ipc)?;
+        let inputs = timed("engine inputs", || Inputs::from_dataset(ds, &mut ipc))?;
         Self::assemble(inputs, assumptions, methods, Resolver::new(set), progress)
     }
 
@@ -77,21 +77,23 @@ impl Engine {
         progress: Option<&Progress>,
     ) -> Result<Self, ValuationError> {
         let group_of: Vec<u32> = inputs.patents.iter().map(|p| p.group_name).collect();
-        let params = ParamTable::build(
-            &resolver,
-            a,
-            &inputs.group_names,
-            &group_of,
-            &inputs.patent_nos,
-        );
+        let params = timed("engine parameters", || {
+            ParamTable::build(
+                &resolver,
+                a,
+                &inputs.group_names,
+                &group_of,
+                &inputs.patent_nos,
+            )
+        });
         if let Some(p) = progress {
             p.start("scoring patents", inputs.patents.len() as u64);
         }
-        let partial = score_all(&inputs, a, &params);
+        let partial = timed("engine scores", || score_all(&inputs, a, &params));
         if progress.is_some_and(Progress::is_cancelled) {
             return Err(ValuationError::Cancelled);
         }
-        let base = base_all(&inputs, a, &params, &partial);
+        let base = timed("engine bases", || base_all(&inputs, a, &params, &partial));
         let mut engine = Engine {
             assumptions: a.clone(),
             methods,
@@ -113,16 +115,20 @@ impl Engine {
             .map(|y| engine.index_of(y))
             .collect();
         if methods.cost {
-            engine.cost_base = (0..engine.len())
-                .into_par_iter()
-                .map(|i| cost::restate(&engine, i, None))
-                .collect();
+            engine.cost_base = timed("engine cost", || {
+                (0..engine.len())
+                    .into_par_iter()
+                    .map(|i| cost::restate(&engine, i, None))
+                    .collect()
+            });
         }
         if methods.market {
             if let Some(p) = progress {
                 p.start("selecting comparables", engine.inputs.patents.len() as u64);
             }
-            engine.market = market::Selection::build(&engine, progress)?;
+            engine.market = timed("engine market", || {
+                market::Selection::build(&engine, progress)
+            })?;
         }
         Ok(engine)
     }
@@ -194,7 +200,7 @@ fn base_all(
     }
     let s = &a.share_rate;
     partial
-        .iter()
+        .par_iter()
         .enumerate()
         .map(|(i, &(life, score, discount))| {
             let p = &inputs.patents[i];

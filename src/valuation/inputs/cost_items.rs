@@ -21,13 +21,17 @@ impl Inputs {
         let Some(c) = c else {
             return Ok(());
         };
-        let patent_of: FastMap<&str, u32> = self
-            .patent_nos
-            .iter()
-            .enumerate()
-            .map(|(i, s)| (s.as_str(), i as u32))
-            .collect();
-        let cols = CostColumns::of(c)?;
+        let (patent_of, cols) = rayon::join(
+            || -> FastMap<&str, u32> {
+                self.patent_nos
+                    .iter()
+                    .enumerate()
+                    .map(|(i, s)| (s.as_str(), i as u32))
+                    .collect()
+            },
+            || CostColumns::of(c),
+        );
+        let cols = cols?;
         // Each row's item and where it goes, looked up on every core; a row that cannot be
         // read is met again below, in row order, for its message.
         let slots: Vec<Slot> = (0..cols.cats.len())

@@ -12,6 +12,7 @@ use super::ValuationError;
 use crate::import::cell::days_to_date;
 use crate::import::{Dataset, Table};
 use crate::model::{CostCategory, DealKind, LegalStatus, PatentType};
+use crate::progress::timed;
 
 /// An IPC symbol cut at each level, as interned ids (`u32::MAX` when the level is missing):
 /// section `H`, class `H04`, subclass `H04L`, main group `H04L9`.
@@ -299,10 +300,14 @@ impl Inputs {
             Some(f) => inputs.read_forecasts(f)?,
             None => FastMap::default(),
         };
-        let group_index = inputs.read_patents(p, &forecast_index, ipc)?;
-        inputs.read_cost_items(ds.cost_items.as_ref(), &group_index)?;
+        let group_index = timed("inputs patents", || {
+            inputs.read_patents(p, &forecast_index, ipc)
+        })?;
+        timed("inputs cost items", || {
+            inputs.read_cost_items(ds.cost_items.as_ref(), &group_index)
+        })?;
         if let Some(c) = &ds.comparables {
-            inputs.read_comparables(c, ipc)?;
+            timed("inputs comparables", || inputs.read_comparables(c, ipc))?;
         }
         Ok(inputs)
     }
