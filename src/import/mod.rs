@@ -121,7 +121,7 @@ pub fn read_table(
     progress: Option<&Progress>,
 ) -> Result<Table, ImportError> {
     let file = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| {
+    let bytes = crate::progress::timed("file bytes", || std::fs::read(path)).map_err(|e| {
         ImportError::single(Problem::file_error(
             &file,
             format!("cannot read the file: {e}"),

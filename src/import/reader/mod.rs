@@ -360,8 +360,10 @@ fn finish(
         return Err(problems);
     };
     // One chunk per column, whatever the number of runs: later look-ups by row stay direct.
-    df.rechunk_mut_par();
-    frame::check_duplicates(kind, &df, key_hashes, &cols, file, &mut problems);
+    crate::progress::timed("rechunk", || df.rechunk_mut_par());
+    crate::progress::timed("duplicates", || {
+        frame::check_duplicates(kind, &df, key_hashes, &cols, file, &mut problems)
+    });
     if problems.has_errors() {
         Err(problems)
     } else {

@@ -28,15 +28,15 @@ pub fn read_text_split(
 ) -> Result<ReadOk, Problems> {
     let delimiter = sniff_delimiter(text);
     let starts = if text.len() >= min_bytes && threads > 1 {
-        record_starts(text, delimiter, threads)
+        crate::progress::timed("split", || record_starts(text, delimiter, threads))
     } else {
-        vec![0]
+        vec![(0, 1)]
     };
-    let ends = starts.iter().skip(1).copied().chain([text.len()]);
-    let mut runs = starts.iter().zip(ends).map(|(&s, e)| {
-        let line = 1 + text.as_bytes()[..s].iter().filter(|&&b| b == b'\n').count();
-        CsvSource::run(&text[s..e], delimiter, s as u64, line)
-    });
+    let ends = starts.iter().skip(1).map(|&(s, _)| s).chain([text.len()]);
+    let mut runs = starts
+        .iter()
+        .zip(ends)
+        .map(|(&(s, line), e)| CsvSource::run(&text[s..e], delimiter, s as u64, line));
     // The first run starts at 0: there is always one.
     let first = runs.next().unwrap_or_else(|| CsvSource::new(text));
     read_runs(kind, first, runs, file, opts, progress, text.len() as u64).0
@@ -72,18 +72,23 @@ pub fn read_runs<S: RecordSource + Send>(
         progress,
     };
     let cancelled = || progress.is_some_and(Progress::is_cancelled);
-    let mut runs: Vec<_> = std::iter::once(first)
-        .chain(rest)
-        .enumerate()
-        .par_bridge()
-        .map(|(i, mut src)| {
-            let mut part = Part::new(kind, src.size_hint());
-            let mut found = Problems::new(opts.max_problems);
-            let done = !cancelled() && read_part(&ctx, &mut src, &layout, &mut part, &mut found);
-            (i, src, part, found, done)
-        })
-        .collect();
-    runs.sort_unstable_by_key(|r| r.0);
+    let t = crate::progress::timed("runs", || {
+        let mut runs: Vec<_> = std::iter::once(first)
+            .chain(rest)
+            .enumerate()
+            .par_bridge()
+            .map(|(i, mut src)| {
+                let mut part = Part::new(kind, src.size_hint());
+                let mut found = Problems::new(opts.max_problems);
+                let done =
+                    !cancelled() && read_part(&ctx, &mut src, &layout, &mut part, &mut found);
+                (i, src, part, found, done)
+            })
+            .collect();
+        runs.sort_unstable_by_key(|r| r.0);
+        runs
+    });
+    let runs = t;
     let noun = runs.first().map_or("file", |r| r.1.noun());
     let (mut parts, mut sources, mut done) = (Vec::new(), Vec::new(), true);
     for (_, src, part, found, ok) in runs {
@@ -101,20 +106,22 @@ pub fn read_runs<S: RecordSource + Send>(
     if let Some(p) = progress {
         p.set(total);
     }
-    (finish(kind, noun, parts, cols, file, problems), sources)
+    let frame = crate::progress::timed("frame", || finish(kind, noun, parts, cols, file, problems));
+    (frame, sources)
 }
 
-/// Byte offsets where records start that cut `text` after its header into about `parts` runs
-/// of equal size (the first is 0).
-fn record_starts(text: &str, delimiter: u8, parts: usize) -> Vec<usize> {
+/// Byte offsets where records start, with the 1-based lines they start on, that cut `text`
+/// after its header into about `parts` runs of equal size (the first is (0, 1)).
+fn record_starts(text: &str, delimiter: u8, parts: usize) -> Vec<(usize, usize)> {
     let mut reader = csv_reader(text.as_bytes(), delimiter);
     let mut record = csv::ByteRecord::new();
-    let mut starts = vec![0];
+    let mut starts = vec![(0, 1)];
     let mut next = 1;
     while next < parts && reader.read_byte_record(&mut record).unwrap_or(false) {
-        let at = record.position().map_or(0, |p| p.byte() as usize);
-        if at >= text.len() * next / parts && at > 0 {
-            starts.push(at);
+        let Some(at) = record.position() else { break };
+        let byte = at.byte() as usize;
+        if byte >= text.len() * next / parts && byte > 0 {
+            starts.push((byte, at.line() as usize));
             next += 1;
         }
     }
@@ -194,12 +201,12 @@ mod tests {
     fn runs_start_at_records_not_inside_quotes() {
         let t = "a,b\n1,\"x\ny\nz\"\n2,3\n4,5\n";
         let starts = record_starts(t, b',', 4);
-        for s in &starts[1..] {
-            assert!(t[..*s].ends_with('\n'), "{s}");
-            assert!(
-                !t[..*s].ends_with("x\n") && !t[..*s].ends_with("y\n"),
-                "{s}"
-            );
+        assert_eq!(starts[0], (0, 1));
+        for &(s, line) in &starts[1..] {
+            assert!(t[..s].ends_with('\n'), "{s}");
+            assert!(!t[..s].ends_with("x\n") && !t[..s].ends_with("y\n"), "{s}");
+            // The line a run starts on counts the line breaks inside quotes before it.
+            assert_eq!(line, 1 + t[..s].matches('\n').count(), "{s}");
         }
     }
 }
