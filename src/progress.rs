@@ -27,7 +27,7 @@ pub fn timed<T>(phase: &str, work: impl FnOnce() -> T) -> T {
 fn process_cpu_seconds() -> Option<f64> {
     let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
     // The fields after the command name, which is in parentheses and may hold spaces.
-    let rest = &stat[stat.rfind(')')? + 2..];
+    let rest = stat.get(stat.rfind(')')? + 2..)?;
     let mut f = rest.split(' ').skip(11);
     let user: f64 = f.next()?.parse().ok()?;
     let system: f64 = f.next()?.parse().ok()?;

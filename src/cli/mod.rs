@@ -236,8 +236,6 @@ fn gen_sample(args: &GenSampleArgs) -> Result<ExitCode, CliError> {
     Ok(ExitCode::SUCCESS)
 }
 
-pub use crate::progress::timed;
-
 /// Runs `work` while a progress bar on standard error follows `progress`; draws nothing when
 /// standard error is not a terminal.
 pub fn with_progress_bar<T>(progress: &Progress, work: impl FnOnce() -> T) -> T {

@@ -1,6 +1,6 @@
 //! `patval validate`: check input files and report every problem.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use serde::Serialize;
@@ -38,11 +38,6 @@ struct Report {
     cross_check: Vec<Problem>,
 }
 
-fn is_toml(p: &Path) -> bool {
-    p.extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("toml"))
-}
-
 pub fn run(args: &ValidateArgs) -> Result<ExitCode, CliError> {
     let mut reports = Vec::new();
     // Assumptions first: their valuation date bounds the CSVs' dates.
@@ -54,7 +49,7 @@ pub fn run(args: &ValidateArgs) -> Result<ExitCode, CliError> {
             args.files
                 .iter()
                 .map(|p| p.as_path())
-                .filter(|p| is_toml(p)),
+                .filter(|p| import::is_toml(p)),
         )
         .collect();
     let mut assumptions: Option<Assumptions> = None;
@@ -100,23 +95,15 @@ pub fn run(args: &ValidateArgs) -> Result<ExitCode, CliError> {
     };
     let mut dataset = Dataset::default();
     let progress = Progress::new();
-    // The files are read side by side (each also splits a large CSV across the cores), then
-    // reported in the order given.
-    let read: Vec<_> = with_progress_bar(&progress, || {
-        use rayon::prelude::*;
-        args.files
-            .par_iter()
-            .filter(|p| !is_toml(p))
-            .map(|path| {
-                let file = path.display().to_string();
-                let found = std::fs::read(path).map(|b| {
-                    let b = std::sync::Arc::new(b);
-                    let found = import::read_file_tables(&b, &file, &opts, Some(&progress));
-                    (b, found)
-                });
-                (file, found)
-            })
-            .collect()
+    // The files are read side by side, then reported in the order given.
+    let tables: Vec<&Path> = args
+        .files
+        .iter()
+        .map(PathBuf::as_path)
+        .filter(|p| !import::is_toml(p))
+        .collect();
+    let read = with_progress_bar(&progress, || {
+        import::read_files(&tables, &opts, Some(&progress))
     });
     for (file, found) in read {
         let (bytes, found) = match found {

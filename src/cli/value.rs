@@ -7,11 +7,11 @@ use std::process::ExitCode;
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::{CliError, timed, with_progress_bar};
+use super::{CliError, with_progress_bar};
 use crate::import::{self, Dataset, Problem, ReadOptions, TableKind};
 use crate::model::Assumptions;
 use crate::model::money::{MoneyUnit, format_money};
-use crate::progress::Progress;
+use crate::progress::{Progress, timed};
 use crate::valuation::sensitivity::{self, Bar};
 use crate::valuation::simulation::{self, Simulation};
 use crate::valuation::trace::PatentTrace;

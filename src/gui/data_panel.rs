@@ -6,7 +6,6 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use eframe::egui;
-use rayon::prelude::*;
 
 use super::{PatvalApp, tr};
 use crate::import::{self, Dataset, Problem, ReadOptions, TableKind};
@@ -68,7 +67,7 @@ pub fn open_files(app: &mut PatvalApp, ctx: &egui::Context, paths: Vec<PathBuf>)
             }
         }
         // Assumptions first: their valuation date bounds the tables' dates.
-        for p in paths.iter().filter(|p| is_toml(p) && !is_case(p)) {
+        for p in paths.iter().filter(|p| import::is_toml(p) && !is_case(p)) {
             match crate::import::load_assumptions(p) {
                 Ok(a) => {
                     ds.assumptions = Some(a);
@@ -86,22 +85,14 @@ pub fn open_files(app: &mut PatvalApp, ctx: &egui::Context, paths: Vec<PathBuf>)
             .unwrap_or_else(|| Assumptions::with_date(chrono::Local::now().date_naive()));
         ds.assumptions = Some(a.clone());
         let opts = ReadOptions::new(a.valuation_date);
-        // The files are read side by side (each also splits a large CSV across the cores),
-        // then taken in the order given.
-        let read: Vec<_> = crate::progress::timed("read", || {
-            paths
-                .par_iter()
-                .filter(|p| !is_toml(p))
-                .map(|p| {
-                    let name = p.display().to_string();
-                    let r = std::fs::read(p).map(|b| {
-                        let b = Arc::new(b);
-                        let found = import::read_file_tables(&b, &name, &opts, Some(progress));
-                        (b, found)
-                    });
-                    (name, r)
-                })
-                .collect()
+        // The files are read side by side, then taken in the order given.
+        let tables: Vec<&Path> = paths
+            .iter()
+            .map(PathBuf::as_path)
+            .filter(|p| !import::is_toml(p))
+            .collect();
+        let read = crate::progress::timed("read", || {
+            import::read_files(&tables, &opts, Some(progress))
         });
         for (name, r) in read {
             let (bytes, found) = match r {
@@ -178,11 +169,6 @@ fn expand_folders(paths: Vec<PathBuf>) -> Vec<PathBuf> {
 fn is_case(p: &Path) -> bool {
     p.file_name()
         .is_some_and(|n| n.eq_ignore_ascii_case(crate::import::CASE_FILE))
-}
-
-fn is_toml(p: &Path) -> bool {
-    p.extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("toml"))
 }
 
 /// What a table was read from: a text file's encoding, or a workbook's sheet.

@@ -297,7 +297,7 @@ fn revoke_confirm(
         let l = lang.pick("吊销原因", "Reason");
         field(ui, l, &mut app.experts.revoke_reason, false);
         let reason = app.experts.revoke_reason.trim().to_string();
-        let ok = !reason.is_empty() && !author.is_empty();
+        let ok = !reason.is_empty() && !no_author;
         let confirm = egui::Button::new(lang.pick("确认吊销", "Confirm revocation"));
         if ui.add_enabled(ok, confirm).clicked() {
             app.experts.revoking = None;

@@ -238,6 +238,41 @@ fn table_of_workbook(
     }
 }
 
+/// Whether a file is TOML (assumptions or case facts) rather than a table file.
+pub fn is_toml(p: &Path) -> bool {
+    p.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("toml"))
+}
+
+/// One file as [`read_files`] gives it: its name for messages, and its bytes with every table
+/// it holds, or why it could not be read.
+pub type FileRead = (
+    String,
+    std::io::Result<(Arc<Vec<u8>>, workbook::WorkbookTables)>,
+);
+
+/// Reads files side by side (each also splits a large CSV across the cores) with
+/// [`read_file_tables`]; the results come in the order given.
+pub fn read_files(
+    paths: &[&Path],
+    opts: &ReadOptions,
+    progress: Option<&Progress>,
+) -> Vec<FileRead> {
+    use rayon::prelude::*;
+    paths
+        .par_iter()
+        .map(|path| {
+            let file = path.display().to_string();
+            let read = std::fs::read(path).map(|b| {
+                let b = Arc::new(b);
+                let tables = read_file_tables(&b, &file, opts, progress);
+                (b, tables)
+            });
+            (file, read)
+        })
+        .collect()
+}
+
 /// Every table one input file holds: a CSV file one (its kind told by its header), a workbook
 /// one per recognised sheet.
 pub fn read_file_tables(

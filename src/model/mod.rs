@@ -32,19 +32,19 @@ pub(crate) fn toml_error(text: &str, e: &toml::de::Error) -> String {
 
 /// Normalises a label for matching: lower case, no white space, no `_`, `-` or `.`.
 pub(crate) fn label_key(s: &str) -> String {
-    s.chars()
-        .filter(|c| !c.is_whitespace() && !matches!(c, '_' | '-' | '.'))
-        .flat_map(char::to_lowercase)
-        .collect()
+    label_chars(s).collect()
 }
 
 /// Whether `label` normalises to `key` (a [`label_key`]), without building its key.
 pub(crate) fn label_matches(key: &str, label: &str) -> bool {
-    label
-        .chars()
+    label_chars(label).eq(key.chars())
+}
+
+/// The characters of `s`'s [`label_key`].
+fn label_chars(s: &str) -> impl Iterator<Item = char> + '_ {
+    s.chars()
         .filter(|c| !c.is_whitespace() && !matches!(c, '_' | '-' | '.'))
         .flat_map(char::to_lowercase)
-        .eq(key.chars())
 }
 
 /// Defines a closed set of labels that parse from English or Chinese text.

@@ -72,7 +72,7 @@ pub fn read_runs<S: RecordSource + Send>(
         progress,
     };
     let cancelled = || progress.is_some_and(Progress::is_cancelled);
-    let t = crate::progress::timed("runs", || {
+    let runs = crate::progress::timed("runs", || {
         let mut runs: Vec<_> = std::iter::once(first)
             .chain(rest)
             .enumerate()
@@ -88,7 +88,6 @@ pub fn read_runs<S: RecordSource + Send>(
         runs.sort_unstable_by_key(|r| r.0);
         runs
     });
-    let runs = t;
     let noun = runs.first().map_or("file", |r| r.1.noun());
     let (mut parts, mut sources, mut done) = (Vec::new(), Vec::new(), true);
     for (_, src, part, found, ok) in runs {

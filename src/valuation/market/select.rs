@@ -255,8 +255,7 @@ fn apply_hand_selection(
     if grid.is_empty() {
         return;
     }
-    let mut own = all.split_off(from);
-    let picks = &mut own;
+    let mut picks = all.split_off(from);
     let marked = |ci: u32, f: &GridFactor| {
         grid.iter()
             .any(|g| g.factor == *f && g.value > 0.0 && g.deal_id == comps[ci as usize].deal_id)
@@ -272,7 +271,7 @@ fn apply_hand_selection(
             picks.push(ci);
         }
     }
-    all.append(&mut own);
+    all.append(&mut picks);
 }
 
 /// The IPC levels of a symbol present, narrowest first, then "any" (level 4, key 0).
