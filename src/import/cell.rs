@@ -14,13 +14,7 @@ pub fn normalize(raw: &str) -> Cow<'_, str> {
     if raw.is_ascii() {
         return Cow::Borrowed(raw.trim());
     }
-    let needs_map = raw.chars().any(|c| {
-        matches!(
-            c,
-            '\u{FF01}'..='\u{FF5E}' | '\u{3000}' | '\u{00A0}' | '\u{FFE5}'
-        )
-    });
-    if !needs_map {
+    if !has_wide_form(raw) {
         return Cow::Borrowed(raw.trim());
     }
     let mapped: String = raw
@@ -33,6 +27,26 @@ pub fn normalize(raw: &str) -> Cow<'_, str> {
         })
         .collect();
     Cow::Owned(mapped.trim().to_string())
+}
+
+/// Whether `raw` holds a character [`normalize`] maps: a full-width ASCII form (U+FF01–U+FF5E),
+/// an ideographic or no-break space, or a full-width yen sign. Looked for by their UTF-8 lead
+/// bytes (0xEF, 0xE3, 0xC2 never continue a character), so Chinese text is not decoded.
+fn has_wide_form(raw: &str) -> bool {
+    let b = raw.as_bytes();
+    memchr::memchr3_iter(0xEF, 0xE3, 0xC2, b).any(|i| {
+        let next = (b.get(i + 1).copied(), b.get(i + 2).copied());
+        match b[i] {
+            0xEF => matches!(
+                next,
+                (Some(0xBC), Some(0x81..=0xBF))
+                    | (Some(0xBD), Some(0x80..=0x9E))
+                    | (Some(0xBF), Some(0xA5))
+            ),
+            0xE3 => next == (Some(0x80), Some(0x80)),
+            _ => next.0 == Some(0xA0),
+        }
+    })
 }
 
 /// A plain decimal number: optional sign, digits with optional `,` thousands grouping, optional
@@ -353,6 +367,27 @@ mod period_tests {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn wide_forms_are_found_by_their_bytes_as_by_their_characters() {
+        let mapped = |c: char| {
+            matches!(
+                c,
+                '\u{FF01}'..='\u{FF5E}' | '\u{3000}' | '\u{00A0}' | '\u{FFE5}'
+            )
+        };
+        let probes = (0x80..0x800)
+            .chain(0x2FF0..0x3010)
+            .chain(0xFEF0..0x10000)
+            .chain(0x1F600..0x1F610)
+            .filter_map(char::from_u32);
+        for c in probes {
+            for s in [format!("{c}"), format!("专利{c}号"), format!("a{c}")] {
+                assert_eq!(has_wide_form(&s), mapped(c), "U+{:04X}", c as u32);
+            }
+        }
+        assert!(!has_wide_form("一种基于毫米波雷达的电量估算方法"));
+    }
 
     #[test]
     fn full_width_is_folded() {

@@ -12,6 +12,7 @@ mod header;
 mod parse;
 mod source;
 mod split;
+mod text;
 
 use std::hash::{BuildHasher, Hasher};
 
@@ -24,8 +25,9 @@ use super::row::{RowCtx, Val};
 use super::schema::{Kind, TableKind};
 use crate::progress::Progress;
 use frame::Builder;
-pub use source::{CsvSource, RecordSource, csv_reader, sniff_delimiter};
+pub use source::{RecordBuf, RecordSource, csv_reader, sniff_delimiter};
 pub use split::read_runs;
+pub use text::CsvSource;
 
 /// For each column of a table's spec: its index and header in the file, if present.
 pub type SourceColumns = Vec<Option<(usize, String)>>;
@@ -85,9 +87,9 @@ struct Layout<'h> {
 }
 
 /// The header row, matched to the table's columns; `None` (with the problems) when it is bad.
-fn read_header_of(
+fn read_header_of<'t>(
     kind: TableKind,
-    src: &mut dyn RecordSource,
+    src: &mut dyn RecordSource<'t>,
     file: &str,
     problems: &mut Problems,
 ) -> Option<Vec<HeaderCell>> {
@@ -169,18 +171,20 @@ impl Part {
 }
 
 /// Reads every record of `src` into `part`. Returns false when the user cancelled.
-fn read_part(
+fn read_part<'t>(
     ctx: &ReadCtx<'_>,
-    src: &mut dyn RecordSource,
+    src: &mut dyn RecordSource<'t>,
     layout: &Layout<'_>,
     part: &mut Part,
     problems: &mut Problems,
 ) -> bool {
     let (kind, file) = (ctx.kind, ctx.file);
-    let mut record = csv::StringRecord::new();
+    let mut record = RecordBuf::new();
+    // One list of values for every row: it is emptied and lent to the next row's cells.
+    let mut spare: Vec<Val<'static>> = Vec::with_capacity(layout.cols.len());
     let mut n = 0usize;
     loop {
-        let row = match src.next_record(&mut record) {
+        let row = match src.next_fields(&mut record) {
             Ok(Some(row)) => row,
             Ok(None) => break,
             Err(mut p) => {
@@ -205,7 +209,7 @@ fn read_part(
         if !check_width(&record, layout.header, file, row, problems) {
             continue;
         }
-        let mut vals: Vec<Val<'_>> = Vec::with_capacity(layout.cols.len());
+        let mut vals = relend(std::mem::take(&mut spare));
         let (row_ok, key_unread) = parse_record(
             kind,
             &record,
@@ -239,15 +243,23 @@ fn read_part(
             b.push(v);
         }
         part.rows.push(row as u32);
+        spare = relend(vals);
     }
     true
+}
+
+/// Empties a list of values and gives its memory back for values of another life (the
+/// collection reuses the allocation: the element type's size and alignment do not change).
+fn relend<'b>(mut vals: Vec<Val<'_>>) -> Vec<Val<'b>> {
+    vals.clear();
+    vals.into_iter().map(|_| Val::Null).collect()
 }
 
 /// Parses every spec column of one record into `vals`. Returns whether the row is clean, and
 /// whether a key cell could not be read (such a row repeats no other).
 fn parse_record<'r>(
     kind: TableKind,
-    record: &'r csv::StringRecord,
+    record: &'r RecordBuf<'_>,
     unreadable: &[(usize, String)],
     layout: &Layout<'_>,
     (file, row): (&str, usize),
@@ -374,7 +386,7 @@ fn finish(
 /// Checks a record's field count against the header. Short rows are fine when only blank-header
 /// columns are missing; long rows when the extra fields are blank (Excel pads with commas).
 fn check_width(
-    record: &csv::StringRecord,
+    record: &RecordBuf<'_>,
     header: &[HeaderCell],
     file: &str,
     row: usize,

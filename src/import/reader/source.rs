@@ -1,17 +1,35 @@
 //! Where a table's records come from. The reader's loop is the same for every source; a source
-//! only splits records and says which row each starts on. [`CsvSource`] reads decoded CSV text;
-//! a worksheet is another source (`import::workbook`).
+//! only splits records and says which row each starts on. [`super::CsvSource`] reads decoded
+//! CSV text; a worksheet is another source (`import::workbook`).
 
 use crate::import::problem::Problem;
 
-/// Records of one table, header first, in order.
-pub trait RecordSource {
+/// Records of one table, header first, in order. `'t` is the life of the text a source may
+/// lend its fields from.
+pub trait RecordSource<'t> {
     /// Reads the next record into `record` and returns the 1-based row it starts on, or `None`
     /// at the end. A record that cannot be split ends the table with the problem.
     fn next_record(
         &mut self,
         record: &mut csv::StringRecord,
-    ) -> Result<Option<usize>, Box<Problem>>;
+    ) -> Result<Option<usize>, Box<Problem>> {
+        let mut buf = RecordBuf::new();
+        let row = self.next_fields(&mut buf)?;
+        if buf.in_slices {
+            record.clear();
+            buf.slices.iter().for_each(|f| record.push_field(f));
+        } else {
+            *record = buf.record;
+        }
+        Ok(row)
+    }
+
+    /// Reads the next record into `buf` (as [`Self::next_record`] does), where a source that
+    /// reads text may lend the fields from the text instead of copying them. A source
+    /// implements one of the two.
+    fn next_fields(&mut self, buf: &mut RecordBuf<'t>) -> Result<Option<usize>, Box<Problem>> {
+        self.next_record(buf.use_record())
+    }
 
     /// Columns of the last record whose cells hold no value to read (a formula error), each with
     /// the reason.
@@ -31,73 +49,50 @@ pub trait RecordSource {
     }
 }
 
-/// Records of decoded CSV text (comma, tab or semicolon separated).
-pub struct CsvSource<'t> {
-    reader: csv::Reader<&'t [u8]>,
-    lines: LineCounter<'t>,
-    text: &'t str,
-    header_read: bool,
-    /// Where this run of records starts in the whole text (for progress).
-    base: u64,
+/// One record's fields: copied into a record, or lent by the text they were read from.
+#[derive(Debug, Default)]
+pub struct RecordBuf<'t> {
+    record: csv::StringRecord,
+    slices: Vec<&'t str>,
+    in_slices: bool,
 }
 
-impl<'t> CsvSource<'t> {
-    pub fn new(text: &'t str) -> Self {
-        Self::run(text, sniff_delimiter(text), 0, 1)
+impl<'t> RecordBuf<'t> {
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    /// Records of `text` (a run of whole records of a larger text that starts `base` bytes in,
-    /// on line `first_line`), split at `delimiter`.
-    pub fn run(text: &'t str, delimiter: u8, base: u64, first_line: usize) -> Self {
-        let reader = csv_reader(text.as_bytes(), delimiter);
-        let mut lines = LineCounter::new(text.as_bytes());
-        lines.line = first_line;
-        Self {
-            reader,
-            lines,
-            text,
-            header_read: false,
-            base,
-        }
+    /// The record to read the next fields into.
+    pub fn use_record(&mut self) -> &mut csv::StringRecord {
+        self.in_slices = false;
+        &mut self.record
     }
-}
 
-impl RecordSource for CsvSource<'_> {
-    fn next_record(
-        &mut self,
-        record: &mut csv::StringRecord,
-    ) -> Result<Option<usize>, Box<Problem>> {
-        let first = !self.header_read;
-        self.header_read = true;
-        match self.reader.read_record(record) {
-            Ok(false) => Ok(None),
-            Ok(true) => {
-                let offset = record.position().map_or(0, |p| p.byte() as usize);
-                Ok(Some(self.lines.row_at(offset)))
-            }
-            Err(e) if first => Err(Box::new(
-                Problem::file_error("", format!("cannot read the header: {e}")).at_row(1),
-            )),
-            Err(e) => {
-                let row = e.position().map(|p| p.line() as usize).unwrap_or(0);
-                Err(Box::new(
-                    Problem::file_error("", format!("cannot read the record: {e}")).at_row(row),
-                ))
-            }
+    /// The (emptied) list to lend the next fields into.
+    pub fn use_slices(&mut self) -> &mut Vec<&'t str> {
+        self.in_slices = true;
+        self.slices.clear();
+        &mut self.slices
+    }
+
+    pub fn len(&self) -> usize {
+        if self.in_slices {
+            self.slices.len()
+        } else {
+            self.record.len()
         }
     }
 
-    fn progress(&self) -> (u64, u64) {
-        let base = self.base;
-        (
-            base + self.reader.position().byte(),
-            base + self.text.len() as u64,
-        )
+    pub fn get(&self, i: usize) -> Option<&str> {
+        if self.in_slices {
+            self.slices.get(i).copied()
+        } else {
+            self.record.get(i)
+        }
     }
 
-    fn size_hint(&self) -> usize {
-        // Records ≤ lines: reserve exactly that, not a guess that over-allocates every builder.
-        self.text.as_bytes().iter().filter(|&&b| b == b'\n').count() + 1
+    pub fn iter(&self) -> impl Iterator<Item = &str> {
+        (0..self.len()).map(|i| self.get(i).unwrap_or_default())
     }
 }
 
@@ -124,40 +119,6 @@ pub fn sniff_delimiter(text: &str) -> u8 {
     best.0
 }
 
-/// Turns a record's byte offset into the 1-based line where its first field starts. The csv
-/// crate's own line numbers lag behind after CRLF line ends and skipped blank lines.
-struct LineCounter<'t> {
-    bytes: &'t [u8],
-    offset: usize,
-    line: usize,
-}
-
-impl<'t> LineCounter<'t> {
-    fn new(bytes: &'t [u8]) -> Self {
-        Self {
-            bytes,
-            offset: 0,
-            line: 1,
-        }
-    }
-
-    /// Records come in file order, so counting resumes where the last call stopped.
-    fn row_at(&mut self, record_offset: usize) -> usize {
-        let mut start = record_offset.min(self.bytes.len());
-        while start < self.bytes.len() && matches!(self.bytes[start], b'\r' | b'\n') {
-            start += 1;
-        }
-        if start >= self.offset {
-            self.line += self.bytes[self.offset..start]
-                .iter()
-                .filter(|&&b| b == b'\n')
-                .count();
-            self.offset = start;
-        }
-        self.line
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -167,17 +128,5 @@ mod tests {
         assert_eq!(sniff_delimiter("a,b,c\n1,2,3"), b',');
         assert_eq!(sniff_delimiter("a\tb\tc,d\n"), b'\t');
         assert_eq!(sniff_delimiter("a;b;c\n"), b';');
-    }
-
-    #[test]
-    fn rows_follow_lines_after_blank_lines_and_crlf() {
-        let text = "a,b\r\n1,2\r\n\r\n3,4\n";
-        let mut s = CsvSource::new(text);
-        let mut r = csv::StringRecord::new();
-        let mut rows = Vec::new();
-        while let Some(row) = s.next_record(&mut r).ok().flatten() {
-            rows.push(row);
-        }
-        assert_eq!(rows, vec![1, 2, 4]);
     }
 }

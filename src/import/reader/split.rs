@@ -5,7 +5,8 @@
 
 use rayon::prelude::*;
 
-use super::source::{CsvSource, RecordSource, csv_reader, sniff_delimiter};
+use super::source::{RecordSource, csv_reader, sniff_delimiter};
+use super::text::CsvSource;
 use super::{
     Layout, Part, ReadCtx, ReadOk, ReadOptions, finish, read_header_of, read_part, source_columns,
 };
@@ -28,7 +29,9 @@ pub fn read_text_split(
 ) -> Result<ReadOk, Problems> {
     let delimiter = sniff_delimiter(text);
     let starts = if text.len() >= min_bytes && threads > 1 {
-        crate::progress::timed("split", || record_starts(text, delimiter, threads))
+        crate::progress::timed("split", || {
+            line_starts(text, threads).unwrap_or_else(|| record_starts(text, delimiter, threads))
+        })
     } else {
         vec![(0, 1)]
     };
@@ -47,7 +50,7 @@ pub fn read_text_split(
 /// one cap, in order) and key hashes are joined in order, so the frame and every message are
 /// those of one pass. The sources are given back (a sheet's keep the records they served).
 /// `total` is the progress bar's length in the sources' units.
-pub fn read_runs<S: RecordSource + Send>(
+pub fn read_runs<'t, S: RecordSource<'t> + Send>(
     kind: TableKind,
     mut first: S,
     rest: impl Iterator<Item = S> + Send,
@@ -107,6 +110,33 @@ pub fn read_runs<S: RecordSource + Send>(
     }
     let frame = crate::progress::timed("frame", || finish(kind, noun, parts, cols, file, problems));
     (frame, sources)
+}
+
+/// [`record_starts`] for a text whose runs but the last hold no quote: there every line break
+/// ends a record, so the cuts are the line breaks after each equal share of the text, found
+/// without the CSV state machine. `None` when a quote comes before the last cut.
+fn line_starts(text: &str, parts: usize) -> Option<Vec<(usize, usize)>> {
+    let bytes = text.as_bytes();
+    let last_cut = bytes.len() / parts * (parts - 1);
+    if memchr::memchr(b'"', bytes.get(..last_cut)?).is_some() {
+        return None;
+    }
+    let mut starts = vec![(0, 1)];
+    let (mut counted, mut line) = (0, 1);
+    for k in 1..parts {
+        let cut = bytes.len() / parts * k;
+        let Some(nl) = memchr::memchr(b'\n', bytes.get(cut..)?) else {
+            break;
+        };
+        let start = cut + nl + 1;
+        if start >= bytes.len() || start <= starts.last().map_or(0, |s| s.0) {
+            continue;
+        }
+        line += memchr::memchr_iter(b'\n', &bytes[counted..start]).count();
+        counted = start;
+        starts.push((start, line));
+    }
+    Some(starts)
 }
 
 /// Byte offsets where records start, with the 1-based lines they start on, that cut `text`
@@ -194,6 +224,26 @@ mod tests {
             (Err(a), Err(b)) => assert_eq!(a.list, b.list),
             _ => panic!("one read failed and the other did not"),
         }
+    }
+
+    #[test]
+    fn without_quotes_runs_start_at_line_breaks_as_the_state_machine_finds() {
+        let t = "a,b\r\n1,2\r\n\r\n3,4\n5,6\r7,8\n9,10\n\n\n11,12\n13,14\n15,16";
+        for parts in 2..8 {
+            let lines = line_starts(t, parts).expect("no quotes");
+            let records = record_starts(t, b',', parts);
+            for &(s, line) in &lines[1..] {
+                assert!(t[..s].ends_with('\n'), "{s}");
+                assert_eq!(line, 1 + t[..s].matches('\n').count(), "{s}");
+            }
+            assert_eq!(
+                lines.len(),
+                records.len(),
+                "{parts} parts: {lines:?} {records:?}"
+            );
+        }
+        // A quote before the last cut: the state machine must find the records.
+        assert_eq!(line_starts("a,b\n\"1\",2\n3,4\n5,6\n", 2), None);
     }
 
     #[test]

@@ -187,7 +187,7 @@ impl<'a> SheetSource<'a> {
     }
 }
 
-impl RecordSource for SheetSource<'_> {
+impl RecordSource<'_> for SheetSource<'_> {
     fn next_record(
         &mut self,
         record: &mut csv::StringRecord,
