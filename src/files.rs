@@ -1,6 +1,7 @@
 //! Writing a file a user keeps: the content goes to `NAME.partial` beside it and is renamed over
 //! the real name only once complete, so a crash, a full disk or a failed writer never leaves
-//! half a file under the real name (the partial file is removed on failure).
+//! half a file under the real name (the partial file is removed on failure). Reading a large
+//! input file: its halves are read side by side.
 
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
@@ -30,6 +31,61 @@ pub fn write_bytes_replacing(path: &Path, bytes: impl AsRef<[u8]>) -> io::Result
     write_replacing(path, |w| w.write_all(bytes.as_ref()))
 }
 
+/// Files at least this long are read in two halves at once.
+const SPLIT_READ_BYTES: u64 = 8 << 20;
+
+/// Reads a whole file, as `std::fs::read` does; a large one in two halves on two threads (most
+/// of the time goes to the memory the bytes land in, which both threads then fill). A file that
+/// changes length while it is read is read again from the start.
+pub fn read_bytes(path: &Path) -> io::Result<Vec<u8>> {
+    let file = File::open(path)?;
+    let len = file.metadata()?.len();
+    if len < SPLIT_READ_BYTES {
+        return std::fs::read(path);
+    }
+    let Ok(len) = usize::try_from(len) else {
+        return std::fs::read(path);
+    };
+    let mut bytes = vec![0u8; len];
+    let (first, second) = bytes.split_at_mut(len / 2);
+    let (a, b) = rayon::join(
+        || read_exact_at(&file, first, 0),
+        || read_exact_at(&file, second, (len / 2) as u64),
+    );
+    let mut past_end = [0u8; 1];
+    match (a, b, read_at(&file, &mut past_end, len as u64)) {
+        (Ok(()), Ok(()), Ok(0)) => Ok(bytes),
+        (Err(e), _, _) | (_, Err(e), _) if e.kind() != io::ErrorKind::UnexpectedEof => Err(e),
+        _ => std::fs::read(path),
+    }
+}
+
+#[cfg(unix)]
+fn read_at(file: &File, buf: &mut [u8], offset: u64) -> io::Result<usize> {
+    std::os::unix::fs::FileExt::read_at(file, buf, offset)
+}
+
+#[cfg(windows)]
+fn read_at(file: &File, buf: &mut [u8], offset: u64) -> io::Result<usize> {
+    std::os::windows::fs::FileExt::seek_read(file, buf, offset)
+}
+
+/// Fills `buf` from `offset` on.
+fn read_exact_at(file: &File, mut buf: &mut [u8], mut offset: u64) -> io::Result<()> {
+    while !buf.is_empty() {
+        match read_at(file, buf, offset) {
+            Ok(0) => return Err(io::ErrorKind::UnexpectedEof.into()),
+            Ok(n) => {
+                buf = &mut buf[n..];
+                offset += n as u64;
+            }
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -49,5 +105,23 @@ mod tests {
         assert!(!dir.path().join("results.partial").exists());
         write_bytes_replacing(&path, "new").unwrap();
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "new");
+    }
+
+    #[test]
+    fn a_large_file_read_in_halves_is_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        for len in [
+            SPLIT_READ_BYTES as usize + 1,
+            SPLIT_READ_BYTES as usize * 2 + 7,
+        ] {
+            let path = dir.path().join(format!("{len}.csv"));
+            let bytes: Vec<u8> = (0..len).map(|i| (i * 31 % 251) as u8).collect();
+            std::fs::write(&path, &bytes).unwrap();
+            assert!(read_bytes(&path).unwrap() == bytes, "{len} bytes");
+        }
+        let small = dir.path().join("small.csv");
+        std::fs::write(&small, "a,b\n").unwrap();
+        assert_eq!(read_bytes(&small).unwrap(), b"a,b\n");
+        assert!(read_bytes(&dir.path().join("missing.csv")).is_err());
     }
 }

@@ -11,11 +11,8 @@ use chrono::{Datelike, NaiveDate};
 /// Full-width ASCII (U+FF01–U+FF5E) to ASCII, the ideographic space and NBSP to a space, `￥` to `¥`,
 /// then trims white space. Borrows when nothing changes.
 pub fn normalize(raw: &str) -> Cow<'_, str> {
-    if raw.is_ascii() {
-        return Cow::Borrowed(raw.trim());
-    }
     if !has_wide_form(raw) {
-        return Cow::Borrowed(raw.trim());
+        return Cow::Borrowed(trim(raw));
     }
     let mapped: String = raw
         .chars()
@@ -27,6 +24,28 @@ pub fn normalize(raw: &str) -> Cow<'_, str> {
         })
         .collect();
     Cow::Owned(mapped.trim().to_string())
+}
+
+/// `str::trim`, without decoding the ends of a cell that plainly starts and ends with no white
+/// space: a visible ASCII character, or a character from U+4000 to U+FFFF (lead byte 0xE4 to
+/// 0xEF; Unicode has no white space there), which is where Chinese text begins and ends.
+pub fn trim(s: &str) -> &str {
+    let b = s.as_bytes();
+    let starts_plain = b
+        .first()
+        .is_some_and(|&c| c.is_ascii_graphic() || (0xE4..=0xEF).contains(&c));
+    let ends_plain = match b {
+        [.., c] if c.is_ascii_graphic() => true,
+        [.., lead, c1, c2] => {
+            (0xE4..=0xEF).contains(lead) && (0x80..0xC0).contains(c1) && (0x80..0xC0).contains(c2)
+        }
+        _ => false,
+    };
+    if starts_plain && ends_plain {
+        s
+    } else {
+        s.trim()
+    }
 }
 
 /// Whether `raw` holds a character [`normalize`] maps: a full-width ASCII form (U+FF01–U+FF5E),
@@ -367,6 +386,22 @@ mod period_tests {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn trim_is_str_trim() {
+        let ends = [
+            "", " ", "\t", "\u{3000}", "\u{a0}", "\u{2029}", "\u{85}", "a", "专", "\u{ffe5}",
+            "\u{feff}", "é", "😀", "\u{4000}", "\u{3fff}",
+        ];
+        for a in ends {
+            for mid in ["", "x", "专利 号", " "] {
+                for z in ends {
+                    let s = format!("{a}{mid}{z}");
+                    assert_eq!(trim(&s), s.trim(), "{s:?}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn wide_forms_are_found_by_their_bytes_as_by_their_characters() {

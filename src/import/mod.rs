@@ -121,12 +121,13 @@ pub fn read_table(
     progress: Option<&Progress>,
 ) -> Result<Table, ImportError> {
     let file = path.display().to_string();
-    let bytes = crate::progress::timed("file bytes", || std::fs::read(path)).map_err(|e| {
-        ImportError::single(Problem::file_error(
-            &file,
-            format!("cannot read the file: {e}"),
-        ))
-    })?;
+    let bytes =
+        crate::progress::timed("file bytes", || crate::files::read_bytes(path)).map_err(|e| {
+            ImportError::single(Problem::file_error(
+                &file,
+                format!("cannot read the file: {e}"),
+            ))
+        })?;
     read_table_shared(kind, Arc::new(bytes), &file, opts, progress)
 }
 
@@ -263,11 +264,12 @@ pub fn read_files(
         .par_iter()
         .map(|path| {
             let file = path.display().to_string();
-            let read = std::fs::read(path).map(|b| {
-                let b = Arc::new(b);
-                let tables = read_file_tables(&b, &file, opts, progress);
-                (b, tables)
-            });
+            let read =
+                crate::progress::timed("file bytes", || crate::files::read_bytes(path)).map(|b| {
+                    let b = Arc::new(b);
+                    let tables = read_file_tables(&b, &file, opts, progress);
+                    (b, tables)
+                });
             (file, read)
         })
         .collect()
@@ -298,7 +300,8 @@ pub fn read_file_tables(
         return out;
     }
     // Decoded once: the kind is told from the text that is then read.
-    let (text, encoding) = match encoding::decode_detect(bytes) {
+    let (text, encoding) = match crate::progress::timed("decode", || encoding::decode_detect(bytes))
+    {
         Ok(x) => x,
         Err(e) => {
             out.notes

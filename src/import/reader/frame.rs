@@ -4,6 +4,7 @@ use std::hash::{Hash, Hasher};
 
 use chrono::Datelike;
 use polars::prelude::*;
+use rayon::slice::ParallelSliceMut;
 
 use super::SOURCE_ROW;
 use crate::import::cell;
@@ -89,7 +90,7 @@ pub(super) fn check_duplicates(
     if key_hashes.len() < 2 {
         return;
     }
-    key_hashes.sort_unstable();
+    key_hashes.par_sort_unstable();
     let Ok(rows) = df.column(SOURCE_ROW).and_then(|c| c.u32().cloned()) else {
         return;
     };

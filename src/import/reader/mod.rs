@@ -288,7 +288,7 @@ fn parse_record<'r>(
             continue;
         }
         let norm = if spec.kind == Kind::Prose {
-            std::borrow::Cow::Borrowed(raw.trim())
+            std::borrow::Cow::Borrowed(cell::trim(raw))
         } else {
             cell::normalize(raw)
         };
