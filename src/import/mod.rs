@@ -197,7 +197,8 @@ fn table_of_text(
     opts: &ReadOptions,
     progress: Option<&Progress>,
 ) -> Result<Table, ImportError> {
-    match reader::read_text(kind, text, file, opts, progress) {
+    let shared = reader::SharedBytes::new(bytes);
+    match reader::read_text(kind, text, Some(&shared), file, opts, progress) {
         Ok((df, warnings, source_columns)) => Ok(Table {
             kind,
             file: file.to_string(),

@@ -7,13 +7,14 @@ use polars::prelude::*;
 use rayon::slice::ParallelSliceMut;
 
 use super::SOURCE_ROW;
+use super::text_column::{SharedBytes, TextColumn};
 use crate::import::cell;
 use crate::import::problem::{Problem, Problems};
 use crate::import::row::Val;
 use crate::import::schema::{ColumnSpec, Kind, TableKind};
 
 pub(super) enum Builder {
-    Str(StringChunkedBuilder),
+    Str(TextColumn),
     I64(PrimitiveChunkedBuilder<Int64Type>),
     I32(PrimitiveChunkedBuilder<Int32Type>),
     F64(PrimitiveChunkedBuilder<Float64Type>),
@@ -21,7 +22,7 @@ pub(super) enum Builder {
 }
 
 impl Builder {
-    pub(super) fn new(spec: &ColumnSpec, capacity: usize) -> Self {
+    pub(super) fn new(spec: &ColumnSpec, capacity: usize, shared: Option<&SharedBytes>) -> Self {
         let name = PlSmallStr::from_static(spec.name);
         match spec.kind {
             Kind::Text
@@ -29,7 +30,7 @@ impl Builder {
             | Kind::PatentNo
             | Kind::Ipc
             | Kind::Enum(_)
-            | Kind::ParamKey => Builder::Str(StringChunkedBuilder::new(name, capacity)),
+            | Kind::ParamKey => Builder::Str(TextColumn::new(name, capacity, shared.cloned())),
             Kind::Integer { .. } => Builder::I64(PrimitiveChunkedBuilder::new(name, capacity)),
             Kind::Year | Kind::Period => Builder::I32(PrimitiveChunkedBuilder::new(name, capacity)),
             Kind::Money { .. } | Kind::Rate { .. } | Kind::Years { .. } | Kind::Number { .. } => {
@@ -41,13 +42,13 @@ impl Builder {
 
     pub(super) fn push(&mut self, v: &Val<'_>) {
         match (self, v) {
-            (Builder::Str(b), Val::Str(s)) => b.append_value(s.as_ref()),
+            (Builder::Str(b), Val::Str(s)) => b.push(s),
             (Builder::I64(b), Val::Int(i)) => b.append_value(*i),
             (Builder::I32(b), Val::Int(i)) => b.append_value(*i as i32),
             (Builder::I32(b), Val::Period(y, _)) => b.append_value(*y),
             (Builder::F64(b), Val::Num(x)) => b.append_value(*x),
             (Builder::Date(b), Val::Date(d)) => b.append_value(cell::date_to_days(*d)),
-            (Builder::Str(b), _) => b.append_null(),
+            (Builder::Str(b), _) => b.push_null(),
             (Builder::I64(b), _) => b.append_null(),
             (Builder::I32(b), _) | (Builder::Date(b), _) => b.append_null(),
             (Builder::F64(b), _) => b.append_null(),
@@ -56,7 +57,7 @@ impl Builder {
 
     pub(super) fn finish(self) -> Column {
         match self {
-            Builder::Str(b) => b.finish().into_column(),
+            Builder::Str(b) => b.finish(),
             Builder::I64(b) => b.finish().into_column(),
             Builder::I32(b) => b.finish().into_column(),
             Builder::F64(b) => b.finish().into_column(),

@@ -13,11 +13,13 @@ mod parse;
 mod source;
 mod split;
 mod text;
+mod text_column;
 
 use std::hash::{BuildHasher, Hasher};
 
 use chrono::NaiveDate;
 use polars::prelude::*;
+use rayon::prelude::*;
 
 use super::cell;
 use super::problem::{Problem, Problems};
@@ -26,8 +28,9 @@ use super::schema::{Kind, TableKind};
 use crate::progress::Progress;
 use frame::Builder;
 pub use source::{RecordBuf, RecordSource, csv_reader, sniff_delimiter};
-pub use split::read_runs;
+pub use split::{RunsJob, read_runs};
 pub use text::CsvSource;
+pub use text_column::SharedBytes;
 
 /// For each column of a table's spec: its index and header in the file, if present.
 pub type SourceColumns = Vec<Option<(usize, String)>>;
@@ -60,10 +63,12 @@ pub struct ReadOptions {
 /// A table as read: its frame, its warnings, and where each spec column was found.
 pub type ReadOk = (DataFrame, Problems, SourceColumns);
 
-/// Reads one table from decoded CSV text.
+/// Reads one table from decoded CSV text; its text columns address `shared` where the text
+/// lies in it (the file's bytes, when they are the text).
 pub fn read_text(
     kind: TableKind,
     text: &str,
+    shared: Option<&SharedBytes>,
     file: &str,
     opts: &ReadOptions,
     progress: Option<&Progress>,
@@ -72,6 +77,7 @@ pub fn read_text(
     split::read_text_split(
         kind,
         text,
+        shared,
         file,
         opts,
         progress,
@@ -156,13 +162,13 @@ struct Part {
 }
 
 impl Part {
-    fn new(kind: TableKind, size_hint: usize) -> Self {
+    fn new(kind: TableKind, size_hint: usize, shared: Option<&SharedBytes>) -> Self {
         let capacity = size_hint.min(1 << 24);
         Part {
             builders: kind
                 .columns()
                 .iter()
-                .map(|s| Builder::new(s, capacity))
+                .map(|s| Builder::new(s, capacity, shared))
                 .collect(),
             rows: Vec::with_capacity(capacity),
             key_hashes: Vec::new(),
@@ -349,7 +355,7 @@ fn finish(
         columns.push(
             UInt32Chunked::from_vec(PlSmallStr::from_static(SOURCE_ROW), part.rows).into_column(),
         );
-        columns.extend(part.builders.into_iter().map(Builder::finish));
+        columns.par_extend(part.builders.into_par_iter().map(Builder::finish));
         let df = DataFrame::new(rows, columns).and_then(|df| match frame.take() {
             Some(mut all) => {
                 all.vstack_mut_owned(df)?;

@@ -7,6 +7,7 @@ use rayon::prelude::*;
 
 use super::source::{RecordSource, csv_reader, sniff_delimiter};
 use super::text::CsvSource;
+use super::text_column::SharedBytes;
 use super::{
     Layout, Part, ReadCtx, ReadOk, ReadOptions, finish, read_header_of, read_part, source_columns,
 };
@@ -22,6 +23,7 @@ pub const PARALLEL_BYTES: usize = 8 << 20;
 pub fn read_text_split(
     kind: TableKind,
     text: &str,
+    shared: Option<&SharedBytes>,
     file: &str,
     opts: &ReadOptions,
     progress: Option<&Progress>,
@@ -42,7 +44,23 @@ pub fn read_text_split(
         .map(|(&(s, line), e)| CsvSource::run(&text[s..e], delimiter, s as u64, line));
     // The first run starts at 0: there is always one.
     let first = runs.next().unwrap_or_else(|| CsvSource::new(text));
-    read_runs(kind, first, runs, file, opts, progress, text.len() as u64).0
+    let job = RunsJob {
+        file,
+        opts,
+        progress,
+        shared,
+    };
+    read_runs(kind, first, runs, &job, text.len() as u64).0
+}
+
+/// What [`read_runs`] reads for: the file named in messages, the options, the progress bar, and
+/// the bytes the text columns may address.
+#[derive(Clone, Copy)]
+pub struct RunsJob<'a> {
+    pub file: &'a str,
+    pub opts: &'a ReadOptions,
+    pub progress: Option<&'a Progress>,
+    pub shared: Option<&'a SharedBytes>,
 }
 
 /// Reads a table whose records come in runs, in order: the header from the first run, then
@@ -54,11 +72,15 @@ pub fn read_runs<'t, S: RecordSource<'t> + Send>(
     kind: TableKind,
     mut first: S,
     rest: impl Iterator<Item = S> + Send,
-    file: &str,
-    opts: &ReadOptions,
-    progress: Option<&Progress>,
+    job: &RunsJob<'_>,
     total: u64,
 ) -> (Result<ReadOk, Problems>, Vec<S>) {
+    let RunsJob {
+        file,
+        opts,
+        progress,
+        shared,
+    } = *job;
     let mut problems = Problems::new(opts.max_problems);
     let Some(header) = read_header_of(kind, &mut first, file, &mut problems) else {
         return (Err(problems), vec![first]);
@@ -81,7 +103,7 @@ pub fn read_runs<'t, S: RecordSource<'t> + Send>(
             .enumerate()
             .par_bridge()
             .map(|(i, mut src)| {
-                let mut part = Part::new(kind, src.size_hint());
+                let mut part = Part::new(kind, src.size_hint(), shared);
                 let mut found = Problems::new(opts.max_problems);
                 let done =
                     !cancelled() && read_part(&ctx, &mut src, &layout, &mut part, &mut found);
@@ -197,10 +219,25 @@ mod tests {
     fn split_reading_gives_the_frame_and_messages_of_one_pass() {
         let t = text(3_000);
         let opts = ReadOptions::new(chrono::NaiveDate::from_ymd_opt(2026, 9, 30).unwrap());
-        let one = read_text_split(TableKind::Portfolio, &t, "p.csv", &opts, None, ONE_PASS);
+        let one = read_text_split(
+            TableKind::Portfolio,
+            &t,
+            None,
+            "p.csv",
+            &opts,
+            None,
+            ONE_PASS,
+        );
         for threads in [2, 3, 7] {
-            let split =
-                read_text_split(TableKind::Portfolio, &t, "p.csv", &opts, None, (0, threads));
+            let split = read_text_split(
+                TableKind::Portfolio,
+                &t,
+                None,
+                "p.csv",
+                &opts,
+                None,
+                (0, threads),
+            );
             let (Err(a), Err(b)) = (&one, &split) else {
                 panic!("both reads should fail on the bad cells");
             };
@@ -217,12 +254,90 @@ mod tests {
             .filter(|l| !l.contains("2019-13-45") && !l.contains(",x"))
             .collect::<Vec<_>>()
             .join("\n");
-        let one = read_text_split(TableKind::Portfolio, &clean, "p.csv", &opts, None, ONE_PASS);
-        let split = read_text_split(TableKind::Portfolio, &clean, "p.csv", &opts, None, (0, 4));
+        let one = read_text_split(
+            TableKind::Portfolio,
+            &clean,
+            None,
+            "p.csv",
+            &opts,
+            None,
+            ONE_PASS,
+        );
+        let split = read_text_split(
+            TableKind::Portfolio,
+            &clean,
+            None,
+            "p.csv",
+            &opts,
+            None,
+            (0, 4),
+        );
         match (one, split) {
             (Ok((a, _, _)), Ok((b, _, _))) => assert!(a.equals_missing(&b)),
             (Err(a), Err(b)) => assert_eq!(a.list, b.list),
             _ => panic!("one read failed and the other did not"),
+        }
+    }
+
+    /// Text columns that address the file's bytes hold what copied ones hold: cells read as
+    /// written, changed ones (full-width forms, lower-case patent numbers, enum codes), quoted
+    /// ones (read by the state machine), long and short ones.
+    #[test]
+    fn columns_on_the_file_bytes_are_the_copied_columns() {
+        let mut t = String::from(
+            "专利号,专利名称,专利类型,IPC分类号,申请日,法律状态,专利权人,权利要求数,独立权利要求数,资产组\n",
+        );
+        for i in 0..3_000 {
+            let no = if i % 5 == 0 {
+                format!("cn2017105{i:05}.x")
+            } else {
+                format!("CN2017105{i:05}.X")
+            };
+            let title = match i % 4 {
+                0 => format!("\"一种方法,第{i}部分\""),
+                1 => format!("一种ＡＢＣ方法{i}"),
+                _ => format!("一种基于毫米波雷达的电量估算方法{i}"),
+            };
+            let group = if i % 3 == 0 {
+                "产品线0074号"
+            } else {
+                "门锁"
+            };
+            t.push_str(&format!(
+                "{no},{title},发明,G06V 40/12,2019-03-14,有效,深圳市星河智联科技有限公司,{},1,{group}\n",
+                i % 30 + 1
+            ));
+        }
+        let bytes = std::sync::Arc::new(t.into_bytes());
+        let text = std::str::from_utf8(&bytes).unwrap();
+        let shared = SharedBytes::new(&bytes);
+        let opts = ReadOptions::new(chrono::NaiveDate::from_ymd_opt(2026, 9, 30).unwrap());
+        let read = |shared, split| {
+            read_text_split(
+                TableKind::Portfolio,
+                text,
+                shared,
+                "p.csv",
+                &opts,
+                None,
+                split,
+            )
+            .map_err(|p| p.list)
+            .expect("a clean table")
+            .0
+        };
+        let copied = read(None, ONE_PASS);
+        for split in [ONE_PASS, (0, 3)] {
+            let viewed = read(Some(&shared), split);
+            assert!(copied.equals_missing(&viewed), "{copied}\n{viewed}");
+            // The titles written as they are read are views of the bytes, not copies.
+            let titles = viewed.column("title").unwrap().str().unwrap().clone();
+            let on_bytes = titles.downcast_iter().any(|a| {
+                a.data_buffers()
+                    .iter()
+                    .any(|b| b.as_slice().as_ptr() == bytes.as_ptr())
+            });
+            assert!(on_bytes);
         }
     }
 

@@ -456,8 +456,13 @@ where
     fill_header_from_above(&mut src, at);
     let rest = rest(src.header_width());
     let total = reader::RecordSource::progress(&src).1;
-    let (read, sources) =
-        reader::read_runs(kind, src, rest, job.file, job.opts, job.progress, total);
+    let runs = reader::RunsJob {
+        file: job.file,
+        opts: job.opts,
+        progress: job.progress,
+        shared: None,
+    };
+    let (read, sources) = reader::read_runs(kind, src, rest, &runs, total);
     let mut kept: Vec<u8> = Vec::new();
     for src in sources {
         kept.extend_from_slice(&src.into_kept());
