@@ -2,10 +2,11 @@
 //!
 //! Why not polars' own CSV reader: it gives no row number for a bad value and silently coerces
 //! (nulls for unparsable cells, renamed duplicate headers, padded short rows). Here a
-//! [`RecordSource`] splits records (the `csv` crate for text, so ragged rows and broken quotes are
-//! seen; a worksheet's cells for a workbook), each cell is parsed by the rules in
-//! [`super::cell`], and the values go straight into polars builders, so memory stays near the
-//! size of the input.
+//! [`RecordSource`] splits records (for text, a quote-free line at its delimiters and any other
+//! through the `csv` crate's state machine, so ragged rows and broken quotes are seen; a
+//! worksheet's cells for a workbook), each cell is parsed by the rules in [`super::cell`], and
+//! the values go straight into column builders whose text cells address the file's bytes
+//! where they can, so memory stays near the size of the input.
 
 mod frame;
 mod header;
