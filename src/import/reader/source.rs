@@ -15,12 +15,7 @@ pub trait RecordSource<'t> {
     ) -> Result<Option<usize>, Box<Problem>> {
         let mut buf = RecordBuf::new();
         let row = self.next_fields(&mut buf)?;
-        if buf.in_slices {
-            record.clear();
-            buf.slices.iter().for_each(|f| record.push_field(f));
-        } else {
-            *record = buf.record;
-        }
+        buf.copy_into(record);
         Ok(row)
     }
 
@@ -73,6 +68,16 @@ impl<'t> RecordBuf<'t> {
         self.in_slices = true;
         self.slices.clear();
         &mut self.slices
+    }
+
+    /// Copies the fields into `record` (reusing its memory).
+    pub fn copy_into(&self, record: &mut csv::StringRecord) {
+        if self.in_slices {
+            record.clear();
+            self.slices.iter().for_each(|f| record.push_field(f));
+        } else {
+            record.clone_from(&self.record);
+        }
     }
 
     pub fn len(&self) -> usize {
