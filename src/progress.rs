@@ -15,11 +15,30 @@ pub fn timed<T>(phase: &str, work: impl FnOnce() -> T) -> T {
     let (t, cpu) = (std::time::Instant::now(), process_cpu_seconds());
     let out = work();
     let wall = t.elapsed().as_secs_f64();
-    match (cpu, process_cpu_seconds()) {
-        (Some(a), Some(b)) => eprintln!("timing: {phase} {wall:.3} s (processor {:.2} s)", b - a),
-        _ => eprintln!("timing: {phase} {wall:.3} s"),
-    }
+    let cpu = match (cpu, process_cpu_seconds()) {
+        (Some(a), Some(b)) => format!(" (processor {:.2} s)", b - a),
+        _ => String::new(),
+    };
+    let memory = process_memory_mb()
+        .map(|(now, peak)| format!(", resident {now} MB, peak {peak} MB"))
+        .unwrap_or_default();
+    eprintln!("timing: {phase} {wall:.3} s{cpu}{memory}");
     out
+}
+
+/// Resident memory now and at its peak so far, in MB, from `/proc/self/status` (Linux).
+fn process_memory_mb() -> Option<(u64, u64)> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let kb = |key: &str| -> Option<u64> {
+        let line = status.lines().find(|l| l.starts_with(key))?;
+        line[key.len()..]
+            .trim()
+            .trim_end_matches("kB")
+            .trim()
+            .parse()
+            .ok()
+    };
+    Some((kb("VmRSS:")? / 1024, kb("VmHWM:")? / 1024))
 }
 
 /// User and system time of this process so far, from `/proc/self/stat` (Linux; in the

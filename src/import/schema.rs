@@ -759,6 +759,23 @@ mod tests {
     use crate::model::label_key;
 
     #[test]
+    fn whole_numbers_fit_the_32_bits_their_columns_hold() {
+        // The reader keeps integer columns as Int32 (reader/frame.rs) after checking each cell
+        // against its column's bounds, so the bounds must fit.
+        for kind in TableKind::ALL.into_iter().chain([TableKind::External]) {
+            for c in kind.columns() {
+                if let Kind::Integer { min, max } = c.kind {
+                    assert!(
+                        i32::try_from(min).is_ok() && i32::try_from(max).is_ok(),
+                        "{}",
+                        c.name
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
     fn input_formats_doc_matches_the_code() {
         let doc = include_str!("../../docs/input-formats.md");
         for kind in TableKind::ALL.into_iter().chain([TableKind::External]) {

@@ -45,7 +45,7 @@ fn columns_are_typed_and_patent_numbers_stay_text() {
     let df = &t.df;
     assert_eq!(df.column("patent_no").unwrap().dtype(), &DataType::String);
     assert_eq!(df.column("filing_date").unwrap().dtype(), &DataType::Date);
-    assert_eq!(df.column("claims").unwrap().dtype(), &DataType::Int64);
+    assert_eq!(df.column("claims").unwrap().dtype(), &DataType::Int32);
     assert_eq!(df.column("rd_cost").unwrap().dtype(), &DataType::Float64);
     assert_eq!(df.column(SOURCE_ROW).unwrap().dtype(), &DataType::UInt32);
     let no = df

@@ -8,6 +8,7 @@
 //! the values go straight into column builders whose text cells address the file's bytes
 //! where they can, so memory stays near the size of the input.
 
+mod columns;
 mod frame;
 mod header;
 mod parse;
@@ -159,20 +160,31 @@ struct ReadCtx<'a> {
 struct Part {
     builders: Vec<Builder>,
     rows: Vec<u32>,
-    key_hashes: Vec<(u64, u32)>,
+    /// Each row's [`frame::key_hash`], when the table has a unique key.
+    key_hashes: Vec<u64>,
 }
 
 impl Part {
-    fn new(kind: TableKind, size_hint: usize, shared: Option<&SharedBytes>) -> Self {
+    fn new(
+        kind: TableKind,
+        cols: &SourceColumns,
+        size_hint: usize,
+        shared: Option<&SharedBytes>,
+    ) -> Self {
         let capacity = size_hint.min(1 << 24);
         Part {
             builders: kind
                 .columns()
                 .iter()
-                .map(|s| Builder::new(s, capacity, shared))
+                .zip(cols)
+                .map(|(s, c)| Builder::new(s, c.is_some(), capacity, shared))
                 .collect(),
             rows: Vec::with_capacity(capacity),
-            key_hashes: Vec::new(),
+            key_hashes: Vec::with_capacity(if kind.unique_key().is_empty() {
+                0
+            } else {
+                capacity
+            }),
         }
     }
 }
@@ -243,8 +255,9 @@ fn read_part<'t>(
             for &k in &layout.key_cols {
                 vals[k].hash_key(&mut hasher);
             }
-            part.key_hashes
-                .push((hasher.finish(), part.rows.len() as u32));
+            part.key_hashes.push(frame::key_hash(hasher.finish()));
+        } else if !layout.key_cols.is_empty() {
+            part.key_hashes.push(0);
         }
         for (b, v) in part.builders.iter_mut().zip(&vals) {
             b.push(v);
@@ -346,40 +359,26 @@ fn finish(
         ));
         return Err(problems);
     }
-    let mut frame: Option<DataFrame> = None;
-    let mut key_hashes: Vec<(u64, u32)> = Vec::new();
-    for part in parts {
-        let offset = frame.as_ref().map_or(0, DataFrame::height) as u32;
-        key_hashes.extend(part.key_hashes.iter().map(|&(h, r)| (h, r + offset)));
-        let rows = part.rows.len();
-        let mut columns: Vec<Column> = Vec::with_capacity(part.builders.len() + 1);
-        columns.push(
-            UInt32Chunked::from_vec(PlSmallStr::from_static(SOURCE_ROW), part.rows).into_column(),
-        );
-        columns.par_extend(part.builders.into_par_iter().map(Builder::finish));
-        let df = DataFrame::new(rows, columns).and_then(|df| match frame.take() {
-            Some(mut all) => {
-                all.vstack_mut_owned(df)?;
-                Ok(all)
-            }
-            None => Ok(df),
-        });
-        match df {
-            Ok(df) => frame = Some(df),
-            Err(e) => {
-                problems.push(Problem::file_error(
-                    file,
-                    format!("internal error building the table: {e}"),
-                ));
-                return Err(problems);
-            }
-        }
-    }
-    let Some(mut df) = frame else {
+    let Some(part) = crate::progress::timed("join runs", || join_parts(parts, height)) else {
         return Err(problems);
     };
+    let key_hashes = part.key_hashes;
+    let mut columns: Vec<Column> = Vec::with_capacity(part.builders.len() + 1);
+    columns.push(
+        UInt32Chunked::from_vec(PlSmallStr::from_static(SOURCE_ROW), part.rows).into_column(),
+    );
     // One chunk per column, whatever the number of runs: later look-ups by row stay direct.
-    crate::progress::timed("rechunk", || df.rechunk_mut_par());
+    columns.par_extend(part.builders.into_par_iter().map(Builder::finish));
+    let df = match DataFrame::new(height, columns) {
+        Ok(df) => df,
+        Err(e) => {
+            problems.push(Problem::file_error(
+                file,
+                format!("internal error building the table: {e}"),
+            ));
+            return Err(problems);
+        }
+    };
     crate::progress::timed("duplicates", || {
         frame::check_duplicates(kind, &df, key_hashes, &cols, file, &mut problems)
     });
@@ -388,6 +387,38 @@ fn finish(
     } else {
         Ok((df, problems, cols))
     }
+}
+
+/// The runs' columns, source rows and key hashes joined in order into the first run's (its
+/// columns grow once to hold them all; each later run's cells are copied in and freed).
+fn join_parts(parts: Vec<Part>, height: usize) -> Option<Part> {
+    let mut parts = parts.into_iter();
+    let mut all = parts.next()?;
+    let more = height - all.rows.len();
+    if more == 0 {
+        return Some(all);
+    }
+    all.rows.reserve_exact(more);
+    for b in &mut all.builders {
+        b.reserve(more);
+    }
+    all.key_hashes.reserve_exact(more);
+    // Each later run's vectors are dropped as soon as they are copied.
+    for Part {
+        builders,
+        rows,
+        key_hashes,
+    } in parts
+    {
+        all.key_hashes.extend_from_slice(&key_hashes);
+        drop(key_hashes);
+        all.rows.extend_from_slice(&rows);
+        drop(rows);
+        for (a, b) in all.builders.iter_mut().zip(builders) {
+            a.append(b);
+        }
+    }
+    Some(all)
 }
 
 /// Checks a record's field count against the header. Short rows are fine when only blank-header

@@ -103,7 +103,7 @@ pub fn read_runs<'t, S: RecordSource<'t> + Send>(
             .enumerate()
             .par_bridge()
             .map(|(i, mut src)| {
-                let mut part = Part::new(kind, src.size_hint(), shared);
+                let mut part = Part::new(kind, &cols, src.size_hint(), shared);
                 let mut found = Problems::new(opts.max_problems);
                 let done =
                     !cancelled() && read_part(&ctx, &mut src, &layout, &mut part, &mut found);

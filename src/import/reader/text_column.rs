@@ -9,9 +9,10 @@ use std::sync::Arc;
 
 use polars::prelude::*;
 use polars_arrow::array::{Utf8ViewArray, View};
-use polars_arrow::bitmap::{Bitmap, MutableBitmap};
 use polars_arrow::datatypes::ArrowDataType;
 use polars_buffer::Buffer;
+
+use super::columns::Validity;
 
 /// The bytes a table is read from, shared with its text columns.
 #[derive(Clone)]
@@ -48,8 +49,7 @@ pub(super) struct TextColumn {
     name: PlSmallStr,
     shared: Option<SharedBytes>,
     views: Vec<View>,
-    /// Which cells hold a value; made at the first empty cell.
-    validity: Option<MutableBitmap>,
+    validity: Validity,
     /// Copied cells, in buffers a view can address (each under 4 GiB).
     owned: Vec<Vec<u8>>,
     bytes_len: usize,
@@ -61,7 +61,7 @@ impl TextColumn {
             name,
             shared,
             views: Vec::with_capacity(capacity),
-            validity: None,
+            validity: Validity::default(),
             owned: vec![Vec::new()],
             bytes_len: 0,
         }
@@ -88,23 +88,41 @@ impl TextColumn {
                 View::new_from_bytes(s.as_bytes(), buffer as u32 + 1, at)
             }
         };
+        self.validity.push(true, self.views.len(), 0);
         self.views.push(view);
         self.bytes_len += s.len();
-        if let Some(v) = &mut self.validity {
-            v.push(true);
-        }
     }
 
     pub(super) fn push_null(&mut self) {
+        let capacity = self.views.capacity();
+        self.validity.push(false, self.views.len(), capacity);
         self.views.push(View::default());
-        let n = self.views.len();
-        self.validity
-            .get_or_insert_with(|| {
-                let mut v = MutableBitmap::with_capacity(self.views.capacity());
-                v.extend_constant(n - 1, true);
-                v
-            })
-            .push(false);
+    }
+
+    /// Appends the cells of the same column of the next run (read from the same bytes): its
+    /// own buffers come after this column's, and its views that address them are renumbered.
+    pub(super) fn append(&mut self, other: Self) {
+        let (len, other_len) = (self.views.len(), other.views.len());
+        self.validity.append(other.validity, len, other_len);
+        // Own buffers are numbered from 1 (0 is the shared bytes).
+        let shift = self.owned.len() as u32;
+        self.views.extend(other.views.iter().map(|v| {
+            let mut v = *v;
+            if v.length > View::MAX_INLINE_SIZE && v.buffer_idx > 0 {
+                v.buffer_idx += shift;
+            }
+            v
+        }));
+        self.owned.extend(other.owned);
+        self.bytes_len += other.bytes_len;
+    }
+
+    pub(super) fn reserve(&mut self, additional: usize) {
+        self.views.reserve_exact(additional);
+    }
+
+    pub(super) fn len(&self) -> usize {
+        self.views.len()
     }
 
     /// The column: each cell a view of the shared bytes or of an own buffer.
@@ -116,15 +134,17 @@ impl TextColumn {
         // SAFETY: every view was made by `View::new_from_bytes` from a `&str` (valid UTF-8) and
         // either inlines it or names the buffer and offset where those very bytes lie: buffer
         // 0 when the `&str` is a slice of the shared bytes (`offset_of` checked it lies in
-        // them), else the own buffer the bytes were just appended to at that offset. Empty
-        // cells have the default view and a cleared validity bit; the validity, when there is
-        // one, has a bit for every view. The byte count is the sum of the cells' lengths.
+        // them), else the own buffer the bytes were just appended to at that offset (a run's
+        // own buffers keep their order when runs are joined, and its views are renumbered by
+        // the buffers before them). Empty cells have the default view and a cleared validity
+        // bit; the validity, when there is one, has a bit for every view. The byte count is the
+        // sum of the cells' lengths.
         let array = unsafe {
             Utf8ViewArray::new_unchecked(
                 ArrowDataType::Utf8View,
                 Buffer::from_vec(self.views),
                 Buffer::from_vec(buffers),
-                self.validity.map(Bitmap::from),
+                self.validity.finish(),
                 Some(self.bytes_len),
                 buffer_len,
             )

@@ -204,12 +204,12 @@ fn f64s(t: &Table, name: &str) -> Result<Vec<Option<f64>>, ValuationError> {
     Ok(ca.iter().collect())
 }
 
+/// A column of whole numbers (kept in 32 bits), widened for arithmetic.
 fn i64s(t: &Table, name: &str) -> Result<Vec<Option<i64>>, ValuationError> {
-    let c = col(t, name)?;
-    let ca = c
-        .i64()
-        .map_err(|e| ValuationError::Internal(format!("{}: column {name}: {e}", t.file)))?;
-    Ok(ca.iter().collect())
+    Ok(i32s(t, name)?
+        .into_iter()
+        .map(|v| v.map(i64::from))
+        .collect())
 }
 
 fn i32s(t: &Table, name: &str) -> Result<Vec<Option<i32>>, ValuationError> {
