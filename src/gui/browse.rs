@@ -10,7 +10,7 @@ use polars::prelude::*;
 
 use super::{PatvalApp, tr};
 use crate::import::cell::days_to_date;
-use crate::import::{Dataset, SOURCE_ROW};
+use crate::import::{Dataset, SOURCE_ROW, TableKind, codes};
 use crate::model::{LegalStatus, PatentType};
 
 /// Columns shown, with the portfolio column each reads.
@@ -45,11 +45,14 @@ impl BrowseState {
     }
 }
 
-/// The text of a cell.
+/// The text of a cell of the portfolio (an enum's cell as its code).
 pub fn cell(df: &DataFrame, col: &str, i: usize) -> String {
     let Ok(c) = df.column(col) else {
         return String::new();
     };
+    if let Some(e) = TableKind::Portfolio.enum_of(col) {
+        return codes::code_at(c, e, i).unwrap_or("").to_string();
+    }
     match c.dtype() {
         DataType::Date => c
             .date()

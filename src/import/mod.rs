@@ -7,6 +7,7 @@
 //! plus a `source_row` column that keeps each record's row in the file.
 
 pub mod cell;
+pub mod codes;
 mod cross;
 pub mod encoding;
 pub mod parameters;
@@ -51,6 +52,18 @@ pub struct Table {
 }
 
 impl Table {
+    /// The codes of an enum column of this table (its cells are numbers: see [`codes`]).
+    pub fn codes(&self, column: &str) -> Result<Vec<Option<&'static str>>, String> {
+        let Some(e) = self.kind.enum_of(column) else {
+            return Err(format!("{}: {column} is not an enum column", self.file));
+        };
+        let c = self
+            .df
+            .column(column)
+            .map_err(|e| format!("{}: {e}", self.file))?;
+        codes::codes(c, e).map_err(|err| format!("{}: column {column}: {err}", self.file))
+    }
+
     /// A problem located at a row and a canonical column of this table.
     pub fn problem_at(&self, row: usize, column: &str, message: String) -> Problem {
         let p = Problem::file_error(&self.file, message)

@@ -216,7 +216,11 @@ impl ParameterSet {
     /// key, value and scope (rules.rs), so a failure here names the row as an internal error.
     pub fn from_table(t: &Table) -> Result<Self, Box<Problem>> {
         let (scopes, targets, keys, values) = (
-            strs(t, "scope"),
+            t.codes("scope")
+                .unwrap_or_default()
+                .into_iter()
+                .map(|c| c.map(str::to_string))
+                .collect::<Vec<_>>(),
             strs(t, "target"),
             strs(t, "key"),
             strs(t, "value"),

@@ -82,6 +82,18 @@ impl EnumKind {
         }
     }
 
+    /// Every variant's code, in declaration order: an enum column's cells hold their code's
+    /// position in this list (see [`super::codes`]).
+    pub fn codes(self) -> &'static [&'static str] {
+        match self {
+            EnumKind::PatentType => PatentType::CODES,
+            EnumKind::LegalStatus => LegalStatus::CODES,
+            EnumKind::DealKind => DealKind::CODES,
+            EnumKind::CostCategory => CostCategory::CODES,
+            EnumKind::ParamScope => ParamScope::CODES,
+        }
+    }
+
     pub fn what(self) -> &'static str {
         match self {
             EnumKind::PatentType => "patent type",
@@ -150,6 +162,14 @@ impl TableKind {
             TableKind::Comparables => COMPARABLES,
             TableKind::Parameters => PARAMETERS,
             TableKind::External => EXTERNAL,
+        }
+    }
+
+    /// The enum of a column of this table, if it is an enum column.
+    pub fn enum_of(self, column: &str) -> Option<EnumKind> {
+        match self.columns().iter().find(|c| c.name == column)?.kind {
+            Kind::Enum(e) => Some(e),
+            _ => None,
         }
     }
 

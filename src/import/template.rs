@@ -156,8 +156,9 @@ fn write_column(
                     ws.write_blank(row, col, &text)?;
                 }
             }
-            (Kind::Enum(e), AnyValue::String(s)) => {
-                ws.write_string(row, col, enum_label(e, s, lang))?;
+            (Kind::Enum(e), AnyValue::UInt32(n)) => {
+                let code = e.codes().get(n as usize).copied().unwrap_or("");
+                ws.write_string(row, col, enum_label(e, code, lang))?;
             }
             (Kind::ParamKey, AnyValue::String(s)) => {
                 let label = match (lang, ParamKey::parse(s)) {

@@ -58,6 +58,8 @@ macro_rules! labelled_enum {
         impl $name {
             /// Every variant, in declaration order.
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            /// Every variant's code, in declaration order.
+            pub const CODES: &'static [&'static str] = &[$($code),+];
 
             /// Stable machine code (used in CSV output, JSON and the database).
             pub fn code(self) -> &'static str { match self { $($name::$variant => $code),+ } }

@@ -72,14 +72,11 @@ fn columns_are_typed_and_patent_numbers_stay_text() {
     // The header says 研发成本（万元）: 65.5 means 655,000 yuan.
     let rd = df.column("rd_cost").unwrap().f64().unwrap();
     assert_eq!(rd.iter().flatten().collect::<Vec<_>>(), vec![655_000.0]);
-    assert_eq!(
-        df.column("patent_type").unwrap().str().unwrap().get(5),
-        Some("design")
-    );
-    assert_eq!(
-        df.column("legal_status").unwrap().str().unwrap().get(8),
-        Some("lapsed")
-    );
+    // Enum columns hold a number a cell, read back as codes.
+    assert_eq!(df.column("patent_type").unwrap().dtype(), &DataType::UInt32);
+    assert_eq!(t.codes("patent_type").unwrap()[5], Some("design"));
+    assert_eq!(t.codes("legal_status").unwrap()[8], Some("lapsed"));
+    assert!(t.codes("title").is_err());
     assert_eq!(
         df.column("ipc").unwrap().str().unwrap().get(0),
         Some("G06V40/12")

@@ -9,10 +9,10 @@ use rayon::slice::ParallelSliceMut;
 use super::SOURCE_ROW;
 use super::columns::NumColumn;
 use super::text_column::{SharedBytes, TextColumn};
-use crate::import::cell;
 use crate::import::problem::{Problem, Problems};
 use crate::import::row::Val;
-use crate::import::schema::{ColumnSpec, Kind, TableKind};
+use crate::import::schema::{ColumnSpec, EnumKind, Kind, TableKind};
+use crate::import::{cell, codes};
 
 pub(super) enum Builder {
     Str(TextColumn),
@@ -20,44 +20,41 @@ pub(super) enum Builder {
     I32(NumColumn<Int32Type>),
     F64(NumColumn<Float64Type>),
     Date(NumColumn<Int32Type>),
-    /// A column the file does not have, while every cell is empty: the cells are counted and
-    /// become one null value. A value (a column filled from another, such as a period's months)
-    /// makes it a real column.
-    Absent {
+    /// An enum's cells as numbers: the position of each code in the enum's codes.
+    Code(EnumKind, NumColumn<UInt32Type>),
+    /// A column whose cells have all been empty so far (one the file lacks, or leaves blank):
+    /// they are counted and become one null value. The first value makes it a real column of
+    /// `capacity` cells.
+    Empty {
         spec: &'static ColumnSpec,
         shared: Option<SharedBytes>,
         len: usize,
+        capacity: usize,
     },
 }
 
 impl Builder {
-    /// The builder of a column; `present` says whether the file has it.
+    /// The builder of a column, for about `capacity` cells.
     pub(super) fn new(
         spec: &'static ColumnSpec,
-        present: bool,
         capacity: usize,
         shared: Option<&SharedBytes>,
     ) -> Self {
-        if present {
-            Self::real(spec, capacity, shared)
-        } else {
-            Builder::Absent {
-                spec,
-                shared: shared.cloned(),
-                len: 0,
-            }
+        Builder::Empty {
+            spec,
+            shared: shared.cloned(),
+            len: 0,
+            capacity,
         }
     }
 
     fn real(spec: &ColumnSpec, capacity: usize, shared: Option<&SharedBytes>) -> Self {
         let name = PlSmallStr::from_static(spec.name);
         match spec.kind {
-            Kind::Text
-            | Kind::Prose
-            | Kind::PatentNo
-            | Kind::Ipc
-            | Kind::Enum(_)
-            | Kind::ParamKey => Builder::Str(TextColumn::new(name, capacity, shared.cloned())),
+            Kind::Text | Kind::Prose | Kind::PatentNo | Kind::Ipc | Kind::ParamKey => {
+                Builder::Str(TextColumn::new(name, capacity, shared.cloned()))
+            }
+            Kind::Enum(e) => Builder::Code(e, NumColumn::new(name, capacity)),
             Kind::Integer { .. } | Kind::Year | Kind::Period => {
                 Builder::I32(NumColumn::new(name, capacity))
             }
@@ -68,11 +65,17 @@ impl Builder {
         }
     }
 
-    /// Makes an absent column real, its cells so far empty.
-    fn make_real(&mut self, capacity: usize) {
-        if let Builder::Absent { spec, shared, len } = self {
+    /// Makes an empty column real, its cells so far empty, for at least `cells` cells.
+    fn make_real(&mut self, cells: usize) {
+        if let Builder::Empty {
+            spec,
+            shared,
+            len,
+            capacity,
+        } = self
+        {
             let n = *len;
-            let mut real = Self::real(spec, capacity.max(n), shared.as_ref());
+            let mut real = Self::real(spec, cells.max(*capacity), shared.as_ref());
             for _ in 0..n {
                 real.push(&Val::Null);
             }
@@ -81,7 +84,7 @@ impl Builder {
     }
 
     pub(super) fn push(&mut self, v: &Val<'_>) {
-        if let Builder::Absent { len, .. } = self {
+        if let Builder::Empty { len, .. } = self {
             if matches!(v, Val::Null) {
                 *len += 1;
                 return;
@@ -96,25 +99,31 @@ impl Builder {
             (Builder::I32(b), Val::Period(y, _)) => b.push(*y),
             (Builder::F64(b), Val::Num(x)) => b.push(*x),
             (Builder::Date(b), Val::Date(d)) => b.push(cell::date_to_days(*d)),
+            // The parser gives an enum's cell as its code.
+            (Builder::Code(e, b), Val::Str(s)) => match codes::code_number(*e, s) {
+                Some(n) => b.push(n),
+                None => b.push_null(),
+            },
+            (Builder::Code(_, b), _) => b.push_null(),
             (Builder::Str(b), _) => b.push_null(),
             (Builder::I32(b), _) | (Builder::Date(b), _) => b.push_null(),
             (Builder::F64(b), _) => b.push_null(),
-            (Builder::Absent { len, .. }, _) => *len += 1,
+            (Builder::Empty { len, .. }, _) => *len += 1,
         }
     }
 
     /// Appends the same column of the next run of records.
     pub(super) fn append(&mut self, mut other: Builder) {
         match (&mut *self, &other) {
-            (Builder::Absent { len: a, .. }, Builder::Absent { len: b, .. }) => {
+            (Builder::Empty { len: a, .. }, Builder::Empty { len: b, .. }) => {
                 *a += b;
                 return;
             }
-            (Builder::Absent { len, .. }, _) => {
+            (Builder::Empty { len, .. }, _) => {
                 let n = *len + other.len();
                 self.make_real(n);
             }
-            (_, Builder::Absent { .. }) => other.make_real(0),
+            (_, Builder::Empty { .. }) => other.make_real(0),
             _ => {}
         }
         match (self, other) {
@@ -123,6 +132,7 @@ impl Builder {
                 a.append(b)
             }
             (Builder::F64(a), Builder::F64(b)) => a.append(b),
+            (Builder::Code(_, a), Builder::Code(_, b)) => a.append(b),
             // Every run's builders are made from the same specs, in the same order.
             _ => unreachable!("runs of one table have the same columns"),
         }
@@ -133,7 +143,8 @@ impl Builder {
             Builder::Str(b) => b.len(),
             Builder::I32(b) | Builder::Date(b) => b.len(),
             Builder::F64(b) => b.len(),
-            Builder::Absent { len, .. } => *len,
+            Builder::Code(_, b) => b.len(),
+            Builder::Empty { len, .. } => *len,
         }
     }
 
@@ -142,7 +153,8 @@ impl Builder {
             Builder::Str(b) => b.reserve(additional),
             Builder::I32(b) | Builder::Date(b) => b.reserve(additional),
             Builder::F64(b) => b.reserve(additional),
-            Builder::Absent { .. } => {}
+            Builder::Code(_, b) => b.reserve(additional),
+            Builder::Empty { capacity, .. } => *capacity += additional,
         }
     }
 
@@ -152,7 +164,8 @@ impl Builder {
             Builder::I32(b) => b.finish().into_column(),
             Builder::F64(b) => b.finish().into_column(),
             Builder::Date(b) => b.finish().into_date().into_column(),
-            Builder::Absent { spec, len, .. } => {
+            Builder::Code(_, b) => b.finish().into_column(),
+            Builder::Empty { spec, len, .. } => {
                 Column::full_null(spec.name.into(), len, &dtype_of(spec.kind))
             }
         }
@@ -162,9 +175,8 @@ impl Builder {
 /// The type of a column of this kind in the frame.
 fn dtype_of(kind: Kind) -> DataType {
     match kind {
-        Kind::Text | Kind::Prose | Kind::PatentNo | Kind::Ipc | Kind::Enum(_) | Kind::ParamKey => {
-            DataType::String
-        }
+        Kind::Text | Kind::Prose | Kind::PatentNo | Kind::Ipc | Kind::ParamKey => DataType::String,
+        Kind::Enum(_) => DataType::UInt32,
         Kind::Integer { .. } | Kind::Year | Kind::Period => DataType::Int32,
         Kind::Money { .. } | Kind::Rate { .. } | Kind::Years { .. } | Kind::Number { .. } => {
             DataType::Float64
@@ -239,11 +251,16 @@ pub(super) fn check_duplicates(
         key_names
             .iter()
             .map(|k| {
-                df.column(k)
-                    .ok()
-                    .and_then(|c| c.get(i).ok())
-                    .map(|v| v.str_value().to_string())
-                    .unwrap_or_default()
+                let column = df.column(k).ok();
+                match (column, kind.enum_of(k)) {
+                    // An empty cell reads as polars writes a null, as in the other columns.
+                    (Some(c), Some(e)) => codes::code_at(c, e, i).unwrap_or("null").to_string(),
+                    (Some(c), None) => c
+                        .get(i)
+                        .map(|v| v.str_value().to_string())
+                        .unwrap_or_default(),
+                    (None, _) => String::new(),
+                }
             })
             .collect::<Vec<_>>()
             .join(" / ")
@@ -304,14 +321,14 @@ mod tests {
     }
 
     #[test]
-    fn a_column_the_file_lacks_is_one_null_until_a_value_comes() {
+    fn a_column_is_one_null_until_a_value_comes() {
         let months = TableKind::Forecasts
             .columns()
             .iter()
             .find(|c| c.name == "months")
             .unwrap();
         let run = |cells: &[Option<i64>]| {
-            let mut b = Builder::new(months, false, 4, None);
+            let mut b = Builder::new(months, 4, None);
             for c in cells {
                 b.push(&c.map_or(Val::Null, Val::Int));
             }

@@ -165,19 +165,13 @@ struct Part {
 }
 
 impl Part {
-    fn new(
-        kind: TableKind,
-        cols: &SourceColumns,
-        size_hint: usize,
-        shared: Option<&SharedBytes>,
-    ) -> Self {
+    fn new(kind: TableKind, size_hint: usize, shared: Option<&SharedBytes>) -> Self {
         let capacity = size_hint.min(1 << 24);
         Part {
             builders: kind
                 .columns()
                 .iter()
-                .zip(cols)
-                .map(|(s, c)| Builder::new(s, c.is_some(), capacity, shared))
+                .map(|s| Builder::new(s, capacity, shared))
                 .collect(),
             rows: Vec::with_capacity(capacity),
             key_hashes: Vec::with_capacity(if kind.unique_key().is_empty() {

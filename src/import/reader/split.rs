@@ -103,7 +103,14 @@ pub fn read_runs<'t, S: RecordSource<'t> + Send>(
             .enumerate()
             .par_bridge()
             .map(|(i, mut src)| {
-                let mut part = Part::new(kind, &cols, src.size_hint(), shared);
+                // The first run's columns are sized for the whole table: the others are
+                // joined onto them, which then need not move.
+                let hint = if i == 0 {
+                    whole_table_hint(&src, total)
+                } else {
+                    src.size_hint()
+                };
+                let mut part = Part::new(kind, hint, shared);
                 let mut found = Problems::new(opts.max_problems);
                 let done =
                     !cancelled() && read_part(&ctx, &mut src, &layout, &mut part, &mut found);
@@ -132,6 +139,17 @@ pub fn read_runs<'t, S: RecordSource<'t> + Send>(
     }
     let frame = crate::progress::timed("frame", || finish(kind, noun, parts, cols, file, problems));
     (frame, sources)
+}
+
+/// A source's size hint scaled from its share of the table (`total`, in its progress units) to
+/// the whole table.
+fn whole_table_hint<'t>(src: &impl RecordSource<'t>, total: u64) -> usize {
+    let (done, end) = src.progress();
+    let share = end.saturating_sub(done).max(1) as u128;
+    let scaled = src.size_hint() as u128 * u128::from(total) / share;
+    usize::try_from(scaled)
+        .unwrap_or(usize::MAX)
+        .max(src.size_hint())
 }
 
 /// [`record_starts`] for a text whose runs but the last hold no quote: there every line break

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use chrono::NaiveDate;
-use polars::prelude::{Column, DataType};
+use polars::prelude::DataType;
 use serde::{Deserialize, Serialize};
 
 pub use updates::{Change, StatusUpdate, read_updates};
@@ -18,6 +18,7 @@ pub use updates::{Change, StatusUpdate, read_updates};
 use super::credit::{PledgeResult, accepted_values, pledge};
 use super::{PledgeError, load_book};
 use crate::import::Dataset;
+use crate::import::schema::EnumKind;
 use crate::model::LegalStatus;
 use crate::store::Store;
 use crate::valuation::Engine;
@@ -129,21 +130,17 @@ fn apply_legal(ds: &mut Dataset, news: &HashMap<String, PatentNews>) -> Result<(
             .map_err(polars)?
             .cast(&DataType::String);
     let nos = nos.map_err(polars)?;
-    let st = t.df.column("legal_status").map_err(polars)?;
-    let st = st.cast(&DataType::String).map_err(polars)?;
-    let (nos, st) = (nos.str().map_err(polars)?, st.str().map_err(polars)?);
-    let new: Vec<Option<String>> = nos
-        .iter()
-        .zip(st.iter())
-        .map(
+    let st = t.codes("legal_status").map_err(PledgeError::Other)?;
+    let nos = nos.str().map_err(polars)?;
+    let new =
+        nos.iter().zip(st).map(
             |(n, s)| match n.and_then(|n| news.get(n)).and_then(|x| x.legal) {
-                Some((l, _)) => Some(l.code().to_string()),
-                None => s.map(str::to_string),
+                Some((l, _)) => Some(l.code()),
+                None => s,
             },
-        )
-        .collect();
-    t.df.with_column(Column::new("legal_status".into(), new))
-        .map_err(polars)?;
+        );
+    let new = crate::import::codes::code_column("legal_status", EnumKind::LegalStatus, new);
+    t.df.with_column(new).map_err(polars)?;
     Ok(())
 }
 

@@ -3,7 +3,7 @@
 
 use rayon::prelude::*;
 
-use super::{CostItem, FastMap, Inputs, f64s, i32s, missing, source_rows, strs};
+use super::{CostItem, FastMap, Inputs, codes, f64s, i32s, missing, source_rows, strs};
 use crate::import::Table;
 use crate::model::CostCategory;
 use crate::valuation::ValuationError;
@@ -101,7 +101,7 @@ impl<'a> CostColumns<'a> {
         Ok(Self {
             pnos: strs(c, "patent_no")?,
             gnames: strs(c, "asset_group")?,
-            cats: strs(c, "category")?,
+            cats: codes(c, "category")?,
             years: i32s(c, "year")?,
             amounts: f64s(c, "amount")?,
             rows: source_rows(c)?,

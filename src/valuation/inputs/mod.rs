@@ -196,6 +196,11 @@ fn strs<'a>(t: &'a Table, name: &str) -> Result<Vec<Option<&'a str>>, ValuationE
     Ok(ca.iter().collect())
 }
 
+/// The codes of an enum column.
+fn codes(t: &Table, name: &str) -> Result<Vec<Option<&'static str>>, ValuationError> {
+    t.codes(name).map_err(ValuationError::Internal)
+}
+
 fn f64s(t: &Table, name: &str) -> Result<Vec<Option<f64>>, ValuationError> {
     let c = col(t, name)?;
     let ca = c
@@ -251,8 +256,8 @@ fn missing(t: &Table, row: usize, what: &str) -> ValuationError {
 /// Every portfolio row as a patent, converted on every core; the asset group and IPC key are
 /// left for the caller, which interns them in row order.
 fn patent_rows(p: &Table) -> Result<Vec<Patent>, ValuationError> {
-    let types = strs(p, "patent_type")?;
-    let statuses = strs(p, "legal_status")?;
+    let types = codes(p, "patent_type")?;
+    let statuses = codes(p, "legal_status")?;
     let filing = dates(p, "filing_date")?;
     let claims = i64s(p, "claims")?;
     let indep = i64s(p, "independent_claims")?;
@@ -419,8 +424,8 @@ impl Inputs {
         let ids = strs(c, "deal_id")?;
         let dts = dates(c, "deal_date")?;
         let ipcs = strs(c, "ipc")?;
-        let types = strs(c, "patent_type")?;
-        let kinds = strs(c, "deal_kind")?;
+        let types = codes(c, "patent_type")?;
+        let kinds = codes(c, "deal_kind")?;
         let prices = f64s(c, "price")?;
         let lives = f64s(c, "remaining_life")?;
         let claims = i64s(c, "claims")?;
