@@ -6,8 +6,9 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 /// Runs `work`; with `PATVAL_TIMINGS` set, prints its wall time on standard error, and on Linux
-/// the processor time the whole process spent meanwhile (what the benchmarks use to tell a
-/// command's or a GUI job's phases apart, and which of them leave a core idle).
+/// the processor time the whole process spent meanwhile and its resident and peak memory after
+/// (what the benchmarks use to tell a command's or a GUI job's phases apart, which of them
+/// leave a core idle, and where memory peaks).
 pub fn timed<T>(phase: &str, work: impl FnOnce() -> T) -> T {
     if std::env::var_os("PATVAL_TIMINGS").is_none() {
         return work();

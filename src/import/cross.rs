@@ -159,8 +159,18 @@ fn unknown_in(
     c.finish(out, &format!("rows naming a {what} not in {portfolio}"));
 }
 
+/// A text column's cells, unless it has none (a column with no value is kept as one null and
+/// is not materialised to learn that).
+fn texts<'a>(df: &'a DataFrame, col: &str) -> Option<&'a StringChunked> {
+    let c = df.column(col).ok()?;
+    if c.null_count() == c.len() {
+        return None;
+    }
+    c.str().ok()
+}
+
 fn string_set<'a>(df: &'a DataFrame, col: &str) -> Set<'a> {
-    let Some(s) = df.column(col).ok().and_then(|c| c.str().ok()) else {
+    let Some(s) = texts(df, col) else {
         return Set::default();
     };
     let mut set = Set::with_capacity_and_hasher(s.len(), Default::default());
@@ -171,10 +181,10 @@ fn string_set<'a>(df: &'a DataFrame, col: &str) -> Set<'a> {
 /// `(source row, value)` of each distinct non-null value not in `known`, at its first
 /// occurrence, in row order (known values cost one look-up and are not kept).
 fn unknown_rows<'a>(df: &'a DataFrame, col: &str, known: &Set<'_>) -> Vec<(usize, &'a str)> {
-    let (Ok(rows), Ok(vals)) = (df.column(SOURCE_ROW), df.column(col)) else {
+    let (Ok(rows), Some(vals)) = (df.column(SOURCE_ROW), texts(df, col)) else {
         return Vec::new();
     };
-    let (Ok(rows), Ok(vals)) = (rows.u32(), vals.str()) else {
+    let Ok(rows) = rows.u32() else {
         return Vec::new();
     };
     let mut seen = Set::default();

@@ -188,12 +188,22 @@ fn col<'a>(t: &'a Table, name: &str) -> Result<&'a Column, ValuationError> {
         .map_err(|e| ValuationError::Internal(format!("{}: column {name}: {e}", t.file)))
 }
 
-fn strs<'a>(t: &'a Table, name: &str) -> Result<Vec<Option<&'a str>>, ValuationError> {
+/// A column's cells, read by `read`; a column with no value (one null, as the reader keeps a
+/// column the file lacks) gives empty cells without being materialised.
+fn cells<'a, T: Clone>(
+    t: &'a Table,
+    name: &str,
+    read: impl FnOnce(&'a Column) -> PolarsResult<Vec<Option<T>>>,
+) -> Result<Vec<Option<T>>, ValuationError> {
     let c = col(t, name)?;
-    let ca = c
-        .str()
-        .map_err(|e| ValuationError::Internal(format!("{}: column {name}: {e}", t.file)))?;
-    Ok(ca.iter().collect())
+    if c.null_count() == c.len() {
+        return Ok(vec![None; c.len()]);
+    }
+    read(c).map_err(|e| ValuationError::Internal(format!("{}: column {name}: {e}", t.file)))
+}
+
+fn strs<'a>(t: &'a Table, name: &str) -> Result<Vec<Option<&'a str>>, ValuationError> {
+    cells(t, name, |c| Ok(c.str()?.iter().collect()))
 }
 
 /// The codes of an enum column.
@@ -202,11 +212,7 @@ fn codes(t: &Table, name: &str) -> Result<Vec<Option<&'static str>>, ValuationEr
 }
 
 fn f64s(t: &Table, name: &str) -> Result<Vec<Option<f64>>, ValuationError> {
-    let c = col(t, name)?;
-    let ca = c
-        .f64()
-        .map_err(|e| ValuationError::Internal(format!("{}: column {name}: {e}", t.file)))?;
-    Ok(ca.iter().collect())
+    cells(t, name, |c| Ok(c.f64()?.iter().collect()))
 }
 
 /// A column of whole numbers (kept in 32 bits), widened for arithmetic.
@@ -218,23 +224,17 @@ fn i64s(t: &Table, name: &str) -> Result<Vec<Option<i64>>, ValuationError> {
 }
 
 fn i32s(t: &Table, name: &str) -> Result<Vec<Option<i32>>, ValuationError> {
-    let c = col(t, name)?;
-    let ca = c
-        .i32()
-        .map_err(|e| ValuationError::Internal(format!("{}: column {name}: {e}", t.file)))?;
-    Ok(ca.iter().collect())
+    cells(t, name, |c| Ok(c.i32()?.iter().collect()))
 }
 
 fn dates(t: &Table, name: &str) -> Result<Vec<Option<NaiveDate>>, ValuationError> {
-    let c = col(t, name)?;
-    let ca = c
-        .date()
-        .map_err(|e| ValuationError::Internal(format!("{}: column {name}: {e}", t.file)))?;
-    Ok(ca
-        .physical()
-        .iter()
-        .map(|d| d.and_then(days_to_date))
-        .collect())
+    cells(t, name, |c| {
+        Ok(c.date()?
+            .physical()
+            .iter()
+            .map(|d| d.and_then(days_to_date))
+            .collect())
+    })
 }
 
 fn source_rows(t: &Table) -> Result<Vec<u32>, ValuationError> {
@@ -470,6 +470,37 @@ impl Inputs {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn columns_the_file_lacks_are_read_as_empty_without_materialising_them() {
+        let mut ds = crate::sample::load().unwrap();
+        let opts = crate::import::ReadOptions::new(ds.assumptions.as_ref().unwrap().valuation_date);
+        // The sample portfolio without its last two columns (remaining life, R&D cost).
+        let text: String = std::str::from_utf8(crate::sample::PORTFOLIO)
+            .unwrap()
+            .lines()
+            .map(|l| l.rsplitn(3, ',').last().unwrap().to_string() + "\n")
+            .collect();
+        let p = crate::import::read_table_bytes(
+            crate::import::TableKind::Portfolio,
+            text.as_bytes(),
+            "p.csv",
+            &opts,
+            None,
+        )
+        .unwrap();
+        ds.portfolio = Some(p);
+        assert!(ds.cross_check().iter().all(|p| !p.is_error()));
+        let inputs = Inputs::from_dataset(&ds, &mut IpcInterner::default()).unwrap();
+        assert!(inputs.patents.iter().all(|p| p.life_override.is_none()));
+        let df = &ds.portfolio.as_ref().unwrap().df;
+        for name in ["remaining_life", "rd_cost"] {
+            let Column::Scalar(c) = df.column(name).unwrap() else {
+                panic!("{name} is not one null");
+            };
+            assert!(c.lazy_as_materialized_series().is_none(), "{name}");
+        }
+    }
 
     #[test]
     fn ipc_levels() {
