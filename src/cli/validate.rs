@@ -162,7 +162,7 @@ pub fn run(args: &ValidateArgs) -> Result<ExitCode, CliError> {
             });
         }
     }
-    let cross_check = dataset.cross_check();
+    let cross_check = crate::progress::timed("cross-check", || dataset.cross_check());
     let all = reports.iter().flat_map(|r| &r.problems).chain(&cross_check);
     let (errors, warnings) = all.fold(
         (0, 0),

@@ -262,15 +262,15 @@ impl ParameterSet {
 pub fn unknown_targets(
     t: &Table,
     set: &ParameterSet,
-    patents: &polars::prelude::PlHashSet<&str>,
-    groups: &polars::prelude::PlHashSet<&str>,
+    patents: &dyn super::cross::Known,
+    groups: &dyn super::cross::Known,
 ) -> Vec<Problem> {
     let mut out = Vec::new();
     for e in &set.entries {
         let (known, what) = match e.scope {
             ParamScope::Portfolio => continue,
-            ParamScope::Group => (groups.contains(e.target.as_str()), "asset group"),
-            ParamScope::Patent => (patents.contains(e.target.as_str()), "patent"),
+            ParamScope::Group => (groups.has(e.target.as_str()), "asset group"),
+            ParamScope::Patent => (patents.has(e.target.as_str()), "patent"),
         };
         if !known {
             out.push(t.problem_at(

@@ -11,6 +11,7 @@ use crate::import::{self, Dataset, ReadOptions, TableKind};
 use crate::model::assumptions::MethodWeights;
 use crate::model::parameters::ParameterSet;
 use crate::valuation::Engine;
+use polars::prelude::PlHashSet;
 
 /// The firm's files.
 #[derive(Debug, Clone, Default)]
@@ -66,8 +67,8 @@ fn parameters(
 ) -> Result<ParameterSet, PledgeError> {
     let t = import::read_table(TableKind::Parameters, path, opts, None)?;
     let set = ParameterSet::from_table(&t).map_err(|p| PledgeError::Other(p.to_string()))?;
-    let patents = bank.inputs.patent_nos.iter().map(String::as_str).collect();
-    let groups = bank.inputs.group_names.iter().map(String::as_str).collect();
+    let patents: PlHashSet<&str> = bank.inputs.patent_nos.iter().map(String::as_str).collect();
+    let groups: PlHashSet<&str> = bank.inputs.group_names.iter().map(String::as_str).collect();
     let problems = import::parameters::unknown_targets(&t, &set, &patents, &groups);
     if problems.is_empty() {
         return Ok(set);
