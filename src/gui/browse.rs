@@ -244,7 +244,8 @@ pub fn ui(app: &mut PatvalApp, ui: &mut egui::Ui) {
                         } else {
                             text
                         };
-                        ui.add(egui::Label::new(text).truncate());
+                        // Not selectable: a click on the text selects the row.
+                        ui.add(egui::Label::new(text).truncate().selectable(false));
                     });
                 }
                 if row.response().clicked() {

@@ -183,24 +183,18 @@ fn table(app: &mut PatvalApp, ui: &mut egui::Ui, v: &Valued) {
                 let i = row.index();
                 let pv = v.valuation.patents[i];
                 row.set_selected(app.results.selected == Some(i));
-                row.col(|ui| {
-                    ui.label(&v.engine.inputs.patent_nos[i]);
-                });
+                // Cells are not selectable text: a click on the text selects the row.
+                let cell = |ui: &mut egui::Ui, text: String| {
+                    ui.add(egui::Label::new(text).truncate().selectable(false));
+                };
+                row.col(|ui| cell(ui, v.engine.inputs.patent_nos[i].clone()));
                 for x in [pv.cost.ok(), pv.income.ok(), pv.market.ok(), pv.reconciled] {
-                    row.col(|ui| {
-                        ui.label(f(x));
-                    });
+                    row.col(|ui| cell(ui, f(x)));
                 }
                 row.col(|ui| {
-                    ui.add(
-                        egui::Label::new(crate::valuation::results::note_in(
-                            &v.engine,
-                            i,
-                            &pv,
-                            lang == Lang::Zh,
-                        ))
-                        .truncate(),
-                    );
+                    let note =
+                        crate::valuation::results::note_in(&v.engine, i, &pv, lang == Lang::Zh);
+                    cell(ui, note);
                 });
                 if row.response().clicked() {
                     clicked = Some(i);

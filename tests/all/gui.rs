@@ -1027,3 +1027,23 @@ fn the_sensitivity_follows_the_shown_values() {
         "{base} vs {shown}"
     );
 }
+
+#[test]
+fn clicking_a_cell_selects_its_patent_in_browse_and_results() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = app(&dir.path().join("store.sqlite3"));
+    wait(&mut h, "the sample valuation", |a| a.valued.is_some());
+    // A click on a cell's text (not the gap beside it) selects the row: the cells' labels do
+    // not take the click for text selection.
+    h.get_by_role_and_label(Role::Button, "Browse").click();
+    wait(&mut h, "the browse view", |a| a.browse.view.is_some());
+    h.get_by_label("CN201810500139.0").click();
+    h.step();
+    assert_eq!(h.state().browse.selected, Some(1));
+    h.get_by_role_and_label(Role::Button, "Results").click();
+    h.step();
+    h.get_by_label("CN201910500277.3").click();
+    h.step();
+    assert_eq!(h.state().results.selected, Some(2));
+    assert_eq!(h.state().browse.selected, Some(2));
+}
