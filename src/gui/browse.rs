@@ -198,9 +198,12 @@ pub fn ui(app: &mut PatvalApp, ui: &mut egui::Ui) {
             tr(lang, "patents")
         ));
     });
+    // At least its default width from the first frame: the table's columns are laid out in
+    // what the pane leaves, and a pane that widened on selecting a patent ran over them.
     egui::Panel::right("detail")
         .resizable(true)
         .default_size(360.0)
+        .min_size(320.0)
         .show(ui, |ui| detail(app, ui, df));
     let Some(view) = view else {
         ui.spinner();
@@ -214,7 +217,9 @@ pub fn ui(app: &mut PatvalApp, ui: &mut egui::Ui) {
         .resizable(true)
         .sense(egui::Sense::click())
         .column(Column::initial(150.0))
-        .column(Column::initial(300.0).clip(true))
+        // The title takes what the other columns and the detail pane leave, so the table
+        // never runs under the pane.
+        .column(Column::remainder().at_least(120.0).clip(true))
         .columns(Column::initial(80.0), 3)
         .column(Column::initial(110.0))
         .columns(Column::initial(70.0), 2)
