@@ -9,6 +9,7 @@ pub mod cli;
 pub mod files;
 pub mod gui;
 pub mod import;
+pub mod memory;
 pub mod model;
 pub mod pledge;
 pub mod progress;

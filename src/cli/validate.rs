@@ -95,7 +95,7 @@ pub fn run(args: &ValidateArgs) -> Result<ExitCode, CliError> {
     };
     let mut dataset = Dataset::default();
     let progress = Progress::new();
-    // The files are read side by side, then reported in the order given.
+    // The files are read largest first, then reported in the order given.
     let tables: Vec<&Path> = args
         .files
         .iter()

@@ -85,7 +85,7 @@ pub fn open_files(app: &mut PatvalApp, ctx: &egui::Context, paths: Vec<PathBuf>)
             .unwrap_or_else(|| Assumptions::with_date(chrono::Local::now().date_naive()));
         ds.assumptions = Some(a.clone());
         let opts = ReadOptions::new(a.valuation_date);
-        // The files are read side by side, then taken in the order given.
+        // The files are read largest first, then taken in the order given.
         let tables: Vec<&Path> = paths
             .iter()
             .map(PathBuf::as_path)

@@ -266,27 +266,34 @@ pub type FileRead = (
     std::io::Result<(Arc<Vec<u8>>, workbook::WorkbookTables)>,
 );
 
-/// Reads files side by side (each also splits a large CSV across the cores) with
-/// [`read_file_tables`]; the results come in the order given.
+/// Reads files with [`read_file_tables`], largest first and one at a time (a large CSV is split
+/// across the cores); the results come in the order given.
 pub fn read_files(
     paths: &[&Path],
     opts: &ReadOptions,
     progress: Option<&Progress>,
 ) -> Vec<FileRead> {
-    use rayon::prelude::*;
-    paths
-        .par_iter()
-        .map(|path| {
-            let file = path.display().to_string();
-            let read =
-                crate::progress::timed("file bytes", || crate::files::read_bytes(path)).map(|b| {
-                    let b = Arc::new(b);
-                    let tables = read_file_tables(&b, &file, opts, progress);
-                    (b, tables)
-                });
-            (file, read)
-        })
-        .collect()
+    let read = |path: &Path| {
+        let file = path.display().to_string();
+        let read =
+            crate::progress::timed("file bytes", || crate::files::read_bytes(path)).map(|b| {
+                let b = Arc::new(b);
+                let tables = read_file_tables(&b, &file, opts, progress);
+                (b, tables)
+            });
+        (file, read)
+    };
+    // Largest first, one after another (each large one is read on every core): a run's
+    // columns freed while joining a large table then go back to the system at once instead
+    // of waiting in the allocator beside another table's.
+    let size = |p: &Path| std::fs::metadata(p).map_or(0, |m| m.len());
+    let mut order: Vec<usize> = (0..paths.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(size(paths[i])));
+    let mut out: Vec<Option<FileRead>> = (0..paths.len()).map(|_| None).collect();
+    for i in order {
+        out[i] = Some(read(paths[i]));
+    }
+    out.into_iter().flatten().collect()
 }
 
 /// Every table one input file holds: a CSV file one (its kind told by its header), a workbook

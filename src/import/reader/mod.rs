@@ -412,6 +412,8 @@ fn join_parts(parts: Vec<Part>, height: usize) -> Option<Part> {
         drop(rows);
         for (a, b) in all.builders.iter_mut().zip(builders) {
             a.append(b);
+            // The run's column is freed: let the system have it before the next is copied.
+            crate::memory::release_freed();
         }
     }
     Some(all)
