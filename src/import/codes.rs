@@ -28,8 +28,7 @@ pub fn code_column<'a>(
 
 /// The code of every cell of an enum column.
 pub fn codes(column: &Column, e: EnumKind) -> PolarsResult<Vec<Option<&'static str>>> {
-    if column.null_count() == column.len() {
-        // A column with no value is kept as one null: it is not materialised.
+    if super::has_no_value(column) {
         return Ok(vec![None; column.len()]);
     }
     let list = e.codes();

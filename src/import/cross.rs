@@ -13,6 +13,8 @@ use polars::prelude::*;
 use polars_arrow::array::Utf8ViewArray;
 use polars_arrow::datatypes::ArrowDataType;
 
+use super::{Dataset, Problem, SOURCE_ROW, Table, parameters};
+
 /// Values of a column, borrowed from its frame (a fast hash), for columns of few distinct values.
 type Set<'a> = PlHashSet<&'a str>;
 
@@ -66,8 +68,6 @@ impl Known for RowSet {
             .is_some()
     }
 }
-
-use super::{Dataset, Problem, SOURCE_ROW, Table, parameters};
 
 /// Mismatches of one kind listed one by one; the rest are counted.
 pub const LISTED_PER_KIND: usize = 20;
@@ -216,11 +216,10 @@ fn unknown_in(
     c.finish(out, &format!("rows naming a {what} not in {portfolio}"));
 }
 
-/// A text column's cells, unless it has none (a column with no value is kept as one null and
-/// is not materialised to learn that).
+/// A text column's cells, unless it has none.
 fn texts<'a>(df: &'a DataFrame, col: &str) -> Option<&'a StringChunked> {
     let c = df.column(col).ok()?;
-    if c.null_count() == c.len() {
+    if super::has_no_value(c) {
         return None;
     }
     c.str().ok()

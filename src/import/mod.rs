@@ -28,7 +28,7 @@ use polars::prelude::*;
 pub use encoding::SourceEncoding;
 pub use problem::{Problem, Problems, Severity};
 pub(crate) use reader::{CsvSource, RecordSource};
-pub use reader::{ReadOptions, SOURCE_ROW, SourceColumns, sniff_delimiter};
+pub use reader::{ReadOptions, SOURCE_ROW, SourceColumns, has_no_value, sniff_delimiter};
 pub use schema::{ColumnSpec, Kind, TableKind};
 
 use crate::model::{Assumptions, label_key};

@@ -42,6 +42,12 @@ pub type SourceColumns = Vec<Option<(usize, String)>>;
 /// Name of the column that holds each record's row in the source file.
 pub const SOURCE_ROW: &str = "source_row";
 
+/// Whether a column holds no value: the reader keeps such a column as one null, and reading
+/// it cell by cell would first materialise a null for every row (check this instead).
+pub fn has_no_value(column: &Column) -> bool {
+    column.null_count() == column.len()
+}
+
 /// How a header cell was understood.
 #[derive(Debug, Clone)]
 struct HeaderCell {

@@ -188,15 +188,15 @@ fn col<'a>(t: &'a Table, name: &str) -> Result<&'a Column, ValuationError> {
         .map_err(|e| ValuationError::Internal(format!("{}: column {name}: {e}", t.file)))
 }
 
-/// A column's cells, read by `read`; a column with no value (one null, as the reader keeps a
-/// column the file lacks) gives empty cells without being materialised.
+/// A column's cells, read by `read`; a column with no value gives empty cells without being
+/// materialised.
 fn cells<'a, T: Clone>(
     t: &'a Table,
     name: &str,
     read: impl FnOnce(&'a Column) -> PolarsResult<Vec<Option<T>>>,
 ) -> Result<Vec<Option<T>>, ValuationError> {
     let c = col(t, name)?;
-    if c.null_count() == c.len() {
+    if crate::import::has_no_value(c) {
         return Ok(vec![None; c.len()]);
     }
     read(c).map_err(|e| ValuationError::Internal(format!("{}: column {name}: {e}", t.file)))
