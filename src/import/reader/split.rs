@@ -201,11 +201,31 @@ fn record_starts(text: &str, delimiter: u8, parts: usize) -> Vec<(usize, usize)>
 mod tests {
     use super::*;
 
+    /// The header of the portfolio texts below.
+    const HEADER: &str = "专利号,专利名称,专利类型,IPC分类号,申请日,法律状态,专利权人,权利要求数,独立权利要求数,资产组";
+
+    /// A portfolio read from `text` as a file's text is read; `split` is (least bytes to split
+    /// at, threads).
+    fn read_portfolio(
+        text: &str,
+        shared: Option<&SharedBytes>,
+        split: (usize, usize),
+    ) -> Result<ReadOk, Problems> {
+        let opts = ReadOptions::new(chrono::NaiveDate::from_ymd_opt(2026, 9, 30).unwrap());
+        read_text_split(
+            TableKind::Portfolio,
+            text,
+            shared,
+            "p.csv",
+            &opts,
+            None,
+            split,
+        )
+    }
+
     /// A portfolio text with bad cells, a duplicate, quoted line breaks and CRLF line ends.
     fn text(rows: usize) -> String {
-        let mut t = String::from(
-            "专利号,专利名称,专利类型,IPC分类号,申请日,法律状态,专利权人,权利要求数,独立权利要求数,资产组\r\n",
-        );
+        let mut t = format!("{HEADER}\r\n");
         for i in 0..rows {
             let no = format!("CN2017105{:05}.X", i % (rows - 3));
             let title = if i % 7 == 0 {
@@ -236,26 +256,9 @@ mod tests {
     #[test]
     fn split_reading_gives_the_frame_and_messages_of_one_pass() {
         let t = text(3_000);
-        let opts = ReadOptions::new(chrono::NaiveDate::from_ymd_opt(2026, 9, 30).unwrap());
-        let one = read_text_split(
-            TableKind::Portfolio,
-            &t,
-            None,
-            "p.csv",
-            &opts,
-            None,
-            ONE_PASS,
-        );
+        let one = read_portfolio(&t, None, ONE_PASS);
         for threads in [2, 3, 7] {
-            let split = read_text_split(
-                TableKind::Portfolio,
-                &t,
-                None,
-                "p.csv",
-                &opts,
-                None,
-                (0, threads),
-            );
+            let split = read_portfolio(&t, None, (0, threads));
             let (Err(a), Err(b)) = (&one, &split) else {
                 panic!("both reads should fail on the bad cells");
             };
@@ -272,24 +275,8 @@ mod tests {
             .filter(|l| !l.contains("2019-13-45") && !l.contains(",x"))
             .collect::<Vec<_>>()
             .join("\n");
-        let one = read_text_split(
-            TableKind::Portfolio,
-            &clean,
-            None,
-            "p.csv",
-            &opts,
-            None,
-            ONE_PASS,
-        );
-        let split = read_text_split(
-            TableKind::Portfolio,
-            &clean,
-            None,
-            "p.csv",
-            &opts,
-            None,
-            (0, 4),
-        );
+        let one = read_portfolio(&clean, None, ONE_PASS);
+        let split = read_portfolio(&clean, None, (0, 4));
         match (one, split) {
             (Ok((a, _, _)), Ok((b, _, _))) => assert!(a.equals_missing(&b)),
             (Err(a), Err(b)) => assert_eq!(a.list, b.list),
@@ -302,9 +289,7 @@ mod tests {
     /// ones (read by the state machine), long and short ones.
     #[test]
     fn columns_on_the_file_bytes_are_the_copied_columns() {
-        let mut t = String::from(
-            "专利号,专利名称,专利类型,IPC分类号,申请日,法律状态,专利权人,权利要求数,独立权利要求数,资产组\n",
-        );
+        let mut t = format!("{HEADER}\n");
         for i in 0..3_000 {
             let no = if i % 5 == 0 {
                 format!("cn2017105{i:05}.x")
@@ -329,20 +314,11 @@ mod tests {
         let bytes = std::sync::Arc::new(t.into_bytes());
         let text = std::str::from_utf8(&bytes).unwrap();
         let shared = SharedBytes::new(&bytes);
-        let opts = ReadOptions::new(chrono::NaiveDate::from_ymd_opt(2026, 9, 30).unwrap());
         let read = |shared, split| {
-            read_text_split(
-                TableKind::Portfolio,
-                text,
-                shared,
-                "p.csv",
-                &opts,
-                None,
-                split,
-            )
-            .map_err(|p| p.list)
-            .expect("a clean table")
-            .0
+            read_portfolio(text, shared, split)
+                .map_err(|p| p.list)
+                .expect("a clean table")
+                .0
         };
         let copied = read(None, ONE_PASS);
         for split in [ONE_PASS, (0, 3)] {

@@ -190,13 +190,14 @@ mod tests {
             .collect()
     }
 
+    /// The row each record of `text` starts on.
+    fn rows(text: &str) -> Vec<usize> {
+        records(text).into_iter().map(|r| r.0).collect()
+    }
+
     #[test]
     fn rows_follow_lines_after_blank_lines_and_crlf() {
-        let rows: Vec<usize> = records("a,b\r\n1,2\r\n\r\n3,4\n")
-            .iter()
-            .map(|r| r.0)
-            .collect();
-        assert_eq!(rows, vec![1, 2, 4]);
+        assert_eq!(rows("a,b\r\n1,2\r\n\r\n3,4\n"), vec![1, 2, 4]);
     }
 
     #[test]
@@ -226,10 +227,9 @@ mod tests {
 
     #[test]
     fn a_quoted_record_starts_on_its_first_line() {
-        let rows: Vec<usize> = records("a,b\n1,\"x\ny\nz\"\n2,3\n\"4\",5\r\n6,7")
-            .iter()
-            .map(|r| r.0)
-            .collect();
-        assert_eq!(rows, vec![1, 2, 5, 6, 7]);
+        assert_eq!(
+            rows("a,b\n1,\"x\ny\nz\"\n2,3\n\"4\",5\r\n6,7"),
+            vec![1, 2, 5, 6, 7]
+        );
     }
 }
